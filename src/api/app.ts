@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { AppError } from '../core/errors.js';
+import { registerAuth } from './auth.js';
+import type { AppContext } from './context.js';
+import { registerErrorHandling } from './errors.js';
+import { parseJsonBody } from './json-body.js';
+import { registerAccountRoutes } from './routes/accounts.js';
+import { registerConnectionRoutes } from './routes/connections.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerInvitationRoutes } from './routes/invitations.js';
+import { registerMemberRoutes } from './routes/members.js';
+import { registerSessionRoutes } from './routes/session.js';
+import { registerSetupRoutes } from './routes/setup.js';
+import { registerTokenRoutes } from './routes/tokens.js';
+
+export type App = FastifyInstance;
+export type ZodApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+/** Builds the HTTP application: API under /api/v1, its OpenAPI description at /api/docs, ops endpoints, the UI. */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    trustProxy: ctx.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const charset = /charset=([^;\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+    if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+      done(new AppError(415, 'unsupported_media_type', 'Send JSON encoded as UTF-8.'), undefined);
+      return;
+    }
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  await app.register(fastifyCookie);
+  registerErrorHandling(app);
+  registerSecurityHeaders(app);
+  registerMetrics(app, ctx);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'scm-connect API',
+        version: '1',
+        description:
+          'Connect source code managers to the code-scanning platform. Authenticate with a session cookie ' +
+          '(browser; send `x-csrf-token` on changes) or `Authorization: Bearer scmc_…` (an API token of an account).',
+      },
+      components: {
+        securitySchemes: {
+          apiToken: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'scm_session' },
+        },
+      },
+      security: [{ apiToken: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  registerAuth(app, ctx);
+  await app.register(
+    async (api) => {
+      const zapp = api.withTypeProvider<ZodTypeProvider>();
+      registerSetupRoutes(zapp, ctx);
+      registerSessionRoutes(zapp, ctx);
+      registerAccountRoutes(zapp, ctx);
+      registerMemberRoutes(zapp, ctx);
+      registerInvitationRoutes(zapp, ctx);
+      registerTokenRoutes(zapp, ctx);
+      registerConnectionRoutes(zapp, ctx);
+    },
+    { prefix: '/api/v1' },
+  );
+  registerHealthRoutes(app, ctx);
+  await registerWebUi(app, ctx);
+  return app;
+}
+
+function registerSecurityHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('x-frame-options', 'DENY');
+    if (request.url.startsWith('/api/docs')) return;
+    reply.header(
+      'content-security-policy',
+      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    );
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
+}
+
+function registerMetrics(app: FastifyInstance, ctx: AppContext): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    ctx.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+}
+
+async function registerWebUi(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const root = ctx.webRoot;
+  if (!root || !existsSync(path.join(root, 'index.html'))) {
+    app.get('/', async (_request, reply) =>
+      reply
+        .type('text/plain')
+        .send('scm-connect is running, but its web UI was not built: run `npm run build`. The API is at /api/v1.'),
+    );
+    return;
+  }
+  await app.register(fastifyStatic, { root, wildcard: false, index: false });
+  const sendIndex = (reply: import('fastify').FastifyReply) =>
+    reply.header('cache-control', 'no-cache').sendFile('index.html');
+  app.get('/', (_request, reply) => sendIndex(reply));
+  app.get('/*', (request, reply) => {
+    const pathname = request.url.split('?')[0] ?? '/';
+    if (pathname.startsWith('/api/') || pathname.startsWith('/assets/')) {
+      return reply.status(404).send({ code: 'not_found', message: 'No such resource.' });
+    }
+    return sendIndex(reply);
+  });
+}

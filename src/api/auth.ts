@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, forbidden, notFound, unauthorized } from '../core/errors.js';
+import { findRole } from '../db/accounts.js';
+import { apiTokenPrefix, findApiToken } from '../db/api-tokens.js';
+import { findSession } from '../db/sessions.js';
+import type { AppContext, Auth, Role } from './context.js';
+
+export const sessionCookie = 'scm_session';
+
+const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Resolves the caller (session cookie or `Authorization: Bearer scmc_…`) on every API request and enforces
+ * the CSRF defence on state-changing ones: Fetch Metadata and Origin must be same-origin, and a
+ * cookie-authenticated request must carry the session's token in `x-csrf-token`.
+ */
+export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest('auth', null);
+
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    if (stateChanging.has(request.method)) checkOrigin(request, ctx);
+    request.auth = await resolveCaller(request, ctx);
+    const config = request.routeOptions.config;
+    if (!request.auth && !config.public) throw unauthorized();
+    if (
+      request.auth?.kind === 'session' &&
+      stateChanging.has(request.method) &&
+      !config.csrfExempt &&
+      request.headers['x-csrf-token'] !== request.auth.csrfToken
+    ) {
+      throw new AppError(403, 'csrf_failed', 'The request lacks a valid CSRF token; reload the page and try again.');
+    }
+  });
+}
+
+async function resolveCaller(request: FastifyRequest, ctx: AppContext): Promise<Auth | null> {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer (\S+)$/.exec(header);
+    if (!match?.[1]?.startsWith(apiTokenPrefix)) {
+      throw unauthorized('The Authorization header must be `Bearer scmc_…` with an API token of scm-connect.');
+    }
+    const token = await findApiToken(ctx.db, match[1]);
+    if (!token) throw unauthorized('The API token is not valid; it may have been revoked.');
+    return { kind: 'token', tokenId: token.id, accountId: token.accountId, role: token.role };
+  }
+  const cookie = request.cookies[sessionCookie];
+  if (!cookie) return null;
+  const session = await findSession(ctx.db, cookie);
+  if (!session) return null;
+  return {
+    kind: 'session',
+    userId: session.userId,
+    sessionIdHash: session.idHash,
+    accountId: session.accountId,
+    csrfToken: session.csrfToken,
+  };
+}
+
+function checkOrigin(request: FastifyRequest, ctx: AppContext): void {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    throw new AppError(403, 'csrf_failed', 'Cross-site requests are not accepted.');
+  }
+  const origin = request.headers.origin;
+  if (origin === undefined) return;
+  const allowed = new Set<string>([`${request.protocol}://${request.host}`]);
+  if (ctx.config.publicUrl) allowed.add(ctx.config.publicUrl.origin);
+  if (!allowed.has(origin)) throw new AppError(403, 'csrf_failed', 'Cross-origin requests are not accepted.');
+}
+
+/** The signed-in person behind a session; API tokens act for an account, not a person. */
+export function requireUser(request: FastifyRequest): Extract<Auth, { kind: 'session' }> {
+  const auth = request.auth;
+  if (auth?.kind !== 'session') {
+    throw auth ? forbidden('This needs a signed-in person, not an API token.') : unauthorized();
+  }
+  return auth;
+}
+
+/**
+ * The caller's role in `accountId`. Anyone who is not a member gets the same 404 as for an account that does
+ * not exist, so ids of other tenants reveal nothing; a member lacking the role gets 403.
+ */
+export async function requireAccount(
+  request: FastifyRequest,
+  ctx: AppContext,
+  accountId: string,
+  needed: Role = 'member',
+): Promise<Role> {
+  const auth = request.auth;
+  let role: Role | undefined;
+  if (auth?.kind === 'token') role = auth.accountId === accountId ? auth.role : undefined;
+  else if (auth?.kind === 'session') role = await findRole(ctx.db, accountId, auth.userId);
+  if (!role) throw notFound('account');
+  if (needed === 'admin' && role !== 'admin') throw forbidden('Only an admin of this account can do this.');
+  return role;
+}
+
+export function setSessionCookie(reply: FastifyReply, ctx: AppContext, value: string, request: FastifyRequest): void {
+  const secure = ctx.config.publicUrl ? ctx.config.publicUrl.protocol === 'https:' : request.protocol === 'https';
+  reply.setCookie(sessionCookie, value, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    maxAge: Math.round(ctx.config.sessionHours * 3600),
+  });
+}
+
+export const clearSessionCookie = (reply: FastifyReply) => reply.clearCookie(sessionCookie, { path: '/' });
+
+/** The person to name in the audit log; API tokens act for the account. */
+export const actorOf = (auth: Auth | null): string | null => (auth?.kind === 'session' ? auth.userId : null);

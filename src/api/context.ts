@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import type { Db, Engine } from '../db/database.js';
+import type { SecretBox } from '../secrets/index.js';
+import type { Metrics } from './metrics.js';
+
+/** What every route needs, created once by the service and passed down: no module-level state. */
+export interface AppContext {
+  readonly config: Config;
+  readonly db: Db;
+  readonly engine: Engine;
+  readonly secrets: SecretBox;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Where the built web UI lives; absent when it was not built. */
+  readonly webRoot: string | undefined;
+}
+
+export type Role = 'admin' | 'member';
+
+export type Auth =
+  | {
+      readonly kind: 'session';
+      readonly userId: string;
+      readonly sessionIdHash: string;
+      readonly accountId: string | null;
+      readonly csrfToken: string;
+    }
+  | { readonly kind: 'token'; readonly tokenId: string; readonly accountId: string; readonly role: Role };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: Auth | null;
+  }
+  interface FastifyContextConfig {
+    /** The route answers without a signed-in caller. */
+    public?: boolean;
+    /** The route is reached before a session exists (sign-in, set-up), so no CSRF token can be sent. */
+    csrfExempt?: boolean;
+  }
+}

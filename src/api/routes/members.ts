@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { AppError, notFound } from '../../core/errors.js';
+import { addMember, countAdmins, listMembers, removeMember, setMemberRole } from '../../db/accounts.js';
+import { recordAudit } from '../../db/audit.js';
+import type { Db } from '../../db/database.js';
+import { createInvitation } from '../../db/invitations.js';
+import { detachSessionsFromAccount } from '../../db/sessions.js';
+import { findUserByEmail } from '../../db/users.js';
+import type { ZodApp } from '../app.js';
+import { actorOf, requireAccount, requireUser } from '../auth.js';
+import type { AppContext } from '../context.js';
+import { errors, fields, memberSchema } from '../schemas.js';
+import { publicOrigin } from '../session-view.js';
+
+const invitationHours = 72;
+const memberParams = z.strictObject({ accountId: fields.uuid, userId: fields.uuid });
+
+export function registerMemberRoutes(app: ZodApp, ctx: AppContext): void {
+  app.get(
+    '/accounts/:accountId/members',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Members of the account',
+        params: z.strictObject({ accountId: fields.uuid }),
+        response: { 200: z.object({ items: z.array(memberSchema) }), ...errors(401, 404) },
+      },
+    },
+    async (request) => {
+      await requireAccount(request, ctx, request.params.accountId);
+      return { items: await listMembers(ctx.db, request.params.accountId) };
+    },
+  );
+
+  app.post(
+    '/accounts/:accountId/members',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Add a person: at once when they have a user here, else by a one-time invitation link',
+        params: z.strictObject({ accountId: fields.uuid }),
+        body: z.strictObject({ email: fields.email, role: fields.role }),
+        response: {
+          201: z.object({
+            member: memberSchema.optional(),
+            invitation: z
+              .object({ email: z.string(), role: fields.role, url: z.string(), expiresAt: z.string() })
+              .optional()
+              .describe('The link is shown once: pass it to the person.'),
+          }),
+          ...errors(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { accountId } = request.params;
+      await requireAccount(request, ctx, accountId, 'admin');
+      const auth = requireUser(request);
+      const { email, role } = request.body;
+      const user = await findUserByEmail(ctx.db, email);
+      if (user) {
+        if (!(await addMember(ctx.db, accountId, user.id, role))) {
+          throw new AppError(409, 'already_member', `${email} is a member of this account already.`);
+        }
+        await recordAudit(ctx.db, { accountId, actorUserId: auth.userId, action: 'member.added', target: user.id });
+        const member = (await listMembers(ctx.db, accountId)).find((m) => m.userId === user.id);
+        return reply.status(201).send({ member });
+      }
+      const invitation = await createInvitation(ctx.db, { accountId, email, role, createdBy: auth.userId, hours: invitationHours });
+      await recordAudit(ctx.db, { accountId, actorUserId: auth.userId, action: 'member.invited', details: { email, role } });
+      return reply.status(201).send({
+        invitation: { email, role, url: `${publicOrigin(ctx, request)}/invite/${invitation.token}`, expiresAt: invitation.expiresAt },
+      });
+    },
+  );
+
+  app.patch(
+    '/accounts/:accountId/members/:userId',
+    {
+      schema: {
+        tags: ['members'],
+        summary: "Change a member's role (admin)",
+        params: memberParams,
+        body: z.strictObject({ role: fields.role }),
+        response: { 200: memberSchema, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { accountId, userId } = request.params;
+      await requireAccount(request, ctx, accountId, 'admin');
+      await ctx.db.transaction().execute(async (tx) => {
+        await lockMembers(tx, ctx, accountId);
+        if (request.body.role === 'member') await keepAnAdmin(tx, accountId, userId);
+        if (!(await setMemberRole(tx, accountId, userId, request.body.role))) throw notFound('member');
+        await recordAudit(tx, { accountId, actorUserId: actorOf(request.auth), action: 'member.role_changed', target: userId, details: { role: request.body.role } });
+      });
+      const member = (await listMembers(ctx.db, accountId)).find((m) => m.userId === userId);
+      if (!member) throw notFound('member');
+      return member;
+    },
+  );
+
+  app.delete(
+    '/accounts/:accountId/members/:userId',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Remove a member (admin; anyone may leave); their sessions lose the account at once',
+        params: memberParams,
+        response: { 204: z.null(), ...errors(401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const { accountId, userId } = request.params;
+      const self = request.auth?.kind === 'session' && request.auth.userId === userId;
+      await requireAccount(request, ctx, accountId, self ? 'member' : 'admin');
+      await ctx.db.transaction().execute(async (tx) => {
+        await lockMembers(tx, ctx, accountId);
+        await keepAnAdmin(tx, accountId, userId);
+        if (!(await removeMember(tx, accountId, userId))) throw notFound('member');
+        await detachSessionsFromAccount(tx, accountId, userId);
+        await recordAudit(tx, { accountId, actorUserId: actorOf(request.auth), action: 'member.removed', target: userId });
+      });
+      return reply.status(204).send(null);
+    },
+  );
+}
+
+/** On PostgreSQL, concurrent role changes in one account queue up so the last-admin check cannot be raced. */
+async function lockMembers(tx: Db, ctx: AppContext, accountId: string): Promise<void> {
+  if (ctx.engine !== 'postgres') return;
+  await tx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
+}
+
+async function keepAnAdmin(tx: Db, accountId: string, userId: string): Promise<void> {
+  const members = await listMembers(tx, accountId);
+  const target = members.find((m) => m.userId === userId);
+  if (target?.role === 'admin' && (await countAdmins(tx, accountId)) <= 1) {
+    throw new AppError(409, 'last_admin', 'An account needs at least one admin: make someone else admin first.');
+  }
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { displayName, email, password, role, uuid } from '../core/fields.js';
+
+export const errorSchema = z
+  .object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() })
+  .describe('Every error: a stable code and a message that says what to fix.');
+
+export const accountSchema = z.object({ id: z.string(), name: z.string(), role });
+
+export const sessionSchema = z.object({
+  user: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+  accounts: z.array(accountSchema),
+  currentAccountId: z.string().nullable(),
+  csrfToken: z.string().describe('Send it back in the `x-csrf-token` header on every change.'),
+});
+
+export const memberSchema = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role,
+  joinedAt: z.string(),
+});
+
+export const apiTokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role,
+  prefix: z.string().describe('The first characters of the token, to tell tokens apart.'),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+
+export const accountParams = z.strictObject({ accountId: uuid });
+
+export const fields = { displayName, email, password, role, uuid };
+
+export const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [status, errorSchema])) as Record<number, typeof errorSchema>;

@@ -1,0 +1,115 @@
+/** Timestamps are ISO 8601 UTC strings in both engines, so they sort and compare alike. */
+type Timestamp = string;
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  created_at: Timestamp;
+}
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export type Role = 'admin' | 'member';
+
+export interface MembershipsTable {
+  account_id: string;
+  user_id: string;
+  role: Role;
+  created_at: Timestamp;
+}
+
+export interface SessionsTable {
+  /** sha256 of the cookie value: a database dump holds no usable session. */
+  id_hash: string;
+  user_id: string;
+  account_id: string | null;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  account_id: string;
+  name: string;
+  role: Role;
+  token_hash: string;
+  prefix: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+}
+
+export interface InvitationsTable {
+  id: string;
+  account_id: string;
+  email: string;
+  role: Role;
+  token_hash: string;
+  created_by: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface InstanceSettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: Timestamp;
+  count: number;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  account_id: string | null;
+  actor_user_id: string | null;
+  action: string;
+  target: string | null;
+  details: string | null;
+  created_at: Timestamp;
+}
+
+export type ConnectionStatus = 'connected' | 'pending' | 'error';
+
+export interface ConnectionsTable {
+  id: string;
+  account_id: string;
+  kind: string;
+  name: string;
+  base_url: string;
+  /** org / group / workspace / project key, as the SCM names it. */
+  target: string;
+  status: ConnectionStatus;
+  /** Non-secret settings of the kind, JSON. */
+  settings: string;
+  /** `v1:{kid}:…` envelope ciphertext bound to this row; null for app-based kinds. */
+  token_encrypted: string | null;
+  /** Custom CA bundle (PEM) for self-managed instances; public material, stored as is. */
+  ca_pem: string | null;
+  token_updated_at: Timestamp | null;
+  last_test: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  users: UsersTable;
+  accounts: AccountsTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  invitations: InvitationsTable;
+  instance_settings: InstanceSettingsTable;
+  rate_limits: RateLimitsTable;
+  audit_events: AuditEventsTable;
+  connections: ConnectionsTable;
+}
