@@ -16,6 +16,10 @@ const attemptsPerAddress = 50;
 const windowSeconds = 15 * 60;
 
 export function registerSessionRoutes(app: ZodApp, ctx: AppContext): void {
+  // Checked when the email is unknown, so that answer takes as long as a wrong password.
+  const decoy = decoyPasswordHash();
+  decoy.catch(() => undefined);
+
   app.get(
     '/session',
     {
@@ -50,7 +54,7 @@ export function registerSessionRoutes(app: ZodApp, ctx: AppContext): void {
         throw new AppError(429, 'too_many_attempts', `Too many sign-in attempts; try again in ${Math.ceil(wait / 60)} minutes.`);
       }
       const user = await findUserByEmail(ctx.db, email);
-      const valid = await verifyPassword(password, user?.password_hash ?? (await decoyPasswordHash()));
+      const valid = await verifyPassword(password, user?.password_hash ?? (await decoy));
       if (!user || !valid) throw new AppError(401, 'invalid_credentials', 'The email or password is not right.');
       await clearRateLimit(ctx.db, `sign-in:email:${email}`);
       const accounts = await listAccountsOfUser(ctx.db, user.id);
