@@ -18,8 +18,11 @@ const webRoot = fileURLToPath(new URL('../../dist/web/', import.meta.url));
  * The whole service on 127.0.0.1 with an ephemeral port and a fresh database (PostgreSQL when
  * TEST_DATABASE_URL is set, else SQLite in a temporary directory), serving the built UI.
  */
-export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'scm-connect-test-'));
+export async function startTestService(
+  env: Record<string, string> = {},
+  options: { logger?: import('pino').Logger; dataDir?: string } = {},
+): Promise<TestService> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'scm-connect-test-'));
   const databaseUrl = testPostgresUrl();
   const schema = databaseUrl ? uniqueSchema() : undefined;
   const config = loadConfig({
@@ -30,7 +33,7 @@ export async function startTestService(env: Record<string, string> = {}): Promis
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  const logger = env.SCM_CONNECT_LOG_LEVEL ? undefined : pino({ level: 'silent' });
+  const logger = options.logger ?? (env.SCM_CONNECT_LOG_LEVEL ? undefined : pino({ level: 'silent' }));
   const service = await startService({
     config,
     webRoot,
