@@ -18,7 +18,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('auth', null);
 
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+    if (!request.url.startsWith('/api/v1/')) return;
     if (stateChanging.has(request.method)) checkOrigin(request, ctx);
     request.auth = await resolveCaller(request, ctx);
     const config = request.routeOptions.config;
