@@ -1,0 +1,434 @@
+import type { ScmKindId } from '../core/scm-kinds.js';
+import type { FileLocation } from './links/types.js';
+
+/*
+ * The contract every SCM kind implements, as small capability interfaces. Types name no SCM: each adapter maps
+ * its API onto them. Every method that talks to an SCM rejects with `ScmError` (src/scm/errors.ts), whose kind
+ * tells the job runner whether to retry and the UI what to say.
+ */
+
+// ---------------------------------------------------------------------------------------------------------------
+// Test connection
+
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skipped';
+
+/** One line of a connection report. */
+export interface Check {
+  readonly status: CheckStatus;
+  /** What was found, for the admin ("Group `acme` is visible to the token"). */
+  readonly message: string;
+  /** What to do about a `warn` or `fail` ("Create a token with the `api` scope"); required for `fail`. */
+  readonly fix?: string;
+}
+
+/** The capabilities a connection report always lists, in this order. */
+export const capabilityIds = [
+  'list-repositories',
+  'read-members',
+  'comment-on-pull-requests',
+  'receive-webhooks',
+  'write-ci-files',
+] as const;
+
+export type CapabilityId = (typeof capabilityIds)[number];
+
+export const capabilityLabels: Readonly<Record<CapabilityId, string>> = {
+  'list-repositories': 'List repositories',
+  'read-members': 'Read members',
+  'comment-on-pull-requests': 'Comment on pull requests',
+  'receive-webhooks': 'Receive webhooks',
+  'write-ci-files': 'Write CI files',
+};
+
+/** One row per capability: `skipped` when the kind does not offer it, `fail` (with a fix) when the token lacks it. */
+export interface CapabilityCheck extends Check {
+  readonly id: CapabilityId;
+  readonly label: string;
+}
+
+/** The account a token or app acts as. `id` is the SCM's immutable id, never the login. */
+export interface ScmIdentity {
+  readonly id: string;
+  readonly login: string;
+  readonly name?: string;
+}
+
+/** Scopes (or app permissions, written `name:level`) the token has against those the connection needs. */
+export interface ScopeReport {
+  readonly granted: readonly string[];
+  readonly needed: readonly string[];
+  /** `needed` minus `granted`. */
+  readonly missing: readonly string[];
+}
+
+export interface TokenExpiry {
+  /** ISO 8601; `null` when the token never expires. */
+  readonly expiresAt: string | null;
+  /** Whole days until expiry, 0 once expired; absent when it never expires. */
+  readonly daysLeft?: number;
+  /** `warn` under the warning window, `fail` once expired. */
+  readonly status: CheckStatus;
+  readonly warning?: string;
+  readonly fix?: string;
+}
+
+/** The answer to "Test connection": a report the UI renders line by line, never a bare boolean. */
+export interface TestReport {
+  /** No line failed: every capability the kind offers works with this token. */
+  readonly ok: boolean;
+  /** The worst line: `fail` beats `warn` beats `ok`. */
+  readonly status: 'ok' | 'warn' | 'fail';
+  /** ISO 8601. */
+  readonly checkedAt: string;
+  /** The instance answered (DNS, TLS, HTTP). */
+  readonly reachable: Check;
+  /** Absent when the token was refused. */
+  readonly identity?: ScmIdentity;
+  /** GHES / GitLab / Bitbucket DC version, when the instance tells it. */
+  readonly serverVersion?: string;
+  /** Undefined when the SCM cannot say which scopes a token has. */
+  readonly scopes: ScopeReport | undefined;
+  /** The organization, group, workspace or project key of the connection is visible to the token. */
+  readonly target: Check;
+  readonly tokenExpiry?: TokenExpiry;
+  /** Exactly one row per `capabilityIds` entry, in that order. */
+  readonly capabilities: readonly CapabilityCheck[];
+}
+
+/** What an adapter fills in; `buildTestReport` adds `ok`, `status`, labels and order. */
+export interface TestReportInput {
+  readonly reachable: Check;
+  readonly identity?: ScmIdentity;
+  readonly serverVersion?: string;
+  readonly scopes: ScopeReport | undefined;
+  readonly target: Check;
+  readonly tokenExpiry?: TokenExpiry;
+  /** Keyed by capability, so the compiler holds every adapter to one row per capability. */
+  readonly capabilities: Readonly<Record<CapabilityId, Check>>;
+}
+
+const severity: Readonly<Record<CheckStatus, number>> = { skipped: 0, ok: 0, warn: 1, fail: 2 };
+
+/**
+ * Derives `ok` and the overall status from a report's lines: any `fail` (including missing scopes and an
+ * expired token) fails the report, any `warn` warns; `skipped` counts as nothing.
+ */
+export function summarizeReport(
+  report: Pick<TestReport, 'reachable' | 'target' | 'scopes' | 'tokenExpiry'> & {
+    readonly capabilities: readonly Pick<Check, 'status'>[];
+  },
+): { ok: boolean; status: TestReport['status'] } {
+  const statuses: CheckStatus[] = [
+    report.reachable.status,
+    report.target.status,
+    ...report.capabilities.map((row) => row.status),
+  ];
+  if (report.tokenExpiry) statuses.push(report.tokenExpiry.status);
+  if (report.scopes && report.scopes.missing.length > 0) statuses.push('fail');
+  const worst = Math.max(0, ...statuses.map((status) => severity[status]));
+  const status = worst === 2 ? 'fail' : worst === 1 ? 'warn' : 'ok';
+  return { ok: status !== 'fail', status };
+}
+
+/** Assembles a complete report: capability rows labelled and ordered, `ok` and `status` derived, time stamped. */
+export function buildTestReport(input: TestReportInput, now: Date): TestReport {
+  const capabilities = capabilityIds.map((id) => ({
+    id,
+    label: capabilityLabels[id],
+    ...input.capabilities[id],
+  }));
+  const { capabilities: _rows, ...rest } = input;
+  return {
+    ...rest,
+    ...summarizeReport({ ...input, capabilities }),
+    checkedAt: now.toISOString(),
+    capabilities,
+  };
+}
+
+/** `needed` minus `granted`, in the order of `needed`. */
+export function missingScopes(granted: readonly string[], needed: readonly string[]): string[] {
+  const have = new Set(granted);
+  return needed.filter((scope) => !have.has(scope));
+}
+
+const dayMs = 86_400_000;
+
+/** Tokens that expire within this many days get a warning. */
+export const expiryWarningDays = 14;
+
+/**
+ * Judges a token's expiry at `now`: `fail` once expired, `warn` within `warnDays`, `ok` otherwise or when it
+ * never expires (`null`). Throws `RangeError` for an unreadable date.
+ */
+export function assessTokenExpiry(
+  expiresAt: Date | string | null,
+  now: Date,
+  warnDays: number = expiryWarningDays,
+): TokenExpiry {
+  if (expiresAt === null) return { expiresAt: null, status: 'ok' };
+  const at = typeof expiresAt === 'string' ? new Date(expiresAt) : expiresAt;
+  if (Number.isNaN(at.getTime())) throw new RangeError('The token expiry date is not a valid date.');
+  const iso = at.toISOString();
+  const leftMs = at.getTime() - now.getTime();
+  const fix = 'Create a new token with the same scopes and update the connection.';
+  if (leftMs <= 0) {
+    return {
+      expiresAt: iso,
+      daysLeft: 0,
+      status: 'fail',
+      warning: `The token expired on ${iso.slice(0, 10)}.`,
+      fix,
+    };
+  }
+  const daysLeft = Math.floor(leftMs / dayMs);
+  if (leftMs < warnDays * dayMs) {
+    const when = daysLeft === 0 ? 'within a day' : `in ${daysLeft} day${daysLeft === 1 ? '' : 's'}`;
+    return {
+      expiresAt: iso,
+      daysLeft,
+      status: 'warn',
+      warning: `The token expires ${when} (${iso.slice(0, 10)}).`,
+      fix,
+    };
+  }
+  return { expiresAt: iso, daysLeft, status: 'ok' };
+}
+
+/** Tells whether an SCM answers and what a token may do there. */
+export interface ConnectionTester {
+  /**
+   * Runs every check and resolves with a report, also when checks fail (a revoked token is a report with
+   * `ok: false` and a fix, not a rejection). Rejects only on a bug or an invalid connection configuration.
+   */
+  testConnection(): Promise<TestReport>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Organizations, repositories, members
+
+/**
+ * A source code organization: GitHub organization or user, GitLab top-level group, Bitbucket workspace,
+ * Bitbucket Data Center project, Azure DevOps organization.
+ */
+export interface ScmOrganization {
+  /** Stable id (numeric id, UUID, GUID), never the name, which can be renamed. */
+  readonly externalId: string;
+  /** The name as it appears in URLs and in the connection form (login, group path, workspace slug, project key). */
+  readonly name: string;
+  readonly displayName?: string;
+  readonly webUrl: string;
+}
+
+/** Enough to name an organization in a call. */
+export type ScmOrganizationRef = Pick<ScmOrganization, 'externalId' | 'name'>;
+
+export type RepositoryVisibility = 'public' | 'private' | 'internal';
+
+export interface ScmRepository {
+  /** Stable id: numeric id / UUID / GUID, never the name. */
+  readonly externalId: string;
+  readonly name: string;
+  /**
+   * The path that names the repository and that `FileLocation.repository.fullName` accepts: GitHub
+   * `owner/repo`; GitLab `group/sub…/project`; Bitbucket Cloud `workspace/slug`; Bitbucket Data Center
+   * `KEY/slug` (personal `~USER/slug`); Azure DevOps `organization/project/repo`.
+   */
+  readonly fullName: string;
+  /** Null for an empty repository. */
+  readonly defaultBranch: string | null;
+  readonly visibility: RepositoryVisibility;
+  readonly archived: boolean;
+  /** The repository's page; http(s). */
+  readonly webUrl: string;
+}
+
+/** Enough to name a repository in a call. */
+export type ScmRepositoryRef = Pick<ScmRepository, 'externalId' | 'fullName'>;
+
+export interface ScmMember {
+  /** The SCM's immutable user id. */
+  readonly externalId: string;
+  readonly login: string;
+  readonly name?: string;
+  /** `admin`: may manage the organization (GitHub org owner, GitLab Owner, workspace/project admin). */
+  readonly role: 'admin' | 'member';
+}
+
+/**
+ * Lists what a connection can see. Iterables are lazy: pages are fetched as the caller consumes them, at the
+ * API's largest page size, and pagination never shows outside the adapter.
+ */
+export interface RepositoryLister {
+  /** The organizations this connection covers (usually one; a GitHub App install flow may add more). */
+  listOrganizations(): AsyncIterable<ScmOrganization>;
+  /** Every repository of `org` the connection may read, archived ones included; GitLab includes subgroups. */
+  listRepositories(org: ScmOrganizationRef): AsyncIterable<ScmRepository>;
+}
+
+/** Reads organization membership, so that roles can be managed by the SCM. */
+export interface MemberLister {
+  /** Direct and inherited members of `org`, each once, with the highest role they hold. */
+  listMembers(org: ScmOrganizationRef): AsyncIterable<ScmMember>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pull request comments
+
+export interface PullRequestRef {
+  readonly repository: ScmRepositoryRef;
+  /** The number users see: GitHub/Bitbucket number, GitLab `iid`, Azure DevOps pull request id. */
+  readonly number: number;
+}
+
+/** Identifies a comment for an edit or a delete. */
+export interface ScmCommentRef {
+  readonly id: string;
+  /** Azure DevOps thread, GitLab discussion: the container of the comment. */
+  readonly threadId?: string;
+  /** Bitbucket Data Center's optimistic-locking version, required there for edits and deletes. */
+  readonly version?: number;
+}
+
+/** Where an inline comment sits: a line of the pull request's new side at its head commit. */
+export interface InlinePosition {
+  readonly path: string;
+  readonly line: number;
+  readonly commitSha: string;
+}
+
+export interface ScmComment extends ScmCommentRef {
+  readonly body: string;
+  readonly author: Pick<ScmIdentity, 'id' | 'login'>;
+  /** Present for inline comments. */
+  readonly position?: InlinePosition;
+  readonly webUrl?: string;
+}
+
+/**
+ * The primitives of talking on a pull request. Finding our own comment (hidden marker + author), updating in
+ * place and deleting duplicates is written once over these, not per adapter.
+ */
+export interface PullRequestCommenter {
+  /** The account comments are posted as: our comments are the ones with its id. */
+  identity(): Promise<ScmIdentity>;
+  /** Summary (not inline) comments of the pull request, oldest first. */
+  listComments(pr: PullRequestRef): AsyncIterable<ScmComment>;
+  createComment(pr: PullRequestRef, body: string): Promise<ScmComment>;
+  updateComment(pr: PullRequestRef, comment: ScmCommentRef, body: string): Promise<ScmComment>;
+  /** Resolves when the comment is gone, also when it was already gone. */
+  deleteComment(pr: PullRequestRef, comment: ScmCommentRef): Promise<void>;
+  /** Inline comments; present when `capabilities.inlineComments`. Edit and delete them with the methods above. */
+  listInlineComments?(pr: PullRequestRef): AsyncIterable<ScmComment>;
+  /** Rejects with `ScmError` kind `invalid` when the line is not part of the diff (the caller folds it into the summary). */
+  createInlineComment?(pr: PullRequestRef, position: InlinePosition, body: string): Promise<ScmComment>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// CI files
+
+/** The scanner's CI job to add to a repository. */
+export interface CiTemplate {
+  /** Repository path of the CI file (`.github/workflows/scan.yml`, `.gitlab-ci.yml`, `azure-pipelines.yml`). */
+  readonly path: string;
+  readonly content: string;
+  /** The branch the change is proposed on (`scanner/add-ci`). */
+  readonly branch: string;
+  readonly commitMessage: string;
+  readonly pullRequest: { readonly title: string; readonly description: string };
+}
+
+export interface CiJobResult {
+  /**
+   * `opened`: branch, file and pull request created; `updated`: our open pull request got the new content;
+   * `unchanged`: our open pull request already has it; `present`: the default branch already has the file with
+   * this content, nothing proposed.
+   */
+  readonly outcome: 'opened' | 'updated' | 'unchanged' | 'present';
+  readonly pullRequest?: { readonly number: number; readonly webUrl: string };
+}
+
+/** Adds the scanner's CI job to a repository through a pull request. */
+export interface CiWriter {
+  /**
+   * Idempotent: calling it again (after a crash, a retry, a second bulk run) converges on one branch and one
+   * open pull request, never a second one. Rejects with `not-found` for an empty repository.
+   */
+  ensureCiJob(
+    repository: ScmRepositoryRef & Pick<ScmRepository, 'defaultBranch'>,
+    template: CiTemplate,
+  ): Promise<CiJobResult>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Webhooks
+
+/** An incoming delivery as received, before any parsing. */
+export interface WebhookRequest {
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** The exact bytes received: signatures are computed over these, never over re-serialized JSON. */
+  readonly rawBody: Uint8Array;
+}
+
+export type WebhookVerification =
+  | { readonly ok: true; readonly deliveryId: string | undefined }
+  | { readonly ok: false; readonly reason: 'missing-signature' | 'invalid-signature' | 'malformed' };
+
+export type ScmWebhookEventType =
+  'push' | 'pull-request' | 'repository' | 'membership' | 'installation' | 'ping' | 'other';
+
+export interface ScmWebhookEvent {
+  /** The delivery id used to drop duplicates (GitHub `X-GitHub-Delivery`, GitLab `Idempotency-Key`…). */
+  readonly deliveryId: string | undefined;
+  readonly type: ScmWebhookEventType;
+  /** The SCM's own event name (`pull_request`, `Merge Request Hook`, `pr:opened`…). */
+  readonly rawType: string;
+  readonly action?: string;
+  readonly organization?: ScmOrganizationRef;
+  readonly repository?: ScmRepositoryRef;
+  readonly pullRequest?: { readonly number: number; readonly headSha?: string };
+}
+
+/** Checks and reads deliveries for one connection. */
+export interface WebhookReceiver {
+  /** Constant-time check of the signature or shared secret over the raw body, with this connection's secret only. */
+  verifyWebhook(request: WebhookRequest): Promise<WebhookVerification>;
+  /** Reads a verified delivery; rejects with `invalid` for a body that is not what the event type promises. */
+  parseWebhookEvent(request: WebhookRequest): Promise<ScmWebhookEvent>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Links and the provider
+
+/** Builds web links. Pure: no network, no credentials. */
+export interface LinkBuilder {
+  /**
+   * A commit-pinned link to a file and line range, on http(s) only. Throws `ScmError` kind `invalid` for a
+   * commit id that is not 7–64 hex digits, a path with `..`, or a bad line range.
+   */
+  fileUrl(location: FileLocation): string;
+}
+
+/** Which optional capabilities an adapter offers; each flag matches the presence of its interface. */
+export interface ProviderCapabilities {
+  readonly members: boolean;
+  readonly comments: boolean;
+  /** Comments on a line of the diff (`PullRequestCommenter.createInlineComment`). */
+  readonly inlineComments: boolean;
+  readonly ci: boolean;
+  readonly webhooks: boolean;
+}
+
+/**
+ * One connection's adapter, created by the kind's factory (`createXProvider(connection, deps)`); all state hangs
+ * off the instance. Testing, listing and links are required; the rest are present when the kind offers them.
+ */
+export interface ScmProvider extends ConnectionTester, RepositoryLister, LinkBuilder {
+  readonly kind: ScmKindId;
+  readonly capabilities: ProviderCapabilities;
+  readonly members?: MemberLister;
+  readonly comments?: PullRequestCommenter;
+  readonly ci?: CiWriter;
+  readonly webhooks?: WebhookReceiver;
+}

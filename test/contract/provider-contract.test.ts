@@ -1,0 +1,316 @@
+import { describe, expect, it } from 'vitest';
+import { ScmError } from '../../src/scm/errors.js';
+import { createLinkBuilder } from '../../src/scm/links/index.js';
+import {
+  buildTestReport,
+  type Check,
+  type ScmMember,
+  type ScmOrganization,
+  type ScmProvider,
+  type ScmRepository,
+  type TestReport,
+} from '../../src/scm/provider.js';
+import {
+  checkAuthRejection,
+  checkCapabilityFlags,
+  checkFileUrl,
+  checkHealthyReport,
+  checkKnownRepository,
+  checkLazyListing,
+  checkMembers,
+  checkRepositories,
+  checkRevokedProvider,
+  checkRevokedReport,
+  checkTestReport,
+  collect,
+  measureListing,
+  runProviderContract,
+  type ContractExpectations,
+} from './provider-contract.js';
+
+/*
+ * FAKE SCM and FAKE provider: an in-memory stand-in used only to exercise the contract suite itself (no SCM
+ * adapter exists yet). `defects` turn it into the broken providers the suite must catch.
+ */
+
+interface FakeDefects {
+  /** Fetches every page before yielding the first repository. */
+  readonly eagerListing?: boolean;
+  /** Uses the repository name as its id. */
+  readonly nameAsId?: boolean;
+  /** Repeats the first page. */
+  readonly duplicatePage?: boolean;
+  /** With a revoked token, testConnection rejects instead of reporting. */
+  readonly throwOnRevoked?: boolean;
+  /** With a revoked token, listing yields nothing instead of rejecting. */
+  readonly swallowAuth?: boolean;
+  /** Links to the default branch instead of the commit. */
+  readonly branchLinks?: boolean;
+}
+
+const fakeWeb = 'https://scm.fake.test';
+const pageSize = 3;
+
+function createFakeScm() {
+  const log: string[] = [];
+  const revoked = new Set<string>();
+  const repositories: ScmRepository[] = Array.from({ length: 7 }, (_, i) => ({
+    externalId: String(1000 + i),
+    name: `service-${i}`,
+    fullName: `acme/service-${i}`,
+    defaultBranch: i === 6 ? null : 'main',
+    visibility: i % 2 === 0 ? 'private' : 'internal',
+    archived: i === 5,
+    webUrl: `${fakeWeb}/acme/service-${i}`,
+  }));
+  const members: ScmMember[] = [
+    { externalId: '1', login: 'alice', name: 'Alice', role: 'admin' },
+    { externalId: '2', login: 'bob', role: 'member' },
+  ];
+  return {
+    log,
+    revoked,
+    repositories,
+    members,
+    count: (prefix = '/') => log.filter((path) => path.startsWith(prefix)).length,
+  };
+}
+
+type FakeScm = ReturnType<typeof createFakeScm>;
+
+function createFakeProvider(scm: FakeScm, token: string, defects: FakeDefects = {}): ScmProvider {
+  const request = (path: string): void => {
+    scm.log.push(path);
+    if (scm.revoked.has(token)) {
+      throw new ScmError('auth', 'The SCM refused the token.', {
+        status: 401,
+        fix: 'Create a new token and update the connection.',
+      });
+    }
+  };
+  const page = (org: string, n: number): ScmRepository[] => {
+    request(`/orgs/${org}/repos?page=${n}`);
+    const repos = scm.repositories.slice((n - 1) * pageSize, n * pageSize);
+    return defects.nameAsId ? repos.map((repo) => ({ ...repo, externalId: repo.name })) : repos;
+  };
+  const links = createLinkBuilder('github', { webUrl: fakeWeb });
+  const ok = (message: string): Check => ({ status: 'ok', message });
+  const fail: Check = { status: 'fail', message: 'The token was refused.', fix: 'Create a new token.' };
+
+  return {
+    kind: 'github',
+    capabilities: { members: true, comments: false, inlineComments: false, ci: false, webhooks: false },
+    async testConnection(): Promise<TestReport> {
+      const now = new Date('2026-05-01T00:00:00Z');
+      try {
+        request('/user');
+      } catch (error) {
+        if (defects.throwOnRevoked) throw error;
+        const capabilities = { 'list-repositories': fail, 'read-members': fail };
+        const skipped: Check = { status: 'skipped', message: 'Not offered.' };
+        return buildTestReport(
+          {
+            reachable: ok('The SCM answered.'),
+            scopes: undefined,
+            target: fail,
+            capabilities: {
+              ...capabilities,
+              'comment-on-pull-requests': skipped,
+              'receive-webhooks': skipped,
+              'write-ci-files': skipped,
+            },
+          },
+          now,
+        );
+      }
+      const skipped: Check = { status: 'skipped', message: 'Not offered by this fake.' };
+      return buildTestReport(
+        {
+          reachable: ok('The SCM answered.'),
+          identity: { id: '42', login: 'scanner-bot' },
+          scopes: { granted: ['repo', 'read:org'], needed: ['repo', 'read:org'], missing: [] },
+          target: ok('Organization acme is visible.'),
+          capabilities: {
+            'list-repositories': ok('Repositories can be listed.'),
+            'read-members': ok('Members can be read.'),
+            'comment-on-pull-requests': skipped,
+            'receive-webhooks': skipped,
+            'write-ci-files': skipped,
+          },
+        },
+        now,
+      );
+    },
+    async *listOrganizations(): AsyncIterable<ScmOrganization> {
+      request('/orgs');
+      yield { externalId: '100', name: 'acme', webUrl: `${fakeWeb}/acme` };
+    },
+    async *listRepositories(org): AsyncIterable<ScmRepository> {
+      try {
+        const pages: ScmRepository[][] = [];
+        for (let n = 1; ; n++) {
+          const repos = page(org.name, n);
+          if (defects.eagerListing) pages.push(repos);
+          else yield* repos;
+          if (defects.duplicatePage && n === 1) yield* repos;
+          if (repos.length < pageSize) break;
+        }
+        for (const repos of pages) yield* repos;
+      } catch (error) {
+        if (!defects.swallowAuth) throw error;
+      }
+    },
+    members: {
+      async *listMembers(org): AsyncIterable<ScmMember> {
+        request(`/orgs/${org.name}/members`);
+        yield* scm.members;
+      },
+    },
+    fileUrl: (location) =>
+      defects.branchLinks
+        ? `${fakeWeb}/${'fullName' in location.repository ? location.repository.fullName : ''}/blob/main/${location.path}`
+        : links.fileUrl(location),
+  };
+}
+
+const expected: ContractExpectations = {
+  organization: 'acme',
+  repositoryCount: 7,
+  someRepository: { externalId: '1005', name: 'service-5', defaultBranch: 'main', archived: true },
+  memberCount: 2,
+  someMember: { login: 'alice', role: 'admin' },
+};
+
+function fakeFixture(defects: FakeDefects = {}) {
+  const scm = createFakeScm();
+  return {
+    scm,
+    provider: createFakeProvider(scm, 'good-token', defects),
+    breakToken: async () => {
+      scm.revoked.add('revoked-token');
+      return createFakeProvider(scm, 'revoked-token', defects);
+    },
+  };
+}
+
+runProviderContract('in-memory fake provider', async () => {
+  const { scm, provider, breakToken } = fakeFixture();
+  return { provider, expected, breakToken, twin: { count: scm.count }, teardown: async () => {} };
+});
+
+const failing: Check = { status: 'fail', message: 'Refused.', fix: 'Grant it.' };
+const acme: ScmOrganization = { externalId: '100', name: 'acme', webUrl: `${fakeWeb}/acme` };
+
+describe('the contract suite catches a broken provider', () => {
+  const healthyReport = () => fakeFixture().provider.testConnection();
+  const revokedReport = async () => (await fakeFixture().breakToken()).testConnection();
+
+  it('a report missing a capability row', async () => {
+    const report = await healthyReport();
+    const broken = {
+      ...report,
+      capabilities: report.capabilities.filter((row) => row.id !== 'write-ci-files'),
+    };
+    expect(() => checkTestReport(broken)).toThrow(/one row per capability/);
+  });
+
+  it('a report that claims ok while a capability fails', async () => {
+    const report = await healthyReport();
+    const capabilities = report.capabilities.map((row, i) => (i === 0 ? { ...row, ...failing } : row));
+    expect(() => checkTestReport({ ...report, capabilities })).toThrow(/ok and status/);
+  });
+
+  it('a failure without a fix', async () => {
+    const report = await revokedReport();
+    expect(() => checkTestReport({ ...report, target: { status: 'fail', message: 'Refused.' } })).toThrow(
+      /fix/,
+    );
+  });
+
+  it('missing scopes that do not add up', async () => {
+    const report = await healthyReport();
+    const scopes = { granted: ['repo'], needed: ['repo', 'read:org'], missing: [] };
+    expect(() => checkTestReport({ ...report, scopes })).toThrow(/missing = needed - granted/);
+  });
+
+  it('a revoked token reported as healthy, or a healthy one as revoked', async () => {
+    const revoked = await revokedReport();
+    checkRevokedReport(revoked);
+    expect(() => checkHealthyReport(revoked)).toThrow(/target visible/);
+    const healthy = await healthyReport();
+    checkHealthyReport(healthy);
+    expect(() => checkRevokedReport(healthy)).toThrow(/ok/);
+  });
+
+  it('duplicate repositories, a wrong count or a javascript: link', async () => {
+    const { provider } = fakeFixture({ duplicatePage: true });
+    const repos = await collect(provider.listRepositories(acme));
+    expect(() => checkRepositories(repos, { ...expected, repositoryCount: repos.length })).toThrow(/unique/);
+    const good = await collect(fakeFixture().provider.listRepositories(acme));
+    expect(() => checkRepositories(good, { ...expected, repositoryCount: 8 })).toThrow(/repository count/);
+    const evil = good.map((repo, i) => (i === 0 ? { ...repo, webUrl: 'javascript:alert(1)' } : repo));
+    expect(() => checkRepositories(evil, expected)).toThrow(/http\(s\)/);
+  });
+
+  it('the name used as the stable id, or a wrong field', async () => {
+    const byName = await collect(fakeFixture({ nameAsId: true }).provider.listRepositories(acme));
+    const nameExpected = {
+      ...expected,
+      someRepository: { ...expected.someRepository, externalId: 'service-5' },
+    };
+    expect(() => checkKnownRepository(byName, nameExpected)).toThrow(/not the name/);
+    const good = await collect(fakeFixture().provider.listRepositories(acme));
+    const wrongBranch = {
+      ...expected,
+      someRepository: { ...expected.someRepository, defaultBranch: 'develop' },
+    };
+    expect(() => checkKnownRepository(good, wrongBranch)).toThrow();
+  });
+
+  it('members listed twice or with an unknown role', () => {
+    const alice: ScmMember = { externalId: '1', login: 'alice', role: 'admin' };
+    expect(() => checkMembers([alice, alice], { ...expected, memberCount: 2 })).toThrow(/once/);
+    const owner = { ...alice, role: 'owner' } as unknown as ScmMember;
+    expect(() => checkMembers([owner], { ...expected, memberCount: 1, someMember: undefined })).toThrow(
+      /role/,
+    );
+  });
+
+  it('a file link that is not pinned to the commit', async () => {
+    const repo = (await collect(fakeFixture().provider.listRepositories(acme)))[0]!;
+    expect(() => checkFileUrl(fakeFixture({ branchLinks: true }).provider, repo)).toThrow(/pins the commit/);
+    checkFileUrl(fakeFixture().provider, repo);
+  });
+
+  it('a listing that fetches every page before yielding', async () => {
+    const { scm, provider } = fakeFixture({ eagerListing: true });
+    const requests = await measureListing(provider, acme, { count: scm.count });
+    expect(requests.first).toBe(requests.all);
+    expect(() => checkLazyListing(requests)).toThrow(/does not fetch every page/);
+    expect(() => checkLazyListing({ first: 1, all: 1 })).toThrow(/more than one request/);
+  });
+
+  it('a revoked token that makes testConnection reject, or listing succeed', async () => {
+    await expect(
+      checkRevokedProvider(await fakeFixture({ throwOnRevoked: true }).breakToken(), acme),
+    ).rejects.toThrow(ScmError);
+    await expect(
+      checkRevokedProvider(await fakeFixture({ swallowAuth: true }).breakToken(), acme),
+    ).rejects.toThrow(/ScmError/);
+  });
+
+  it('a rejection of the wrong kind, or without a fix', () => {
+    expect(() => checkAuthRejection(new ScmError('forbidden', 'No.', { fix: 'Ask.' }))).toThrow(/error kind/);
+    expect(() => checkAuthRejection(new ScmError('auth', 'No.'))).toThrow(/fix/);
+    expect(() => checkAuthRejection(new Error('401'))).toThrow(/ScmError/);
+    checkAuthRejection(new ScmError('auth', 'No.', { fix: 'Create a new token.' }));
+  });
+
+  it('capability flags that do not match the interfaces', () => {
+    const provider = fakeFixture().provider;
+    expect(() => checkCapabilityFlags({ ...provider, members: undefined })).toThrow(/members flag/);
+    expect(() =>
+      checkCapabilityFlags({ ...provider, capabilities: { ...provider.capabilities, inlineComments: true } }),
+    ).toThrow(/inlineComments flag/);
+  });
+});

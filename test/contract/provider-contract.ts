@@ -1,0 +1,368 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isScmError } from '../../src/scm/errors.js';
+import {
+  capabilityIds,
+  summarizeReport,
+  type Check,
+  type ScmMember,
+  type ScmOrganization,
+  type ScmOrganizationRef,
+  type ScmProvider,
+  type ScmRepository,
+  type TestReport,
+} from '../../src/scm/provider.js';
+
+/**
+ * The behaviour every `ScmProvider` shares, run by each provider against its twin:
+ * `runProviderContract('gitlab', async () => ({ provider, expected, breakToken, twin, teardown }))`.
+ * The checks are exported one by one so that the suite itself can be shown to catch a broken provider.
+ */
+
+/** What the twin was seeded with, as the provider should report it. */
+export interface ContractExpectations {
+  /** `ScmOrganization.name` of the connection's organization. */
+  readonly organization: string;
+  /** Every repository of that organization; more than one page, so that lazy listing can be observed. */
+  readonly repositoryCount: number;
+  readonly someRepository: {
+    readonly externalId: string;
+    readonly name: string;
+    readonly defaultBranch: string | null;
+    readonly archived: boolean;
+    readonly visibility?: ScmRepository['visibility'];
+  };
+  /** Set when the provider lists members. */
+  readonly memberCount?: number;
+  readonly someMember?: { readonly login: string; readonly role: ScmMember['role'] };
+}
+
+export interface ContractFixture {
+  readonly provider: ScmProvider;
+  readonly expected: ContractExpectations;
+  /** A provider for the same target whose token the twin has revoked. */
+  breakToken(): Promise<ScmProvider>;
+  /** Requests the twin has received, optionally under a path prefix. */
+  readonly twin: { count(pathPrefix?: string): number };
+  teardown(): Promise<void>;
+}
+
+/** A commit id the link checks pin to. */
+export const contractCommitSha = '0123456789abcdef0123456789abcdef01234567';
+
+const statuses = ['ok', 'warn', 'fail', 'skipped'];
+
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+const isIsoDate = (value: string): boolean => !Number.isNaN(Date.parse(value));
+
+export function checkHttpUrl(value: string, what: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  expect(url, `${what} "${value}" is a URL`).toBeDefined();
+  expect(['http:', 'https:'], `${what} "${value}" is http(s)`).toContain(url!.protocol);
+  return url!;
+}
+
+/** A report line: a known status, a message, and a fix when it failed. */
+export function checkReportLine(line: Check, what: string): void {
+  expect(statuses, `${what}: status`).toContain(line.status);
+  expect(typeof line.message === 'string' && line.message.trim() !== '', `${what}: has a message`).toBe(true);
+  if (line.status === 'fail') {
+    expect(
+      typeof line.fix === 'string' && line.fix.trim() !== '',
+      `${what}: a failure says how to fix it`,
+    ).toBe(true);
+  }
+}
+
+/** The report is complete and coherent, whatever it found. */
+export function checkTestReport(report: TestReport): void {
+  expect(typeof report.ok, 'ok is a boolean').toBe('boolean');
+  expect(isIsoDate(report.checkedAt), 'checkedAt is a date').toBe(true);
+  checkReportLine(report.reachable, 'reachable');
+  checkReportLine(report.target, 'target');
+  const ids = report.capabilities.map((row) => row.id);
+  expect(ids, 'one row per capability, in order').toEqual([...capabilityIds]);
+  for (const row of report.capabilities) {
+    checkReportLine(row, `capability ${row.id}`);
+    expect(row.label.trim(), `capability ${row.id}: label`).not.toBe('');
+  }
+  if (report.identity) {
+    expect(report.identity.id, 'identity id').toBeTruthy();
+    expect(report.identity.login, 'identity login').toBeTruthy();
+  }
+  if (report.scopes) {
+    const granted = new Set(report.scopes.granted);
+    expect([...report.scopes.missing], 'missing = needed - granted').toEqual(
+      report.scopes.needed.filter((scope) => !granted.has(scope)),
+    );
+  }
+  if (report.tokenExpiry) {
+    const { expiresAt, status, warning, fix } = report.tokenExpiry;
+    expect(expiresAt === null || isIsoDate(expiresAt), 'tokenExpiry.expiresAt is a date or null').toBe(true);
+    if (status === 'warn' || status === 'fail')
+      expect(warning, 'tokenExpiry: a warning says when').toBeTruthy();
+    checkReportLine(
+      { status, message: warning ?? 'no expiry warning', ...(fix === undefined ? {} : { fix }) },
+      'tokenExpiry',
+    );
+  }
+  expect({ ok: report.ok, status: report.status }, 'ok and status follow from the lines').toEqual(
+    summarizeReport(report),
+  );
+}
+
+/** A working connection: complete report, ok, the identity known. */
+export function checkHealthyReport(report: TestReport): void {
+  checkTestReport(report);
+  expect(report.reachable.status, 'reachable').toBe('ok');
+  expect(report.target.status, 'target visible').toBe('ok');
+  expect(report.identity, 'identity').toBeDefined();
+  expect(report.ok, 'ok').toBe(true);
+}
+
+/** A revoked token: the report still arrives, fails, and tells the admin what to do. */
+export function checkRevokedReport(report: TestReport): void {
+  checkTestReport(report);
+  expect(report.ok, 'ok').toBe(false);
+  const lines: Check[] = [report.reachable, report.target, ...report.capabilities];
+  if (report.tokenExpiry) lines.push({ message: report.tokenExpiry.warning ?? '', ...report.tokenExpiry });
+  expect(
+    lines.some((line) => line.status === 'fail' && line.fix),
+    'some line fails with a fix',
+  ).toBe(true);
+}
+
+/** The call was refused as an authentication failure, with a fix. */
+export function checkAuthRejection(error: unknown): void {
+  expect(isScmError(error), `rejects with an ScmError (got ${String(error)})`).toBe(true);
+  if (!isScmError(error)) return;
+  expect(error.kind, 'error kind').toBe('auth');
+  expect(error.fix, 'auth error has a fix').toBeTruthy();
+}
+
+export function checkOrganizations(
+  organizations: readonly ScmOrganization[],
+  expected: ContractExpectations,
+): ScmOrganization {
+  const ids = organizations.map((org) => org.externalId);
+  expect(new Set(ids).size, 'organization ids are unique').toBe(ids.length);
+  const org = organizations.find((candidate) => candidate.name === expected.organization);
+  expect(org, `organization ${expected.organization} is listed`).toBeDefined();
+  expect(org!.externalId, 'organization id').toBeTruthy();
+  checkHttpUrl(org!.webUrl, 'organization webUrl');
+  return org!;
+}
+
+/** Exactly the seeded repositories, each once, well formed. */
+export function checkRepositories(
+  repositories: readonly ScmRepository[],
+  expected: ContractExpectations,
+): void {
+  expect(repositories.length, 'repository count').toBe(expected.repositoryCount);
+  const ids = repositories.map((repo) => repo.externalId);
+  expect(new Set(ids).size, 'repository ids are unique').toBe(ids.length);
+  for (const repo of repositories) {
+    expect(
+      typeof repo.externalId === 'string' && repo.externalId !== '',
+      `${repo.fullName}: externalId`,
+    ).toBe(true);
+    expect(repo.name, 'name').toBeTruthy();
+    expect(repo.fullName, 'fullName').toBeTruthy();
+    expect(['public', 'private', 'internal'], `${repo.fullName}: visibility`).toContain(repo.visibility);
+    expect(typeof repo.archived, `${repo.fullName}: archived`).toBe('boolean');
+    expect(repo.defaultBranch === null || typeof repo.defaultBranch === 'string', 'defaultBranch').toBe(true);
+    checkHttpUrl(repo.webUrl, `${repo.fullName}: webUrl`);
+  }
+}
+
+/** The known repository is there under its stable id with the seeded fields; the id is not its name. */
+export function checkKnownRepository(
+  repositories: readonly ScmRepository[],
+  expected: ContractExpectations,
+): ScmRepository {
+  const { someRepository } = expected;
+  const repo = repositories.find((candidate) => candidate.externalId === someRepository.externalId);
+  expect(repo, `repository ${someRepository.externalId} is listed`).toBeDefined();
+  expect(repo!.externalId, 'externalId is not the name').not.toBe(repo!.name);
+  expect(repo!.externalId, 'externalId is not the full name').not.toBe(repo!.fullName);
+  expect(repo).toMatchObject(someRepository);
+  return repo!;
+}
+
+export function checkMembers(members: readonly ScmMember[], expected: ContractExpectations): void {
+  if (expected.memberCount !== undefined) expect(members.length, 'member count').toBe(expected.memberCount);
+  const ids = members.map((member) => member.externalId);
+  expect(new Set(ids).size, 'members are listed once').toBe(ids.length);
+  for (const member of members) {
+    expect(member.externalId, 'member externalId').toBeTruthy();
+    expect(member.login, 'member login').toBeTruthy();
+    expect(['admin', 'member'], `${member.login}: role`).toContain(member.role);
+  }
+  if (expected.someMember) {
+    expect(members.find((member) => member.login === expected.someMember!.login)).toMatchObject(
+      expected.someMember,
+    );
+  }
+}
+
+/** A link to a file of the repository: http(s), on the repository's host, pinned to the commit; bad shas refused. */
+export function checkFileUrl(provider: ScmProvider, repository: ScmRepository): void {
+  const location = {
+    repository: { fullName: repository.fullName },
+    commitSha: contractCommitSha,
+    path: 'src/main file.ts',
+    startLine: 3,
+    endLine: 5,
+  };
+  const url = checkHttpUrl(provider.fileUrl(location), 'fileUrl');
+  expect(url.href, 'fileUrl pins the commit').toContain(contractCommitSha);
+  expect(url.host, 'fileUrl points at the repository host').toBe(new URL(repository.webUrl).host);
+  expect(url.href, 'fileUrl encodes the path').toContain('main%20file.ts');
+  let refused: unknown;
+  try {
+    provider.fileUrl({ ...location, commitSha: 'main' });
+  } catch (error) {
+    refused = error;
+  }
+  expect(isScmError(refused) && refused.kind === 'invalid', 'fileUrl refuses a branch name as commit').toBe(
+    true,
+  );
+}
+
+/** Each capability flag matches the presence of its interface. */
+export function checkCapabilityFlags(provider: ScmProvider): void {
+  const { capabilities: flags } = provider;
+  expect(flags.members, 'members flag').toBe(provider.members !== undefined);
+  expect(flags.comments, 'comments flag').toBe(provider.comments !== undefined);
+  expect(flags.ci, 'ci flag').toBe(provider.ci !== undefined);
+  expect(flags.webhooks, 'webhooks flag').toBe(provider.webhooks !== undefined);
+  const inline =
+    typeof provider.comments?.createInlineComment === 'function' &&
+    typeof provider.comments.listInlineComments === 'function';
+  expect(flags.inlineComments, 'inlineComments flag').toBe(inline);
+}
+
+/** Requests made while taking only the first repository, and while taking all of them. */
+export interface ListingRequests {
+  readonly first: number;
+  readonly all: number;
+}
+
+/** Counts twin requests for a first-item read and a full read (after a warm-up that fills token caches). */
+export async function measureListing(
+  provider: ScmProvider,
+  org: ScmOrganization,
+  twin: ContractFixture['twin'],
+): Promise<ListingRequests> {
+  await collect(provider.listRepositories(org));
+  const before = twin.count();
+  for await (const _repo of provider.listRepositories(org)) break;
+  const first = twin.count() - before;
+  const middle = twin.count();
+  await collect(provider.listRepositories(org));
+  return { first, all: twin.count() - middle };
+}
+
+/** Lazy listing: the first repository costs fewer requests than all of them. */
+export function checkLazyListing(requests: ListingRequests): void {
+  expect(requests.all, 'a full listing takes more than one request (seed more than a page)').toBeGreaterThan(
+    1,
+  );
+  expect(requests.first, 'taking the first repository does not fetch every page').toBeLessThan(requests.all);
+}
+
+/** A provider with a revoked token: `testConnection` resolves with a failing report, listing rejects with `auth`. */
+export async function checkRevokedProvider(broken: ScmProvider, org: ScmOrganizationRef): Promise<void> {
+  checkRevokedReport(await broken.testConnection());
+  let rejection: unknown;
+  try {
+    await collect(broken.listRepositories(org));
+  } catch (error) {
+    rejection = error;
+  }
+  checkAuthRejection(rejection);
+}
+
+export function runProviderContract(name: string, setup: () => Promise<ContractFixture>): void {
+  describe(`provider contract: ${name}`, () => {
+    let fixture: ContractFixture | undefined;
+    let organization: ScmOrganization | undefined;
+    const current = (): ContractFixture => {
+      if (!fixture) throw new Error('the contract fixture did not set up');
+      return fixture;
+    };
+    const org = async (): Promise<ScmOrganization> => {
+      const { provider, expected } = current();
+      organization ??= checkOrganizations(await collect(provider.listOrganizations()), expected);
+      return organization;
+    };
+
+    beforeAll(async () => {
+      fixture = await setup();
+    });
+    afterAll(async () => {
+      await fixture?.teardown();
+    });
+
+    it('declares capability flags that match its interfaces', () => {
+      checkCapabilityFlags(current().provider);
+    });
+
+    it('testConnection returns a complete report with every capability row, ok', async () => {
+      checkHealthyReport(await current().provider.testConnection());
+    });
+
+    it('lists the organization of the connection', async () => {
+      await org();
+    });
+
+    it('lists every repository once, with stable ids and http(s) links', async () => {
+      const { provider, expected } = current();
+      const first = await collect(provider.listRepositories(await org()));
+      checkRepositories(first, expected);
+      const again = await collect(provider.listRepositories(await org()));
+      expect(again.map((repo) => repo.externalId).sort(), 'ids are stable across listings').toEqual(
+        first.map((repo) => repo.externalId).sort(),
+      );
+    });
+
+    it('reports the known repository with its fields', async () => {
+      const { provider, expected } = current();
+      checkKnownRepository(await collect(provider.listRepositories(await org())), expected);
+    });
+
+    it('lists members with roles, when it reads members', async (context) => {
+      const { provider, expected } = current();
+      if (!provider.members) {
+        expect(expected.memberCount, 'a provider without members expects none').toBeUndefined();
+        context.skip();
+        return;
+      }
+      checkMembers(await collect(provider.members.listMembers(await org())), expected);
+    });
+
+    it('builds commit-pinned http(s) file links for a listed repository', async () => {
+      const { provider, expected } = current();
+      const repo = checkKnownRepository(await collect(provider.listRepositories(await org())), expected);
+      checkFileUrl(provider, repo);
+    });
+
+    it('lists lazily: taking the first repository does not fetch every page', async () => {
+      const { provider, twin } = current();
+      checkLazyListing(await measureListing(provider, await org(), twin));
+    });
+
+    it('with a revoked token, reports the failure with a fix and refuses to list', async () => {
+      await checkRevokedProvider(await current().breakToken(), await org());
+    });
+  });
+}
