@@ -1,0 +1,65 @@
+/**
+ * bench/api: requests per second of an authenticated read (GET /api/v1/accounts/{id}/members with a session
+ * cookie, 20 members) against a bare Fastify route that returns a constant, in the same run. The load comes
+ * from autocannon in a separate process so it does not share the servers' event loop.
+ *
+ *   npx tsx bench/api.ts [--seconds 10] [--connections 50]
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { setUpAdmin } from '../test/helpers/api-client.js';
+import { startTestService } from '../test/helpers/service.js';
+
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } },
+});
+
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+}
+
+function load(url: string, headers: Record<string, string> = {}): AutocannonResult {
+  const args = ['autocannon', '-j', '-d', values.seconds!, '-c', values.connections!];
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
+  args.push(url);
+  return JSON.parse(execFileSync('npx', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })) as AutocannonResult;
+}
+
+const service = await startTestService();
+const { client, session } = await setUpAdmin(service);
+const accountId = session.currentAccountId!;
+const now = new Date().toISOString();
+for (let i = 1; i < 20; i++) {
+  const id = randomUUID();
+  await service.database.db.insertInto('users').values({ id, email: `member${i}@example.com`, name: `Member ${i}`, password_hash: 'x', created_at: now }).execute();
+  await service.database.db.insertInto('memberships').values({ account_id: accountId, user_id: id, role: 'member', created_at: now }).execute();
+}
+const path = `/api/v1/accounts/${accountId}/members`;
+const check = await client.get<{ items: unknown[] }>(path);
+if (check.status !== 200 || check.body.items.length !== 20) throw new Error(`unexpected answer ${check.status}`);
+
+const bare = Fastify();
+bare.get('/constant', async () => ({ items: [] }));
+await bare.listen({ port: 0, host: '127.0.0.1' });
+const bareAddress = bare.server.address();
+const bareUrl = `http://127.0.0.1:${typeof bareAddress === 'object' && bareAddress ? bareAddress.port : 0}/constant`;
+
+load(bareUrl); // warm-up of the load generator
+const baseline = load(bareUrl);
+const members = load(`${service.url}${path}`, { cookie: client.cookie! });
+const ratio = members.requests.average / baseline.requests.average;
+
+console.log(`engine: ${service.database.engine}; ${values.connections} connections, ${values.seconds} s each`);
+console.log(`bare Fastify constant route: ${baseline.requests.average.toFixed(0)} req/s (p50 ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms)`);
+console.log(
+  `GET ${path.replace(accountId, '{id}')} (session cookie, 20 members): ${members.requests.average.toFixed(0)} req/s ` +
+    `(p50 ${members.latency.p50} ms, p99 ${members.latency.p99} ms, non-2xx ${members.non2xx}, errors ${members.errors})`,
+);
+console.log(`ratio: ${ratio.toFixed(2)} (target >= 0.3)`);
+await bare.close();
+await service.close();
