@@ -1,0 +1,149 @@
+import type {
+  AdoComment,
+  AdoHook,
+  AdoProject,
+  AdoPullRequest,
+  AdoRepo,
+  AdoThread,
+  AdoUser,
+} from './state.js';
+
+/** JSON shapes as in the Azure DevOps REST reference (7.1) and its httpExamples. */
+
+export const orgUrl = (origin: string, org: string) => `${origin}/${org}`;
+
+export function identityRef(origin: string, user: AdoUser) {
+  return {
+    displayName: user.displayName,
+    url: `${origin}/_apis/Identities/${user.id}`,
+    id: user.id,
+    uniqueName: user.principalName,
+    imageUrl: `${origin}/_api/_common/identityImage?id=${user.id}`,
+    descriptor: user.descriptor,
+  };
+}
+
+export function projectJson(origin: string, project: AdoProject) {
+  return {
+    id: project.id,
+    name: project.name,
+    ...(project.description === undefined ? {} : { description: project.description }),
+    url: `${orgUrl(origin, project.org.name)}/_apis/projects/${project.id}`,
+    state: 'wellFormed',
+    revision: 11,
+    visibility: project.visibility,
+    lastUpdateTime: '2025-11-03T08:00:00Z',
+  };
+}
+
+/** Builds `GitRepository` JSON for the repositories of one project, computing the shared parts once. */
+export function repoJsonFor(origin: string, projectOf: AdoProject) {
+  const orgName = projectOf.org.name;
+  const org = orgUrl(origin, orgName);
+  const project = encodeURIComponent(projectOf.name);
+  const host = origin
+    .replace(/^[a-z]+:\/\//, '')
+    .split('/')[0]!
+    .split(':')[0]!;
+  const remote = `${origin.replace('://', `://${orgName}@`)}/${orgName}/${project}/_git/`;
+  const projectRef = projectJson(origin, projectOf);
+  return (repo: AdoRepo) => {
+    const name = encodeURIComponent(repo.name);
+    return {
+      id: repo.id,
+      name: repo.name,
+      url: `${org}/${projectOf.id}/_apis/git/repositories/${repo.id}`,
+      project: projectRef,
+      defaultBranch: repo.defaultBranch,
+      size: 0,
+      remoteUrl: `${remote}${name}`,
+      sshUrl: `git@ssh.${host}:v3/${orgName}/${project}/${name}`,
+      webUrl: `${org}/${project}/_git/${name}`,
+      isDisabled: repo.isDisabled,
+      isInMaintenance: false,
+    };
+  };
+}
+
+export const repoJson = (origin: string, repo: AdoRepo) => repoJsonFor(origin, repo.project)(repo);
+
+export function pullRequestJson(origin: string, pr: AdoPullRequest) {
+  const repo = pr.repo;
+  const { url, project, name, id } = repoJson(origin, repo);
+  return {
+    repository: { id, name, url, project },
+    pullRequestId: pr.id,
+    codeReviewId: pr.id,
+    status: pr.status,
+    createdBy: identityRef(origin, pr.createdBy),
+    creationDate: pr.creationDate,
+    title: pr.title,
+    description: pr.description,
+    sourceRefName: pr.sourceRefName,
+    targetRefName: pr.targetRefName,
+    mergeStatus: 'succeeded',
+    isDraft: pr.isDraft,
+    mergeId: repo.refs.get(pr.sourceRefName) ?? '',
+    lastMergeSourceCommit: { commitId: repo.refs.get(pr.sourceRefName) ?? '' },
+    lastMergeTargetCommit: { commitId: repo.refs.get(pr.targetRefName) ?? '' },
+    reviewers: [],
+    url: `${url}/pullRequests/${pr.id}`,
+    supportsIterations: true,
+  };
+}
+
+export function commentJson(origin: string, threadUrl: string, comment: AdoComment) {
+  return {
+    id: comment.id,
+    parentCommentId: comment.parentCommentId,
+    author: identityRef(origin, comment.author),
+    content: comment.content,
+    publishedDate: comment.publishedDate,
+    lastUpdatedDate: comment.lastUpdatedDate,
+    lastContentUpdatedDate: comment.lastUpdatedDate,
+    commentType: comment.commentType,
+    usersLiked: [],
+    _links: { self: { href: `${threadUrl}/comments/${comment.id}` } },
+  };
+}
+
+export function threadJson(origin: string, pr: AdoPullRequest, thread: AdoThread) {
+  const threadUrl = `${pullRequestJson(origin, pr).url}/threads/${thread.id}`;
+  return {
+    pullRequestThreadContext: thread.pullRequestThreadContext ?? null,
+    id: thread.id,
+    publishedDate: thread.publishedDate,
+    lastUpdatedDate: thread.lastUpdatedDate,
+    comments: thread.comments.map((c) => commentJson(origin, threadUrl, c)),
+    status: thread.status,
+    threadContext: thread.threadContext ?? null,
+    properties: thread.properties ?? {},
+    identities: null,
+    isDeleted: false,
+    _links: { self: { href: threadUrl } },
+  };
+}
+
+/** Subscriptions mask the basic-auth password, as the service does for secret consumer inputs. */
+export function hookJson(origin: string, org: string, hook: AdoHook) {
+  const consumerInputs = { ...hook.consumerInputs };
+  if (consumerInputs.basicAuthPassword) consumerInputs.basicAuthPassword = '********';
+  return {
+    id: hook.id,
+    url: `${orgUrl(origin, org)}/_apis/hooks/subscriptions/${hook.id}`,
+    status: 'enabled',
+    publisherId: hook.publisherId,
+    eventType: hook.eventType,
+    resourceVersion: hook.resourceVersion,
+    consumerId: hook.consumerId,
+    consumerActionId: hook.consumerActionId,
+    createdBy: hook.createdBy ? identityRef(origin, hook.createdBy) : null,
+    createdDate: hook.createdDate,
+    modifiedDate: hook.createdDate,
+    publisherInputs: hook.publisherInputs,
+    consumerInputs,
+  };
+}
+
+/** `{count, value}`: the collection wrapper of every list answer. */
+export const list = <T>(value: readonly T[]) => ({ count: value.length, value });
