@@ -1,0 +1,118 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import {
+  startTwinServer,
+  TwinRouter,
+  type TwinServer,
+  type TwinServerOptions,
+} from '../server/twin-server.js';
+import { createBitbucketApi } from './api.js';
+import { addRepositoryRoutes } from './routes-repositories.js';
+import { addWorkspaceRoutes } from './routes-workspaces.js';
+import type { BitbucketAccessTokenSeed, BitbucketCloudScenario } from './scenario.js';
+import {
+  BitbucketState,
+  type BitbucketAccessToken,
+  type BitbucketPullRequest,
+  type BitbucketRepository,
+  type BitbucketWorkspace,
+} from './state.js';
+import { BitbucketViews } from './views.js';
+
+export * from './scenario.js';
+export type * from './state.js';
+export { BitbucketState } from './state.js';
+
+export interface BitbucketHookDelivery {
+  readonly hookUuid: string;
+  readonly url: string;
+  /** The receiver's status, or 0 when it could not be reached. */
+  readonly status: number;
+}
+
+/** A running Bitbucket Cloud twin: API 2.0 on loopback, with its state open to the test. */
+export interface BitbucketCloudTwin extends TwinServer {
+  readonly state: BitbucketState;
+  /** `url + '/2.0'`. */
+  readonly apiUrl: string;
+  workspace(slug: string): BitbucketWorkspace;
+  repository(workspace: string, slug: string): BitbucketRepository;
+  pullRequest(workspace: string, slug: string, id: number): BitbucketPullRequest;
+  addAccessToken(seed: BitbucketAccessTokenSeed): BitbucketAccessToken;
+  /**
+   * Sends `payload` to every active hook of the repository and of its workspace subscribed to `eventKey`
+   * (`repo:push`, `pullrequest:created`…), with `X-Event-Key`, `X-Hook-UUID`, `X-Request-UUID`,
+   * `X-Attempt-Number` and, when the hook has a secret, `X-Hub-Signature: sha256=<hex>`.
+   */
+  deliverHook(
+    workspace: string,
+    slug: string,
+    eventKey: string,
+    payload: unknown,
+  ): Promise<BitbucketHookDelivery[]>;
+}
+
+/** Start a Bitbucket Cloud twin seeded from `scenario`. */
+export async function startBitbucketCloudTwin(
+  scenario: BitbucketCloudScenario,
+  options: TwinServerOptions = {},
+): Promise<BitbucketCloudTwin> {
+  const state = new BitbucketState(scenario);
+  let origin = '';
+  const views = new BitbucketViews(() => origin);
+  const router = new TwinRouter();
+  const api = createBitbucketApi(router, state, views);
+  addWorkspaceRoutes(api);
+  addRepositoryRoutes(api);
+  const server = await startTwinServer(router, {
+    ...options,
+    notFound:
+      options.notFound ??
+      (() => ({ status: 404, body: { type: 'error', error: { message: 'Resource not found' } } })),
+  });
+  origin = server.url;
+  const must = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`Bitbucket twin: no ${what}`);
+    return value;
+  };
+  const repository = (workspace: string, slug: string) =>
+    must(state.workspace(workspace)?.repositories.get(slug), `repository ${workspace}/${slug}`);
+
+  return {
+    ...server,
+    state,
+    apiUrl: `${server.url}/2.0`,
+    workspace: (slug) => must(state.workspace(slug), `workspace ${slug}`),
+    repository,
+    pullRequest: (workspace, slug, id) =>
+      must(repository(workspace, slug).pullRequests.get(id), `pull request ${id}`),
+    addAccessToken: (seed) => state.addAccessToken(seed),
+    async deliverHook(workspace, slug, eventKey, payload) {
+      const repo = repository(workspace, slug);
+      const body = JSON.stringify(payload);
+      const deliveries: BitbucketHookDelivery[] = [];
+      for (const hook of [...repo.hooks, ...repo.workspace.hooks]) {
+        if (!hook.active || !hook.events.includes(eventKey)) continue;
+        const headers: Record<string, string> = {
+          'content-type': 'application/json',
+          'user-agent': 'Bitbucket-Webhooks/2.0',
+          'x-event-key': eventKey,
+          'x-hook-uuid': hook.uuid.replace(/[{}]/g, ''),
+          'x-request-uuid': randomUUID(),
+          'x-attempt-number': '1',
+        };
+        if (hook.secret !== undefined)
+          headers['x-hub-signature'] =
+            `sha256=${createHmac('sha256', hook.secret).update(body).digest('hex')}`;
+        const status = await fetch(hook.url, { method: 'POST', headers, body }).then(
+          async (response) => {
+            await response.arrayBuffer();
+            return response.status;
+          },
+          () => 0,
+        );
+        deliveries.push({ hookUuid: hook.uuid, url: hook.url, status });
+      }
+      return deliveries;
+    },
+  };
+}

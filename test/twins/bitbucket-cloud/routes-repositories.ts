@@ -1,0 +1,281 @@
+import type { TwinRequest } from '../server/twin-server.js';
+import { empty, type BitbucketApi } from './api.js';
+import { bbError, needs, type BitbucketCaller } from './auth.js';
+import { hookFrom } from './routes-workspaces.js';
+import type { BitbucketComment, BitbucketPullRequest, BitbucketRepository } from './state.js';
+import { page } from './views.js';
+
+interface CommentBody {
+  content?: { raw?: unknown };
+  inline?: { path?: unknown; to?: unknown; from?: unknown };
+  parent?: { id?: unknown };
+}
+
+interface PullRequestBody {
+  title?: unknown;
+  description?: unknown;
+  source?: { branch?: { name?: unknown } };
+  destination?: { branch?: { name?: unknown } };
+  close_source_branch?: unknown;
+}
+
+const fieldError = (field: string, message: string) => bbError(400, `${field}: ${message}`, undefined);
+const optionalNumber = (value: unknown) => (value === undefined || value === null ? null : Number(value));
+
+/** Repositories, pull requests and their comments, repository webhooks, branches and `/src` commits. */
+export function addRepositoryRoutes(api: BitbucketApi): void {
+  const { views } = api;
+  const repoOf = (request: TwinRequest, caller: BitbucketCaller) =>
+    api.repository(caller, request.params.workspace!, request.params.slug!);
+  const prOf = (request: TwinRequest, caller: BitbucketCaller) => {
+    const repo = repoOf(request, caller);
+    return { repo, pr: api.pullRequest(repo, request.params.id!) };
+  };
+
+  api.get('/repositories/:workspace', (request, caller) => {
+    caller.require(needs.repoRead);
+    const workspace = api.workspace(caller, request.params.workspace!);
+    const repos = [...workspace.repositories.values()].filter((r) => caller.canReachRepository(r));
+    return { body: page(request, repos, (r) => views.repository(r)) };
+  });
+
+  api.get('/repositories/:workspace/:slug', (request, caller) => {
+    caller.require(needs.repoRead);
+    return { body: views.repository(repoOf(request, caller)) };
+  });
+
+  api.get('/repositories/:workspace/:slug/refs/branches', (request, caller) => {
+    caller.require(needs.repoRead);
+    const repo = repoOf(request, caller);
+    return { body: page(request, [...repo.branches.values()], (b) => branchView(repo, b.name)) };
+  });
+
+  api.get('/repositories/:workspace/:slug/refs/branches/*name', (request, caller) => {
+    caller.require(needs.repoRead);
+    const repo = repoOf(request, caller);
+    if (!repo.branches.has(request.params.name!))
+      throw bbError(404, `Branch "${request.params.name}" not found`);
+    return { body: branchView(repo, request.params.name!) };
+  });
+
+  api.post('/repositories/:workspace/:slug/refs/branches', (request, caller) => {
+    caller.require(needs.repoWrite);
+    const repo = repoOf(request, caller);
+    const body = request.json<{ name?: unknown; target?: { hash?: unknown } }>() ?? {};
+    const name = typeof body.name === 'string' ? body.name : '';
+    const start = [...repo.branches.values()].find((b) =>
+      b.hash.startsWith(String(body.target?.hash ?? '-')),
+    );
+    if (!name || !start) throw bbError(400, 'Invalid branch name or target');
+    if (repo.branches.has(name)) throw bbError(400, `BRANCH_ALREADY_EXISTS: ${name}`);
+    repo.branches.set(name, { name, hash: start.hash, files: new Map(start.files) });
+    return { status: 201, body: branchView(repo, name) };
+  });
+
+  api.get('/repositories/:workspace/:slug/src/:commit/*path', (request, caller) => {
+    caller.require(needs.repoRead);
+    const repo = repoOf(request, caller);
+    const ref = request.params.commit!;
+    const branch = repo.branches.get(ref) ?? [...repo.branches.values()].find((b) => b.hash.startsWith(ref));
+    const content = branch?.files.get(request.params.path!);
+    if (content === undefined) throw bbError(404, 'No such file or directory: ' + request.params.path);
+    return { headers: { 'content-type': 'text/plain; charset=utf-8' }, body: content };
+  });
+
+  // A commit from form fields: each field named like a path is a file; `files` lists paths to delete.
+  api.post('/repositories/:workspace/:slug/src', async (request, caller) => {
+    caller.require(needs.repoWrite);
+    const repo = repoOf(request, caller);
+    const form = await new Request(request.url, {
+      method: 'POST',
+      headers: {
+        'content-type': String(request.headers['content-type'] ?? 'application/x-www-form-urlencoded'),
+      },
+      body: new Uint8Array(request.body),
+    }).formData();
+    const text = async (value: FormDataEntryValue) =>
+      typeof value === 'string' ? value : await value.text();
+    const reserved = new Set(['message', 'author', 'parents', 'branch', 'files']);
+    const branchName = (form.get('branch') as string | null) ?? repo.mainbranch;
+    const existing = repo.branches.get(branchName);
+    const parents = form.get('parents');
+    if (typeof parents === 'string' && existing && !existing.hash.startsWith(parents))
+      throw bbError(409, `Commit ${parents} is not the tip of ${branchName}`);
+    const start = existing ?? repo.branches.get(repo.mainbranch);
+    const writes: [string, string][] = [];
+    for (const [key, value] of form)
+      if (!reserved.has(key)) writes.push([key.replace(/^\//, ''), await text(value)]);
+    const deletes = form.getAll('files').map((f) => String(f).replace(/^\//, ''));
+    const hash = api.state.commit(
+      repo,
+      branchName,
+      (files) => {
+        for (const path of deletes) if (!writes.some(([p]) => p === path)) files.delete(path);
+        for (const [path, content] of writes) files.set(path, content);
+      },
+      start,
+    );
+    return empty(201, {
+      location: `${request.origin}/2.0/repositories/${repo.workspace.slug}/${repo.slug}/commit/${hash}`,
+    });
+  });
+
+  api.get('/repositories/:workspace/:slug/pullrequests', (request, caller) => {
+    caller.require(needs.prRead);
+    const repo = repoOf(request, caller);
+    const states = request.url.searchParams.getAll('state');
+    const wanted = states.length > 0 ? states : ['OPEN'];
+    const prs = [...repo.pullRequests.values()]
+      .filter((pr) => wanted.includes(pr.state))
+      .sort((a, b) => b.id - a.id);
+    return { body: page(request, prs, (pr) => views.pullRequest(repo, pr)) };
+  });
+
+  api.get('/repositories/:workspace/:slug/pullrequests/:id', (request, caller) => {
+    caller.require(needs.prRead);
+    const { repo, pr } = prOf(request, caller);
+    return { body: views.pullRequest(repo, pr) };
+  });
+
+  api.post('/repositories/:workspace/:slug/pullrequests', (request, caller) => {
+    caller.require(needs.prWrite);
+    const repo = repoOf(request, caller);
+    const body = request.json<PullRequestBody>() ?? {};
+    if (typeof body.title !== 'string' || body.title === '')
+      throw fieldError('title', 'This field is required.');
+    const source = body.source?.branch?.name;
+    const destination = body.destination?.branch?.name ?? repo.mainbranch;
+    if (typeof source !== 'string' || !repo.branches.has(source))
+      throw fieldError('source', 'Branch not found');
+    if (typeof destination !== 'string' || !repo.branches.has(destination))
+      throw fieldError('destination', 'Branch not found');
+    if (source === destination) throw fieldError('source', 'Source and destination branches are the same');
+    const pr = api.state.openPullRequest(repo, {
+      title: body.title,
+      description: typeof body.description === 'string' ? body.description : '',
+      author: caller.actor,
+      source,
+      destination,
+    });
+    pr.closeSourceBranch = body.close_source_branch === true;
+    return { status: 201, body: views.pullRequest(repo, pr) };
+  });
+
+  const findComment = (pr: BitbucketPullRequest, id: string): BitbucketComment => {
+    const comment = pr.comments.find((c) => c.id === Number(id));
+    if (!comment) throw bbError(404, 'Comment not found');
+    return comment;
+  };
+  const requireAuthor = (caller: BitbucketCaller, comment: BitbucketComment) => {
+    if (comment.author.uuid !== caller.actor.uuid) throw bbError(403, 'You can only edit your own comments');
+  };
+  const rawOf = (body: CommentBody) => {
+    const raw = body.content?.raw;
+    if (typeof raw !== 'string' || raw === '') throw fieldError('content', 'This field is required.');
+    return raw;
+  };
+
+  api.get('/repositories/:workspace/:slug/pullrequests/:id/comments', (request, caller) => {
+    caller.require(needs.prRead);
+    const { repo, pr } = prOf(request, caller);
+    return { body: page(request, pr.comments, (c) => views.comment(repo, pr, c)) };
+  });
+
+  api.get('/repositories/:workspace/:slug/pullrequests/:id/comments/:comment_id', (request, caller) => {
+    caller.require(needs.prRead);
+    const { repo, pr } = prOf(request, caller);
+    return { body: views.comment(repo, pr, findComment(pr, request.params.comment_id!)) };
+  });
+
+  api.post('/repositories/:workspace/:slug/pullrequests/:id/comments', (request, caller) => {
+    caller.require(needs.prRead);
+    const { repo, pr } = prOf(request, caller);
+    const body = request.json<CommentBody>() ?? {};
+    const raw = rawOf(body);
+    let inline: { path: string; to: number | null; from: number | null } | undefined;
+    if (body.inline !== undefined) {
+      if (typeof body.inline.path !== 'string' || body.inline.path === '')
+        throw fieldError('inline.path', 'This field is required.');
+      inline = {
+        path: body.inline.path,
+        to: optionalNumber(body.inline.to),
+        from: optionalNumber(body.inline.from),
+      };
+    }
+    const parentId = body.parent?.id === undefined ? undefined : Number(body.parent.id);
+    if (parentId !== undefined) findComment(pr, String(parentId));
+    const comment = api.state.addComment(pr, caller.actor, raw, inline, parentId);
+    return { status: 201, body: views.comment(repo, pr, comment) };
+  });
+
+  api.put('/repositories/:workspace/:slug/pullrequests/:id/comments/:comment_id', (request, caller) => {
+    caller.require(needs.prRead);
+    const { repo, pr } = prOf(request, caller);
+    const comment = findComment(pr, request.params.comment_id!);
+    requireAuthor(caller, comment);
+    comment.raw = rawOf(request.json<CommentBody>() ?? {});
+    comment.updatedOn = new Date().toISOString();
+    return { body: views.comment(repo, pr, comment) };
+  });
+
+  api.delete('/repositories/:workspace/:slug/pullrequests/:id/comments/:comment_id', (request, caller) => {
+    caller.require(needs.prRead);
+    const { pr } = prOf(request, caller);
+    const comment = findComment(pr, request.params.comment_id!);
+    requireAuthor(caller, comment);
+    comment.deleted = true;
+    return empty(204);
+  });
+
+  const requireRepoHooks = (caller: BitbucketCaller, repo: BitbucketRepository, write: boolean) => {
+    caller.require(write ? needs.hooksWrite : needs.hooksRead);
+    if (caller.user && caller.permissionIn(repo.workspace) !== 'owner')
+      throw bbError(403, 'You must be an administrator of this repository to manage its webhooks.');
+  };
+
+  api.get('/repositories/:workspace/:slug/hooks', (request, caller) => {
+    const repo = repoOf(request, caller);
+    requireRepoHooks(caller, repo, false);
+    return {
+      body: page(request, repo.hooks, (h) =>
+        views.hook(h, { type: 'repository', full_name: `${repo.workspace.slug}/${repo.slug}` }),
+      ),
+    };
+  });
+
+  api.post('/repositories/:workspace/:slug/hooks', (request, caller) => {
+    const repo = repoOf(request, caller);
+    requireRepoHooks(caller, repo, true);
+    const hook = hookFrom(request, 'repository');
+    repo.hooks.push(hook);
+    return {
+      status: 201,
+      body: views.hook(hook, { type: 'repository', full_name: `${repo.workspace.slug}/${repo.slug}` }),
+    };
+  });
+
+  api.delete('/repositories/:workspace/:slug/hooks/:uid', (request, caller) => {
+    const repo = repoOf(request, caller);
+    requireRepoHooks(caller, repo, true);
+    const index = repo.hooks.findIndex(
+      (h) => h.uuid === request.params.uid || h.uuid === `{${request.params.uid}}`,
+    );
+    if (index < 0) throw bbError(404, 'Webhook not found');
+    repo.hooks.splice(index, 1);
+    return empty(204);
+  });
+}
+
+function branchView(repo: BitbucketRepository, name: string) {
+  const branch = repo.branches.get(name)!;
+  return {
+    type: 'branch',
+    name,
+    target: {
+      type: 'commit',
+      hash: branch.hash,
+      repository: { full_name: `${repo.workspace.slug}/${repo.slug}` },
+    },
+    links: { html: { href: `https://bitbucket.org/${repo.workspace.slug}/${repo.slug}/branch/${name}` } },
+  };
+}

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import type { TwinRequest } from '../server/twin-server.js';
+import { empty, type BitbucketApi } from './api.js';
+import { bbError, needs, notForAccessTokens, type BitbucketCaller } from './auth.js';
+import type { BitbucketHook, BitbucketWorkspace } from './state.js';
+import { page } from './views.js';
+
+interface HookBody {
+  url?: unknown;
+  description?: unknown;
+  active?: unknown;
+  events?: unknown;
+  secret?: unknown;
+}
+
+/** Reads and validates a webhook body; shared by workspace and repository hooks. */
+export function hookFrom(
+  request: TwinRequest,
+  subjectType: 'workspace' | 'repository',
+  existing?: BitbucketHook,
+) {
+  const body = (request.json<HookBody>() ?? {}) as HookBody;
+  const url = typeof body.url === 'string' ? body.url : existing?.url;
+  const events = Array.isArray(body.events) ? body.events.map(String) : existing?.events;
+  if (!url || !/^https?:\/\//.test(url)) throw bbError(400, 'Invalid URL', { url: ['Enter a valid URL.'] });
+  if (!events || events.length === 0) throw bbError(400, 'events: This field is required.');
+  const hook: BitbucketHook = existing ?? {
+    uuid: `{${randomUUID()}}`,
+    url,
+    description: '',
+    events: [],
+    active: true,
+    secret: undefined,
+    subjectType,
+    createdAt: new Date().toISOString(),
+  };
+  hook.url = url;
+  hook.events = events;
+  if (typeof body.description === 'string') hook.description = body.description;
+  if (typeof body.active === 'boolean') hook.active = body.active;
+  if (typeof body.secret === 'string') hook.secret = body.secret;
+  return hook;
+}
+
+/** `/user`, workspaces, their members, permissions and webhooks. */
+export function addWorkspaceRoutes(api: BitbucketApi): void {
+  const { state, views } = api;
+
+  api.get('/user', (_request, caller) => {
+    if (!caller.user) throw notForAccessTokens();
+    caller.require(needs.user);
+    return {
+      body: {
+        ...views.actor(caller.user),
+        username: caller.user.nickname,
+        account_status: 'active',
+        has_2fa_enabled: null,
+        created_on: '2024-01-01T00:00:00.000000+00:00',
+      },
+    };
+  });
+
+  api.get('/workspaces/:workspace', (request, caller) => ({
+    body: views.workspace(api.workspace(caller, request.params.workspace!)),
+  }));
+
+  api.get('/workspaces/:workspace/projects', (request, caller) => {
+    caller.require({ access: 'project', api: 'read:project:bitbucket' });
+    const workspace = api.workspace(caller, request.params.workspace!);
+    return {
+      body: page(request, [...workspace.projects.values()], (p) => ({
+        type: 'project',
+        key: p.key,
+        uuid: p.uuid,
+        name: p.name,
+      })),
+    };
+  });
+
+  const membership = (workspace: BitbucketWorkspace, accountId: string, withPermission: boolean) => ({
+    type: 'workspace_membership',
+    ...(withPermission ? { permission: workspace.members.get(accountId) } : {}),
+    user: views.actor(state.users.get(accountId)!),
+    workspace: views.workspaceRef(workspace),
+    links: {
+      self: {
+        href: `${views.workspace(workspace).links.self.href}/members/${encodeURIComponent(accountId)}`,
+      },
+    },
+  });
+
+  api.get('/workspaces/:workspace/members', (request, caller) => {
+    caller.require(needs.members);
+    const workspace = api.workspace(caller, request.params.workspace!);
+    return { body: page(request, [...workspace.members.keys()], (id) => membership(workspace, id, false)) };
+  });
+
+  api.get('/workspaces/:workspace/permissions', (request, caller) => {
+    if (caller.accessToken) throw notForAccessTokens();
+    caller.require(needs.members);
+    const workspace = api.workspace(caller, request.params.workspace!);
+    const wanted = /permission\s*=\s*"(\w+)"/.exec(request.url.searchParams.get('q') ?? '')?.[1];
+    const ids = [...workspace.members.entries()].filter(([, p]) => !wanted || p === wanted).map(([id]) => id);
+    return { body: page(request, ids, (id) => membership(workspace, id, true)) };
+  });
+
+  const requireHookAdmin = (caller: BitbucketCaller, workspace: BitbucketWorkspace, write: boolean) => {
+    caller.require(write ? needs.hooksWrite : needs.hooksRead);
+    if (
+      caller.accessToken
+        ? caller.accessToken.kind !== 'workspace'
+        : caller.permissionIn(workspace) !== 'owner'
+    )
+      throw bbError(403, 'You must be an administrator of this workspace to manage its webhooks.');
+  };
+  const findHook = (hooks: BitbucketHook[], uid: string) => {
+    const hook = hooks.find((h) => h.uuid === uid || h.uuid === `{${uid}}`);
+    if (!hook) throw bbError(404, 'Webhook not found');
+    return hook;
+  };
+
+  api.get('/workspaces/:workspace/hooks', (request, caller) => {
+    const workspace = api.workspace(caller, request.params.workspace!);
+    requireHookAdmin(caller, workspace, false);
+    return { body: page(request, workspace.hooks, (h) => views.hook(h, views.workspaceRef(workspace))) };
+  });
+
+  api.post('/workspaces/:workspace/hooks', (request, caller) => {
+    const workspace = api.workspace(caller, request.params.workspace!);
+    requireHookAdmin(caller, workspace, true);
+    const hook = hookFrom(request, 'workspace');
+    workspace.hooks.push(hook);
+    return { status: 201, body: views.hook(hook, views.workspaceRef(workspace)) };
+  });
+
+  api.get('/workspaces/:workspace/hooks/:uid', (request, caller) => {
+    const workspace = api.workspace(caller, request.params.workspace!);
+    requireHookAdmin(caller, workspace, false);
+    return {
+      body: views.hook(findHook(workspace.hooks, request.params.uid!), views.workspaceRef(workspace)),
+    };
+  });
+
+  api.put('/workspaces/:workspace/hooks/:uid', (request, caller) => {
+    const workspace = api.workspace(caller, request.params.workspace!);
+    requireHookAdmin(caller, workspace, true);
+    const hook = hookFrom(request, 'workspace', findHook(workspace.hooks, request.params.uid!));
+    return { body: views.hook(hook, views.workspaceRef(workspace)) };
+  });
+
+  api.delete('/workspaces/:workspace/hooks/:uid', (request, caller) => {
+    const workspace = api.workspace(caller, request.params.workspace!);
+    requireHookAdmin(caller, workspace, true);
+    workspace.hooks.splice(workspace.hooks.indexOf(findHook(workspace.hooks, request.params.uid!)), 1);
+    return empty(204);
+  });
+}

@@ -1,0 +1,331 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type {
+  BitbucketAccessTokenSeed,
+  BitbucketApiTokenScope,
+  BitbucketCloudScenario,
+  BitbucketRepositorySeed,
+  BitbucketScope,
+  BitbucketWorkspaceSeed,
+} from './scenario.js';
+
+/** Who wrote something: a user, or an access token acting as its own "user". */
+export interface BitbucketActor {
+  readonly uuid: string;
+  readonly displayName: string;
+  readonly accountId: string | null;
+  readonly nickname: string | null;
+}
+
+export interface BitbucketUser extends BitbucketActor {
+  readonly accountId: string;
+  readonly email: string | undefined;
+}
+
+export interface BitbucketAccessToken {
+  readonly value: string;
+  readonly kind: 'workspace' | 'project' | 'repository';
+  readonly workspace: string;
+  readonly project: string | undefined;
+  readonly repository: string | undefined;
+  readonly scopes: readonly BitbucketScope[];
+  expiresAt: string | undefined;
+  revoked: boolean;
+  readonly actor: BitbucketActor;
+  requestsPerHour: number | undefined;
+  window: { startedAt: number; count: number };
+}
+
+export interface BitbucketApiToken {
+  readonly token: string;
+  readonly user: BitbucketUser;
+  readonly scopes: readonly BitbucketApiTokenScope[];
+  expiresAt: string | undefined;
+  revoked: boolean;
+}
+
+export interface BitbucketHook {
+  readonly uuid: string;
+  url: string;
+  description: string;
+  events: string[];
+  active: boolean;
+  secret: string | undefined;
+  readonly subjectType: 'workspace' | 'repository';
+  readonly createdAt: string;
+}
+
+export interface BitbucketComment {
+  readonly id: number;
+  raw: string;
+  readonly author: BitbucketActor;
+  readonly inline: { path: string; to: number | null; from: number | null } | undefined;
+  readonly parentId: number | undefined;
+  deleted: boolean;
+  readonly createdOn: string;
+  updatedOn: string;
+}
+
+export interface BitbucketPullRequest {
+  readonly id: number;
+  title: string;
+  description: string;
+  readonly author: BitbucketActor;
+  readonly source: string;
+  readonly destination: string;
+  state: 'OPEN' | 'MERGED' | 'DECLINED';
+  closeSourceBranch: boolean;
+  readonly comments: BitbucketComment[];
+  readonly createdOn: string;
+  updatedOn: string;
+}
+
+export interface BitbucketBranch {
+  readonly name: string;
+  hash: string;
+  readonly files: Map<string, string>;
+}
+
+export interface BitbucketRepository {
+  readonly uuid: string;
+  readonly slug: string;
+  readonly name: string;
+  readonly workspace: BitbucketWorkspace;
+  readonly projectKey: string;
+  readonly isPrivate: boolean;
+  mainbranch: string;
+  readonly branches: Map<string, BitbucketBranch>;
+  readonly pullRequests: Map<number, BitbucketPullRequest>;
+  readonly hooks: BitbucketHook[];
+  readonly createdOn: string;
+}
+
+export interface BitbucketWorkspace {
+  readonly uuid: string;
+  readonly slug: string;
+  readonly name: string;
+  readonly projects: Map<string, { key: string; uuid: string; name: string }>;
+  readonly members: Map<string, 'owner' | 'collaborator' | 'member'>;
+  readonly repositories: Map<string, BitbucketRepository>;
+  readonly hooks: BitbucketHook[];
+}
+
+const braced = () => `{${randomUUID()}}`;
+export const hashOf = (seed: string) => createHash('sha1').update(seed).digest('hex');
+
+/** The twin's mutable world, seeded from a scenario. */
+export class BitbucketState {
+  readonly users = new Map<string, BitbucketUser>();
+  readonly workspaces = new Map<string, BitbucketWorkspace>();
+  readonly accessTokens = new Map<string, BitbucketAccessToken>();
+  /** Keyed by `email:token`. */
+  readonly apiTokens = new Map<string, BitbucketApiToken>();
+  private nextId = 100;
+  private commits = 0;
+
+  constructor(scenario: BitbucketCloudScenario) {
+    for (const user of scenario.users) {
+      this.users.set(user.accountId, {
+        uuid: braced(),
+        accountId: user.accountId,
+        displayName: user.displayName,
+        nickname: user.nickname ?? user.displayName,
+        email: user.email,
+      });
+    }
+    for (const workspace of scenario.workspaces) this.seedWorkspace(workspace);
+    for (const token of scenario.accessTokens) this.addAccessToken(token);
+    for (const seed of scenario.apiTokens ?? []) {
+      const user = [...this.users.values()].find((u) => u.email === seed.email);
+      if (!user) throw new Error(`Bitbucket scenario: no user with email ${seed.email}`);
+      this.apiTokens.set(`${seed.email}:${seed.token}`, {
+        token: seed.token,
+        user,
+        scopes: seed.scopes,
+        expiresAt: seed.expiresAt,
+        revoked: seed.revoked ?? false,
+      });
+    }
+  }
+
+  newId(): number {
+    this.nextId += 1;
+    return this.nextId;
+  }
+
+  addAccessToken(seed: BitbucketAccessTokenSeed): BitbucketAccessToken {
+    const token: BitbucketAccessToken = {
+      value: seed.value,
+      kind: seed.kind,
+      workspace: seed.workspace,
+      project: seed.project,
+      repository: seed.repository,
+      scopes: seed.scopes,
+      expiresAt: seed.expiresAt,
+      revoked: seed.revoked ?? false,
+      actor: { uuid: braced(), displayName: seed.name ?? 'Access token', accountId: null, nickname: null },
+      requestsPerHour: seed.requestsPerHour,
+      window: { startedAt: 0, count: 0 },
+    };
+    this.accessTokens.set(seed.value, token);
+    return token;
+  }
+
+  /** A workspace by slug or `{uuid}`. */
+  workspace(idOrSlug: string): BitbucketWorkspace | undefined {
+    const bySlug = this.workspaces.get(idOrSlug.toLowerCase());
+    if (bySlug) return bySlug;
+    for (const workspace of this.workspaces.values()) if (workspace.uuid === idOrSlug) return workspace;
+    return undefined;
+  }
+
+  /** Records a commit on `branch` (created from `start` when new). */
+  commit(
+    repo: BitbucketRepository,
+    branchName: string,
+    change: (files: Map<string, string>) => void,
+    start?: BitbucketBranch,
+  ) {
+    const existing = repo.branches.get(branchName);
+    const files = new Map((existing ?? start)?.files ?? []);
+    change(files);
+    this.commits += 1;
+    const hash = hashOf(`${repo.uuid}:${this.commits}:${branchName}`);
+    if (existing) {
+      existing.hash = hash;
+      existing.files.clear();
+      for (const [path, content] of files) existing.files.set(path, content);
+    } else {
+      repo.branches.set(branchName, { name: branchName, hash, files });
+    }
+    return hash;
+  }
+
+  openPullRequest(
+    repo: BitbucketRepository,
+    input: {
+      id?: number;
+      title: string;
+      description?: string;
+      author: BitbucketActor;
+      source: string;
+      destination: string;
+    },
+  ): BitbucketPullRequest {
+    const now = new Date().toISOString();
+    const pr: BitbucketPullRequest = {
+      id: input.id ?? Math.max(0, ...repo.pullRequests.keys()) + 1,
+      title: input.title,
+      description: input.description ?? '',
+      author: input.author,
+      source: input.source,
+      destination: input.destination,
+      state: 'OPEN',
+      closeSourceBranch: false,
+      comments: [],
+      createdOn: now,
+      updatedOn: now,
+    };
+    repo.pullRequests.set(pr.id, pr);
+    return pr;
+  }
+
+  addComment(
+    pr: BitbucketPullRequest,
+    author: BitbucketActor,
+    raw: string,
+    inline?: { path: string; to?: number | null; from?: number | null },
+    parentId?: number,
+  ): BitbucketComment {
+    const now = new Date().toISOString();
+    const comment: BitbucketComment = {
+      id: this.newId(),
+      raw,
+      author,
+      inline: inline && { path: inline.path, to: inline.to ?? null, from: inline.from ?? null },
+      parentId,
+      deleted: false,
+      createdOn: now,
+      updatedOn: now,
+    };
+    pr.comments.push(comment);
+    return comment;
+  }
+
+  private seedWorkspace(seed: BitbucketWorkspaceSeed): void {
+    const projects = seed.projects ?? [{ key: 'PROJ', name: 'Default' }];
+    const workspace: BitbucketWorkspace = {
+      uuid: braced(),
+      slug: seed.slug,
+      name: seed.name ?? seed.slug,
+      projects: new Map(projects.map((p) => [p.key, { key: p.key, uuid: braced(), name: p.name ?? p.key }])),
+      members: new Map((seed.members ?? []).map((m) => [m.user, m.permission])),
+      repositories: new Map(),
+      hooks: (seed.hooks ?? []).map((h) => ({
+        uuid: braced(),
+        url: h.url,
+        description: '',
+        events: [...h.events],
+        active: true,
+        secret: h.secret,
+        subjectType: 'workspace' as const,
+        createdAt: new Date().toISOString(),
+      })),
+    };
+    this.workspaces.set(seed.slug.toLowerCase(), workspace);
+    for (const repo of seed.repositories ?? []) this.seedRepository(workspace, repo);
+    const generated = seed.generatedRepositories;
+    if (generated) {
+      const width = Math.max(5, String(generated.count).length);
+      for (let i = 1; i <= generated.count; i++)
+        this.seedRepository(workspace, {
+          slug: `${generated.prefix ?? 'repo'}-${String(i).padStart(width, '0')}`,
+        });
+    }
+  }
+
+  private seedRepository(workspace: BitbucketWorkspace, seed: BitbucketRepositorySeed): void {
+    const repo: BitbucketRepository = {
+      uuid: braced(),
+      slug: seed.slug,
+      name: seed.name ?? seed.slug,
+      workspace,
+      projectKey: seed.project ?? workspace.projects.keys().next().value!,
+      isPrivate: seed.isPrivate ?? true,
+      mainbranch: seed.mainbranch ?? 'main',
+      branches: new Map(),
+      pullRequests: new Map(),
+      hooks: [],
+      createdOn: new Date(
+        Date.parse('2024-01-01T00:00:00Z') + workspace.repositories.size * 1000,
+      ).toISOString(),
+    };
+    workspace.repositories.set(repo.slug, repo);
+    if (!seed.files && !seed.branches && !seed.pullRequests) {
+      repo.branches.set(repo.mainbranch, {
+        name: repo.mainbranch,
+        hash: hashOf(repo.uuid),
+        files: new Map(),
+      });
+      return;
+    }
+    this.commit(repo, repo.mainbranch, (files) => {
+      for (const [path, content] of Object.entries(seed.files ?? { 'README.md': `# ${repo.name}\n` }))
+        files.set(path, content);
+    });
+    const main = repo.branches.get(repo.mainbranch)!;
+    for (const name of seed.branches ?? []) this.commit(repo, name, () => {}, main);
+    for (const pr of seed.pullRequests ?? []) {
+      const author = this.users.get(pr.author)!;
+      if (!repo.branches.has(pr.source)) this.commit(repo, pr.source, () => {}, main);
+      const opened = this.openPullRequest(repo, {
+        id: pr.id,
+        title: pr.title,
+        author,
+        source: pr.source,
+        destination: pr.destination ?? repo.mainbranch,
+      });
+      opened.state = pr.state ?? 'OPEN';
+      for (const c of pr.comments ?? []) this.addComment(opened, this.users.get(c.author)!, c.body, c.inline);
+    }
+  }
+}

@@ -1,0 +1,183 @@
+import type { TwinRequest } from '../server/twin-server.js';
+import type {
+  BitbucketActor,
+  BitbucketComment,
+  BitbucketHook,
+  BitbucketPullRequest,
+  BitbucketRepository,
+  BitbucketWorkspace,
+} from './state.js';
+
+const web = 'https://bitbucket.org';
+
+/**
+ * A Bitbucket page: `{size, page, pagelen, next?, previous?, values}`, `pagelen` 10 by default and at most
+ * 100, `next`/`previous` absolute URLs on the twin.
+ */
+export function page<T>(request: TwinRequest, items: readonly T[], render: (item: T) => unknown) {
+  const query = request.url.searchParams;
+  const pagelen = Math.min(100, Math.max(1, Math.floor(Number(query.get('pagelen') ?? 10)) || 10));
+  const current = Math.max(1, Math.floor(Number(query.get('page') ?? 1)) || 1);
+  const link = (p: number) => {
+    const url = new URL(request.url.pathname + request.url.search, request.origin);
+    url.searchParams.set('page', String(p));
+    return url.toString();
+  };
+  const start = (current - 1) * pagelen;
+  return {
+    size: items.length,
+    page: current,
+    pagelen,
+    ...(start + pagelen < items.length ? { next: link(current + 1) } : {}),
+    ...(current > 1 ? { previous: link(current - 1) } : {}),
+    values: items.slice(start, start + pagelen).map(render),
+  };
+}
+
+/** Renders state records as Bitbucket Cloud's API 2.0 shows them. */
+export class BitbucketViews {
+  constructor(private readonly origin: () => string) {}
+
+  private api(path: string) {
+    return `${this.origin()}/2.0${path}`;
+  }
+
+  actor(actor: BitbucketActor) {
+    return {
+      type: 'user',
+      uuid: actor.uuid,
+      display_name: actor.displayName,
+      ...(actor.accountId ? { account_id: actor.accountId, nickname: actor.nickname } : {}),
+      links: {
+        self: { href: this.api(`/users/${encodeURIComponent(actor.uuid)}`) },
+        avatar: { href: `${web}/account/${encodeURIComponent(actor.uuid)}/avatar/` },
+        html: { href: `${web}/${encodeURIComponent(actor.uuid)}/` },
+      },
+    };
+  }
+
+  workspaceRef(workspace: BitbucketWorkspace) {
+    return {
+      type: 'workspace',
+      uuid: workspace.uuid,
+      slug: workspace.slug,
+      name: workspace.name,
+      links: {
+        self: { href: this.api(`/workspaces/${workspace.slug}`) },
+        html: { href: `${web}/${workspace.slug}/` },
+        avatar: { href: `${web}/workspaces/${workspace.slug}/avatar/` },
+      },
+    };
+  }
+
+  workspace(workspace: BitbucketWorkspace) {
+    return {
+      ...this.workspaceRef(workspace),
+      is_private: true,
+      created_on: '2024-01-01T00:00:00.000000+00:00',
+    };
+  }
+
+  repository(repo: BitbucketRepository) {
+    const full = `${repo.workspace.slug}/${repo.slug}`;
+    const project = repo.workspace.projects.get(repo.projectKey)!;
+    return {
+      type: 'repository',
+      uuid: repo.uuid,
+      slug: repo.slug,
+      name: repo.name,
+      full_name: full,
+      is_private: repo.isPrivate,
+      scm: 'git',
+      description: '',
+      mainbranch: { type: 'branch', name: repo.mainbranch },
+      project: { type: 'project', key: project.key, uuid: project.uuid, name: project.name },
+      workspace: this.workspaceRef(repo.workspace),
+      owner: {
+        type: 'team',
+        uuid: repo.workspace.uuid,
+        display_name: repo.workspace.name,
+        username: repo.workspace.slug,
+      },
+      created_on: repo.createdOn,
+      updated_on: repo.createdOn,
+      links: {
+        self: { href: this.api(`/repositories/${full}`) },
+        html: { href: `${web}/${full}` },
+        pullrequests: { href: this.api(`/repositories/${full}/pullrequests`) },
+        hooks: { href: this.api(`/repositories/${full}/hooks`) },
+        clone: [
+          { name: 'https', href: `https://bitbucket.org/${full}.git` },
+          { name: 'ssh', href: `git@bitbucket.org:${full}.git` },
+        ],
+      },
+    };
+  }
+
+  pullRequest(repo: BitbucketRepository, pr: BitbucketPullRequest) {
+    const full = `${repo.workspace.slug}/${repo.slug}`;
+    const end = (branch: string) => ({
+      branch: { name: branch },
+      commit: { type: 'commit', hash: repo.branches.get(branch)?.hash.slice(0, 12) ?? null },
+      repository: { type: 'repository', full_name: full, name: repo.name, uuid: repo.uuid },
+    });
+    return {
+      type: 'pullrequest',
+      id: pr.id,
+      title: pr.title,
+      description: pr.description,
+      summary: { type: 'rendered', raw: pr.description, markup: 'markdown', html: '' },
+      state: pr.state,
+      author: this.actor(pr.author),
+      source: end(pr.source),
+      destination: end(pr.destination),
+      close_source_branch: pr.closeSourceBranch,
+      comment_count: pr.comments.filter((c) => !c.deleted).length,
+      task_count: 0,
+      created_on: pr.createdOn,
+      updated_on: pr.updatedOn,
+      links: {
+        self: { href: this.api(`/repositories/${full}/pullrequests/${pr.id}`) },
+        html: { href: `${web}/${full}/pull-requests/${pr.id}` },
+        comments: { href: this.api(`/repositories/${full}/pullrequests/${pr.id}/comments`) },
+      },
+    };
+  }
+
+  comment(repo: BitbucketRepository, pr: BitbucketPullRequest, comment: BitbucketComment) {
+    const full = `${repo.workspace.slug}/${repo.slug}`;
+    return {
+      type: 'pullrequest_comment',
+      id: comment.id,
+      content: { type: 'rendered', raw: comment.raw, markup: 'markdown', html: '' },
+      user: this.actor(comment.author),
+      created_on: comment.createdOn,
+      updated_on: comment.updatedOn,
+      deleted: comment.deleted,
+      pending: false,
+      ...(comment.inline ? { inline: comment.inline } : {}),
+      ...(comment.parentId !== undefined ? { parent: { id: comment.parentId } } : {}),
+      pullrequest: { type: 'pullrequest', id: pr.id, title: pr.title },
+      links: {
+        self: { href: this.api(`/repositories/${full}/pullrequests/${pr.id}/comments/${comment.id}`) },
+        html: { href: `${web}/${full}/pull-requests/${pr.id}#comment-${comment.id}` },
+      },
+    };
+  }
+
+  hook(hook: BitbucketHook, subject: unknown) {
+    return {
+      type: 'webhook_subscription',
+      uuid: hook.uuid,
+      url: hook.url,
+      description: hook.description,
+      subject_type: hook.subjectType,
+      subject,
+      active: hook.active,
+      created_at: hook.createdAt,
+      events: hook.events,
+      secret_set: hook.secret !== undefined,
+      skip_cert_verification: false,
+    };
+  }
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import {
+  startTwinServer,
+  TwinHttpError,
+  TwinRouter,
+  type TwinServer,
+  type TwinServerOptions,
+} from '../server/twin-server.js';
+import { createGitLabApi, type GitLabApi } from './api.js';
+import { addGroupRoutes } from './routes-groups.js';
+import { addMergeRequestRoutes } from './routes-merge-requests.js';
+import { addProjectRoutes } from './routes-projects.js';
+import type { GitLabScenario, GitLabTokenSeed } from './scenario.js';
+import {
+  GitLabState,
+  type GitLabGroup,
+  type GitLabMergeRequest,
+  type GitLabProject,
+  type GitLabToken,
+} from './state.js';
+import { GitLabViews } from './views.js';
+
+export * from './scenario.js';
+export type * from './state.js';
+export { GitLabState } from './state.js';
+
+/** GitLab's webhook event names (`X-Gitlab-Event`) and the hook flag that subscribes to each. */
+const hookEventFlags: Record<string, string> = {
+  'Push Hook': 'push_events',
+  'Tag Push Hook': 'tag_push_events',
+  'Merge Request Hook': 'merge_requests_events',
+  'Note Hook': 'note_events',
+  'Pipeline Hook': 'pipeline_events',
+  'Job Hook': 'job_events',
+  'Issue Hook': 'issues_events',
+  'Member Hook': 'member_events',
+  'Subgroup Hook': 'subgroup_events',
+  'Project Hook': 'project_events',
+};
+
+export interface GitLabHookDelivery {
+  readonly hookId: number;
+  readonly url: string;
+  /** The receiver's status, or 0 when it could not be reached. */
+  readonly status: number;
+}
+
+/** A running GitLab twin: `/api/v4` on loopback, with its state open to the test. */
+export interface GitLabTwin extends TwinServer {
+  readonly state: GitLabState;
+  /** `url + '/api/v4'`. */
+  readonly apiUrl: string;
+  /** What `GET /version` reports; endpoints newer than it answer 404 as an older GitLab does. */
+  readonly version: string;
+  /** A group by full path; throws when absent. */
+  group(fullPath: string): GitLabGroup;
+  /** A project by `path_with_namespace`; throws when absent. */
+  project(pathWithNamespace: string): GitLabProject;
+  mergeRequest(pathWithNamespace: string, iid: number): GitLabMergeRequest;
+  /** Adds a token after start (for rotation and expiry tests). */
+  addToken(seed: GitLabTokenSeed): GitLabToken;
+  /**
+   * Sends `payload` to every hook of the group (and of its ancestors) subscribed to `event` (`Push Hook`,
+   * `Merge Request Hook`, `Note Hook`…) with GitLab's delivery headers, `X-Gitlab-Token` included.
+   */
+  deliverHook(groupFullPath: string, event: string, payload: unknown): Promise<GitLabHookDelivery[]>;
+}
+
+/** Start a GitLab (Cloud or Self-Managed) twin seeded from `scenario`. */
+export async function startGitLabTwin(
+  scenario: GitLabScenario,
+  options: TwinServerOptions & { version?: string } = {},
+): Promise<GitLabTwin> {
+  const version = options.version ?? '17.6.0-ee';
+  const state = new GitLabState(scenario);
+  let origin = '';
+  const views = new GitLabViews(state, () => origin);
+  const router = new TwinRouter();
+  const api = createGitLabApi(router, state, views);
+  addUserRoutes(api, version);
+  addGroupRoutes(api);
+  addProjectRoutes(api);
+  addMergeRequestRoutes(api);
+
+  const server = await startTwinServer(router, {
+    ...options,
+    notFound: options.notFound ?? (() => ({ status: 404, body: { error: '404 Not Found' } })),
+  });
+  origin = server.url;
+  const must = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`GitLab twin: no ${what}`);
+    return value;
+  };
+
+  return {
+    ...server,
+    state,
+    apiUrl: `${server.url}/api/v4`,
+    version,
+    group: (fullPath) => must(state.group(fullPath), `group ${fullPath}`),
+    project: (path) => must(state.project(path), `project ${path}`),
+    mergeRequest: (path, iid) =>
+      must(must(state.project(path), `project ${path}`).mergeRequests.get(iid), `MR !${iid}`),
+    addToken: (seed) => state.addToken(seed),
+    async deliverHook(groupFullPath, event, payload) {
+      const flagName = hookEventFlags[event];
+      const group = must(state.group(groupFullPath), `group ${groupFullPath}`);
+      const hooks = state.ancestry(group).flatMap((g) => g.hooks);
+      const deliveries: GitLabHookDelivery[] = [];
+      for (const hook of hooks.filter((h) => flagName !== undefined && h.events.has(flagName))) {
+        const eventId = randomUUID();
+        const headers: Record<string, string> = {
+          'content-type': 'application/json',
+          'user-agent': `GitLab/${version.replace(/-ee$/, '')}`,
+          'x-gitlab-event': event,
+          'x-gitlab-webhook-uuid': randomUUID(),
+          'x-gitlab-event-uuid': eventId,
+          'x-gitlab-instance': server.url,
+          'idempotency-key': eventId,
+        };
+        if (hook.token !== undefined) headers['x-gitlab-token'] = hook.token;
+        const status = await fetch(hook.url, { method: 'POST', headers, body: JSON.stringify(payload) }).then(
+          async (response) => {
+            await response.arrayBuffer();
+            return response.status;
+          },
+          () => 0,
+        );
+        deliveries.push({ hookId: hook.id, url: hook.url, status });
+      }
+      return deliveries;
+    },
+  };
+}
+
+/** `major.minor` of a version string compared with `min` (`"15.5"`). */
+function atLeast(version: string, min: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map((part) => parseInt(part, 10));
+  const [wantMajor = 0, wantMinor = 0] = min.split('.').map(Number);
+  return major > wantMajor || (major === wantMajor && minor >= wantMinor);
+}
+
+function addUserRoutes(api: GitLabApi, version: string): void {
+  const { state, views } = api;
+  const routeMissing = () => new TwinHttpError(404, { error: '404 Not Found' });
+
+  api.get('/version', (_request, caller) => {
+    caller.require('user');
+    return {
+      body: {
+        version,
+        revision: '6f2b3c1a',
+        kas: { enabled: false, externalUrl: null, version: null },
+        enterprise: version.endsWith('-ee'),
+      },
+    };
+  });
+
+  api.get('/user', (_request, caller) => {
+    caller.require('user');
+    return { body: views.user(caller.user!) };
+  });
+
+  api.get('/personal_access_tokens/self', (_request, caller) => {
+    if (!atLeast(version, '15.5')) throw routeMissing();
+    caller.require('any');
+    return { body: views.token(caller.token!) };
+  });
+
+  api.post('/personal_access_tokens/self/rotate', (request, caller) => {
+    if (!atLeast(version, '16.10')) throw routeMissing();
+    caller.require('any');
+    const old = caller.token!;
+    if (!old.scopes.includes('api') && !old.scopes.includes('self_rotate')) {
+      throw new TwinHttpError(403, {
+        error: 'insufficient_scope',
+        error_description: 'The request requires higher privileges than provided by the access token.',
+        scope: 'api self_rotate',
+      });
+    }
+    const requested = request.url.searchParams.get('expires_at');
+    const weekLater = new Date(Date.parse(state.today) + 7 * 86_400_000).toISOString().slice(0, 10);
+    old.revoked = true;
+    const value = `glpat-${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+    const token: GitLabToken = {
+      ...old,
+      id: state.newId(),
+      value,
+      revoked: false,
+      expiresAt: requested ?? weekLater,
+      createdAt: new Date().toISOString(),
+      lastUsedAt: null,
+      window: { startedAt: 0, count: 0 },
+    };
+    state.tokens.set(value, token);
+    return { body: { ...views.token(token), token: value } };
+  });
+}

@@ -1,0 +1,122 @@
+/** The records a GitLab twin keeps; see `GitLabState`. */
+import type { GitLabAccessLevel, GitLabScope, GitLabVisibility } from './scenario.js';
+
+export interface GitLabUser {
+  readonly id: number;
+  readonly username: string;
+  readonly name: string;
+  readonly email: string | undefined;
+  readonly bot: boolean;
+  readonly admin: boolean;
+}
+
+export interface GitLabToken {
+  readonly id: number;
+  value: string;
+  readonly name: string;
+  readonly userId: number;
+  readonly scopes: GitLabScope[];
+  expiresAt: string | null;
+  revoked: boolean;
+  readonly kind: 'personal' | 'group' | 'project';
+  readonly createdAt: string;
+  lastUsedAt: string | null;
+  requestsPerMinute: number | undefined;
+  /** Fixed one-minute window used for the per-token budget. */
+  window: { startedAt: number; count: number };
+}
+
+export interface GitLabMember {
+  readonly userId: number;
+  accessLevel: GitLabAccessLevel;
+  expiresAt: string | null;
+}
+
+export interface GitLabHook {
+  readonly id: number;
+  readonly groupId: number;
+  url: string;
+  token: string | undefined;
+  readonly events: Set<string>;
+  enableSslVerification: boolean;
+  readonly createdAt: string;
+}
+
+export interface GitLabGroup {
+  readonly id: number;
+  readonly path: string;
+  readonly name: string;
+  readonly fullPath: string;
+  readonly parentId: number | null;
+  readonly visibility: GitLabVisibility;
+  readonly members: Map<number, GitLabMember>;
+  readonly hooks: GitLabHook[];
+  readonly createdAt: string;
+}
+
+export interface GitLabCommit {
+  readonly id: string;
+  readonly parentIds: string[];
+  readonly message: string;
+  readonly authorName: string;
+  readonly authorEmail: string;
+  readonly createdAt: string;
+}
+
+export interface GitLabBranch {
+  readonly name: string;
+  commit: string;
+  readonly files: Map<string, string>;
+  readonly protected: boolean;
+}
+
+export interface GitLabNote {
+  readonly id: number;
+  body: string;
+  readonly authorId: number;
+  readonly system: boolean;
+  readonly type: null | 'DiffNote' | 'DiscussionNote';
+  readonly position: Record<string, unknown> | undefined;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+export interface GitLabDiscussion {
+  readonly id: string;
+  readonly individualNote: boolean;
+  readonly notes: GitLabNote[];
+}
+
+export interface GitLabMergeRequest {
+  readonly id: number;
+  readonly iid: number;
+  readonly projectId: number;
+  title: string;
+  description: string;
+  readonly authorId: number;
+  readonly sourceBranch: string;
+  readonly targetBranch: string;
+  state: 'opened' | 'closed' | 'merged';
+  readonly diffRefs: { baseSha: string; headSha: string; startSha: string };
+  readonly changedPaths: readonly string[] | undefined;
+  removeSourceBranch: boolean;
+  readonly discussions: GitLabDiscussion[];
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+export interface GitLabProject {
+  readonly id: number;
+  readonly path: string;
+  readonly name: string;
+  readonly groupId: number;
+  readonly visibility: GitLabVisibility;
+  archived: boolean;
+  defaultBranch: string;
+  readonly members: Map<number, GitLabMember>;
+  readonly branches: Map<string, GitLabBranch>;
+  readonly commits: Map<string, GitLabCommit>;
+  readonly mergeRequests: Map<number, GitLabMergeRequest>;
+  readonly protectedBranches: Set<string>;
+  readonly createdAt: string;
+}

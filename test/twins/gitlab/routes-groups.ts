@@ -1,0 +1,150 @@
+import { TwinHttpError } from '../server/twin-server.js';
+import { notFound, type GitLabApi } from './api.js';
+import type { GitLabCaller } from './auth.js';
+import { flag, readFields, requireString } from './body.js';
+import { paginate } from './pagination.js';
+import type { GitLabGroup, GitLabMember, GitLabProject } from './state.js';
+
+const hookEvents = [
+  'push_events',
+  'tag_push_events',
+  'merge_requests_events',
+  'note_events',
+  'pipeline_events',
+  'job_events',
+  'issues_events',
+  'member_events',
+  'subgroup_events',
+  'project_events',
+];
+
+/** Groups, subgroups, a group's projects, members and webhooks. */
+export function addGroupRoutes(api: GitLabApi): void {
+  const { state, views } = api;
+  const level = (caller: GitLabCaller, group: GitLabGroup) =>
+    caller.user?.admin ? 50 : state.groupAccess(group, caller.user);
+
+  api.get('/groups/:id', (request, caller) => {
+    caller.require('read');
+    return { body: views.group(api.group(caller, request.params.id!)) };
+  });
+
+  api.get('/groups/:id/subgroups', (request, caller) => {
+    caller.require('read');
+    const group = api.group(caller, request.params.id!);
+    const visible = state.children(group).filter((g) => state.canSeeGroup(g, caller.user));
+    return paginate(request, visible, (g) => views.group(g));
+  });
+
+  api.get('/groups/:id/descendant_groups', (request, caller) => {
+    caller.require('read');
+    const group = api.group(caller, request.params.id!);
+    const visible = state.descendants(group).filter((g) => state.canSeeGroup(g, caller.user));
+    return paginate(request, visible, (g) => views.group(g));
+  });
+
+  api.get('/groups/:id/projects', (request, caller) => {
+    caller.require('read');
+    const group = api.group(caller, request.params.id!);
+    const query = request.url.searchParams;
+    const archived = query.get('archived');
+    const minLevel = Number(query.get('min_access_level') ?? 0);
+    const candidates = state
+      .groupProjects(group, query.get('include_subgroups') === 'true')
+      .filter((p) => archived === null || p.archived === (archived === 'true'));
+    const projects = state.visibleProjects(candidates, caller.user, Math.max(0, minLevel));
+    const ordered = orderProjects(projects, query.get('order_by'), query.get('sort'));
+    const simple = query.get('simple') === 'true';
+    return paginate(request, ordered, (p) => (simple ? views.projectSimple(p) : views.project(p)));
+  });
+
+  const memberRoutes = (suffix: string, members: (group: GitLabGroup) => GitLabMember[]) => {
+    api.get(`/groups/:id/${suffix}`, (request, caller) => {
+      caller.require('read');
+      const group = api.group(caller, request.params.id!);
+      const query = request.url.searchParams.get('query')?.toLowerCase();
+      const list = members(group).filter((m) => {
+        const user = state.users.get(m.userId)!;
+        return (
+          !query || user.username.toLowerCase().includes(query) || user.name.toLowerCase().includes(query)
+        );
+      });
+      return paginate(request, list.map(withId), (m) => views.member(m));
+    });
+    api.get(`/groups/:id/${suffix}/:user_id`, (request, caller) => {
+      caller.require('read');
+      const group = api.group(caller, request.params.id!);
+      const member = members(group).find((m) => m.userId === Number(request.params.user_id));
+      if (!member) throw notFound();
+      return { body: views.member(member) };
+    });
+  };
+  memberRoutes('members/all', (group) => state.groupMembers(group));
+  memberRoutes('members', (group) => [...group.members.values()]);
+
+  api.get('/groups/:id/hooks', (request, caller) => {
+    caller.require('read');
+    const group = api.group(caller, request.params.id!);
+    api.requireLevel(level(caller, group), 50);
+    return paginate(request, group.hooks, (h) => views.hook(h));
+  });
+
+  api.get('/groups/:id/hooks/:hook_id', (request, caller) => {
+    caller.require('read');
+    const group = api.group(caller, request.params.id!);
+    api.requireLevel(level(caller, group), 50);
+    const hook = group.hooks.find((h) => h.id === Number(request.params.hook_id));
+    if (!hook) throw notFound();
+    return { body: views.hook(hook) };
+  });
+
+  api.post('/groups/:id/hooks', async (request, caller) => {
+    caller.require('write');
+    const group = api.group(caller, request.params.id!);
+    api.requireLevel(level(caller, group), 50);
+    const fields = await readFields(request);
+    const url = requireString(fields, 'url');
+    if (!/^https?:\/\/[^/]+/i.test(url))
+      throw new TwinHttpError(422, {
+        message: { url: ['is blocked: Only allowed schemes are http, https'] },
+      });
+    const events = new Set(hookEvents.filter((event) => flag(fields, event) ?? event === 'push_events'));
+    const hook = {
+      id: state.newId(),
+      groupId: group.id,
+      url,
+      token: typeof fields.token === 'string' ? fields.token : undefined,
+      events,
+      enableSslVerification: flag(fields, 'enable_ssl_verification') ?? true,
+      createdAt: new Date().toISOString(),
+    };
+    group.hooks.push(hook);
+    return { status: 201, body: views.hook(hook) };
+  });
+
+  api.delete('/groups/:id/hooks/:hook_id', (request, caller) => {
+    caller.require('write');
+    const group = api.group(caller, request.params.id!);
+    api.requireLevel(level(caller, group), 50);
+    const index = group.hooks.findIndex((h) => h.id === Number(request.params.hook_id));
+    if (index < 0) throw notFound();
+    group.hooks.splice(index, 1);
+    return { status: 204 };
+  });
+}
+
+const withId = (member: GitLabMember) => ({ ...member, id: member.userId });
+
+function orderProjects(
+  projects: GitLabProject[],
+  orderBy: string | null,
+  sort: string | null,
+): GitLabProject[] {
+  const direction = sort === 'asc' ? 1 : -1;
+  const key = orderBy ?? 'created_at';
+  const compare = (a: GitLabProject, b: GitLabProject): number => {
+    if (key === 'path' || key === 'name') return a[key].localeCompare(b[key]) || a.id - b.id;
+    return a.id - b.id;
+  };
+  return [...projects].sort((a, b) => direction * compare(a, b));
+}

@@ -1,0 +1,187 @@
+import { TwinHttpError } from '../server/twin-server.js';
+import { notFound, type GitLabApi } from './api.js';
+import type { GitLabCaller } from './auth.js';
+import { optionalString, readFields, requireString, type Fields } from './body.js';
+import { paginate } from './pagination.js';
+import type { GitLabMember, GitLabProject } from './state.js';
+
+const badRequest = (message: string) => new TwinHttpError(400, { message });
+
+/** Projects, their members, branches, files and the commits API. */
+export function addProjectRoutes(api: GitLabApi): void {
+  const { state, views } = api;
+  const level = (caller: GitLabCaller, project: GitLabProject) =>
+    caller.user?.admin ? 50 : state.projectAccess(project, caller.user);
+
+  api.get('/projects/:id', (request, caller) => {
+    caller.require('read');
+    return { body: views.project(api.project(caller, request.params.id!)) };
+  });
+
+  const memberRoutes = (suffix: string, members: (project: GitLabProject) => GitLabMember[]) => {
+    api.get(`/projects/:id/${suffix}`, (request, caller) => {
+      caller.require('read');
+      const project = api.project(caller, request.params.id!);
+      return paginate(
+        request,
+        members(project).map((m) => ({ ...m, id: m.userId })),
+        (m) => views.member(m),
+      );
+    });
+    api.get(`/projects/:id/${suffix}/:user_id`, (request, caller) => {
+      caller.require('read');
+      const project = api.project(caller, request.params.id!);
+      const member = members(project).find((m) => m.userId === Number(request.params.user_id));
+      if (!member) throw notFound();
+      return { body: views.member(member) };
+    });
+  };
+  memberRoutes('members/all', (project) => state.projectMembers(project));
+  memberRoutes('members', (project) => [...project.members.values()]);
+
+  api.get('/projects/:id/repository/branches', (request, caller) => {
+    caller.require('read');
+    const project = api.project(caller, request.params.id!);
+    const search = request.url.searchParams.get('search');
+    const branches = [...project.branches.values()]
+      .filter((b) => !search || b.name.includes(search))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((branch, index) => ({ id: index + 1, branch }));
+    return paginate(request, branches, ({ branch }) => views.branch(project, branch));
+  });
+
+  api.get('/projects/:id/repository/branches/:branch', (request, caller) => {
+    caller.require('read');
+    const project = api.project(caller, request.params.id!);
+    const branch = project.branches.get(request.params.branch!);
+    if (!branch) throw notFound('Branch');
+    return { body: views.branch(project, branch) };
+  });
+
+  api.post('/projects/:id/repository/branches', async (request, caller) => {
+    caller.require('write');
+    const project = api.project(caller, request.params.id!);
+    api.requireLevel(level(caller, project), 30);
+    const fields = await readFields(request);
+    const name = requireString(fields, 'branch');
+    const ref = requireString(fields, 'ref');
+    if (project.branches.has(name)) throw badRequest('Branch already exists');
+    const start = project.branches.get(ref);
+    if (!start) throw badRequest('Invalid reference name: ' + ref);
+    project.branches.set(name, { name, commit: start.commit, files: new Map(start.files), protected: false });
+    return { status: 201, body: views.branch(project, project.branches.get(name)!) };
+  });
+
+  const readFile = (project: GitLabProject, filePath: string, ref: string | null) => {
+    const branch = project.branches.get(ref ?? project.defaultBranch);
+    const content = branch?.files.get(filePath);
+    if (!branch || content === undefined) throw notFound('File');
+    return { branch, content };
+  };
+
+  api.get('/projects/:id/repository/files/:file_path/raw', (request, caller) => {
+    caller.require('read');
+    const project = api.project(caller, request.params.id!);
+    const { content } = readFile(project, request.params.file_path!, request.url.searchParams.get('ref'));
+    return { headers: { 'content-type': 'text/plain; charset=utf-8' }, body: content };
+  });
+
+  api.get('/projects/:id/repository/files/:file_path', (request, caller) => {
+    caller.require('read');
+    const project = api.project(caller, request.params.id!);
+    const ref = request.url.searchParams.get('ref');
+    if (ref === null) throw new TwinHttpError(400, { error: 'ref is missing' });
+    const path = request.params.file_path!;
+    const { branch, content } = readFile(project, path, ref);
+    return {
+      body: {
+        file_name: path.split('/').pop(),
+        file_path: path,
+        size: Buffer.byteLength(content),
+        encoding: 'base64',
+        content: Buffer.from(content).toString('base64'),
+        ref,
+        blob_id: branch.commit,
+        commit_id: branch.commit,
+        last_commit_id: branch.commit,
+      },
+    };
+  });
+
+  // The commits API: one commit with create/update/delete/move/chmod actions, on a new or existing branch.
+  api.post('/projects/:id/repository/commits', async (request, caller) => {
+    caller.require('write');
+    const project = api.project(caller, request.params.id!);
+    const fields = await readFields(request);
+    const branchName = requireString(fields, 'branch');
+    const message = requireString(fields, 'commit_message');
+    const actions = fields.actions;
+    if (!Array.isArray(actions) || actions.length === 0)
+      throw new TwinHttpError(400, { error: 'actions is missing' });
+    const startName = optionalString(fields, 'start_branch');
+    const existing = project.branches.get(branchName);
+    const start = startName === undefined ? undefined : project.branches.get(startName);
+    if (startName !== undefined && !start) throw badRequest(`Invalid start_branch: ${startName}`);
+    if (!existing && !start) throw badRequest('You can only create or edit files when you are on a branch');
+    if (existing && startName !== undefined && startName !== branchName)
+      throw badRequest(
+        `A branch called '${branchName}' already exists. Switch to that branch in order to make changes`,
+      );
+    const protectedTarget = existing ? existing.protected : project.protectedBranches.has(branchName);
+    api.requireLevel(level(caller, project), protectedTarget ? 40 : 30);
+
+    const commit = state.commit(
+      project,
+      branchName,
+      message,
+      caller.user!,
+      (files) => {
+        for (const action of actions) applyAction(files, action as Fields);
+      },
+      start,
+    );
+    return {
+      status: 201,
+      body: {
+        ...views.commit(project, commit),
+        stats: { additions: 0, deletions: 0, total: 0 },
+        status: null,
+      },
+    };
+  });
+}
+
+function applyAction(files: Map<string, string>, action: Fields): void {
+  const kind = requireString(action, 'action');
+  const path = requireString(action, 'file_path');
+  const raw = optionalString(action, 'content') ?? '';
+  const content = action.encoding === 'base64' ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  const exists = files.has(path);
+  switch (kind) {
+    case 'create':
+      if (exists) throw badRequest('A file with this name already exists');
+      files.set(path, content);
+      return;
+    case 'update':
+      if (!exists) throw badRequest("A file with this name doesn't exist");
+      files.set(path, content);
+      return;
+    case 'delete':
+      if (!exists) throw badRequest("A file with this name doesn't exist");
+      files.delete(path);
+      return;
+    case 'move': {
+      const previous = requireString(action, 'previous_path');
+      const old = files.get(previous);
+      if (old === undefined) throw badRequest("A file with this name doesn't exist");
+      files.delete(previous);
+      files.set(path, action.content === undefined ? old : content);
+      return;
+    }
+    case 'chmod':
+      if (!exists) throw badRequest("A file with this name doesn't exist");
+      return;
+    default:
+      throw new TwinHttpError(400, { error: 'actions[action] does not have a valid value' });
+  }
+}

@@ -1,0 +1,457 @@
+import { createHash } from 'node:crypto';
+import type {
+  GitLabBranch,
+  GitLabCommit,
+  GitLabDiscussion,
+  GitLabGroup,
+  GitLabMember,
+  GitLabMergeRequest,
+  GitLabNote,
+  GitLabProject,
+  GitLabToken,
+  GitLabUser,
+} from './records.js';
+import type {
+  GitLabGroupSeed,
+  GitLabMergeRequestSeed,
+  GitLabProjectSeed,
+  GitLabScenario,
+  GitLabTokenSeed,
+} from './scenario.js';
+
+export type * from './records.js';
+
+const baseTime = Date.parse('2024-01-01T00:00:00Z');
+const isoAt = (seconds: number) => new Date(baseTime + seconds * 1000).toISOString();
+
+/** The twin's mutable world, seeded from a scenario. Everything hangs off this instance. */
+export class GitLabState {
+  readonly users = new Map<number, GitLabUser>();
+  readonly tokens = new Map<string, GitLabToken>();
+  readonly groups = new Map<number, GitLabGroup>();
+  readonly projects = new Map<number, GitLabProject>();
+  /** Each group's own projects in id order. */
+  private readonly projectsByGroup = new Map<number, GitLabProject[]>();
+  today: string;
+  private nextId = 1_000_000;
+  private commitCounter = 0;
+
+  constructor(scenario: GitLabScenario) {
+    this.today = scenario.today ?? new Date().toISOString().slice(0, 10);
+    for (const user of scenario.users) {
+      this.users.set(user.id, {
+        id: user.id,
+        username: user.username,
+        name: user.name ?? user.username,
+        email: user.email,
+        bot: user.bot ?? false,
+        admin: user.admin ?? false,
+      });
+    }
+    for (const seed of scenario.tokens) this.addToken(seed);
+    for (const seed of scenario.groups) this.seedGroup(seed);
+  }
+
+  /** Adds a token for an existing user. */
+  addToken(seed: GitLabTokenSeed): GitLabToken {
+    const user = this.requireUser(seed.user);
+    const token: GitLabToken = {
+      id: seed.id ?? this.newId(),
+      value: seed.value,
+      name: seed.name ?? 'token',
+      userId: user.id,
+      scopes: [...seed.scopes],
+      expiresAt: seed.expiresAt ?? null,
+      revoked: seed.revoked ?? false,
+      kind: seed.kind ?? 'personal',
+      createdAt: isoAt(0),
+      lastUsedAt: null,
+      requestsPerMinute: seed.requestsPerMinute,
+      window: { startedAt: 0, count: 0 },
+    };
+    this.tokens.set(seed.value, token);
+    return token;
+  }
+
+  newId(): number {
+    this.nextId += 1;
+    return this.nextId;
+  }
+
+  userByName(username: string): GitLabUser | undefined {
+    for (const user of this.users.values()) if (user.username === username) return user;
+    return undefined;
+  }
+
+  requireUser(username: string): GitLabUser {
+    const user = this.userByName(username);
+    if (!user) throw new Error(`GitLab scenario: unknown user ${username}`);
+    return user;
+  }
+
+  /** A group by numeric id or full path (`acme/backend`). */
+  group(idOrPath: string): GitLabGroup | undefined {
+    if (/^\d+$/.test(idOrPath)) return this.groups.get(Number(idOrPath));
+    for (const group of this.groups.values()) if (group.fullPath === idOrPath) return group;
+    return undefined;
+  }
+
+  /** A project by numeric id or `path_with_namespace`. */
+  project(idOrPath: string): GitLabProject | undefined {
+    if (/^\d+$/.test(idOrPath)) return this.projects.get(Number(idOrPath));
+    const slash = idOrPath.lastIndexOf('/');
+    const group = this.group(idOrPath.slice(0, slash));
+    if (!group) return undefined;
+    const path = idOrPath.slice(slash + 1);
+    for (const project of this.projects.values())
+      if (project.groupId === group.id && project.path === path) return project;
+    return undefined;
+  }
+
+  parent(group: GitLabGroup): GitLabGroup | undefined {
+    return group.parentId === null ? undefined : this.groups.get(group.parentId);
+  }
+
+  /** The group and its ancestors, nearest first. */
+  ancestry(group: GitLabGroup): GitLabGroup[] {
+    const chain: GitLabGroup[] = [];
+    for (let g: GitLabGroup | undefined = group; g; g = this.parent(g)) chain.push(g);
+    return chain;
+  }
+
+  children(group: GitLabGroup): GitLabGroup[] {
+    return [...this.groups.values()].filter((g) => g.parentId === group.id);
+  }
+
+  descendants(group: GitLabGroup): GitLabGroup[] {
+    const out: GitLabGroup[] = [];
+    const walk = (g: GitLabGroup) => {
+      for (const child of this.children(g)) {
+        out.push(child);
+        walk(child);
+      }
+    };
+    walk(group);
+    return out;
+  }
+
+  /** Effective members of a group: direct plus inherited, one entry per user with the highest level. */
+  groupMembers(group: GitLabGroup): GitLabMember[] {
+    return mergeMembers(this.ancestry(group).map((g) => g.members));
+  }
+
+  projectMembers(project: GitLabProject): GitLabMember[] {
+    return mergeMembers([
+      project.members,
+      ...this.ancestry(this.groups.get(project.groupId)!).map((g) => g.members),
+    ]);
+  }
+
+  groupAccess(group: GitLabGroup, user: GitLabUser | undefined): number {
+    if (!user) return 0;
+    return this.groupMembers(group).find((m) => m.userId === user.id)?.accessLevel ?? 0;
+  }
+
+  projectAccess(project: GitLabProject, user: GitLabUser | undefined): number {
+    if (!user) return 0;
+    return this.projectMembers(project).find((m) => m.userId === user.id)?.accessLevel ?? 0;
+  }
+
+  canSeeGroup(group: GitLabGroup, user: GitLabUser | undefined): boolean {
+    if (group.visibility === 'public' || user?.admin) return true;
+    if (!user) return false;
+    if (group.visibility === 'internal' && !user.bot) return true;
+    if (this.groupAccess(group, user) > 0) return true;
+    return this.descendants(group).some((g) => g.members.has(user.id));
+  }
+
+  canSeeProject(project: GitLabProject, user: GitLabUser | undefined): boolean {
+    if (project.visibility === 'public' || user?.admin) return true;
+    if (!user) return false;
+    if (project.visibility === 'internal' && !user.bot) return true;
+    return this.projectAccess(project, user) > 0;
+  }
+
+  /**
+   * The projects the user can see with at least `minLevel` access, computing each group's inherited access
+   * once so that listing 10,000 projects stays cheap.
+   */
+  visibleProjects(
+    projects: readonly GitLabProject[],
+    user: GitLabUser | undefined,
+    minLevel = 0,
+  ): GitLabProject[] {
+    const groupLevel = new Map<number, number>();
+    const out: GitLabProject[] = [];
+    for (const project of projects) {
+      let inherited = groupLevel.get(project.groupId);
+      if (inherited === undefined) {
+        inherited = user?.admin ? 50 : this.groupAccess(this.groups.get(project.groupId)!, user);
+        groupLevel.set(project.groupId, inherited);
+      }
+      const own = user && project.members.size > 0 ? (project.members.get(user.id)?.accessLevel ?? 0) : 0;
+      const level = Math.max(inherited, own);
+      const visible =
+        level > 0 ||
+        project.visibility === 'public' ||
+        (project.visibility === 'internal' && user !== undefined && !user.bot);
+      if (visible && level >= minLevel) out.push(project);
+    }
+    return out;
+  }
+
+  /** Projects of a group, optionally with those of every subgroup, in id order. */
+  groupProjects(group: GitLabGroup, includeSubgroups: boolean): GitLabProject[] {
+    const own = this.projectsByGroup.get(group.id) ?? [];
+    if (!includeSubgroups) return own;
+    const all = [own, ...this.descendants(group).map((g) => this.projectsByGroup.get(g.id) ?? [])].flat();
+    return all.sort((a, b) => a.id - b.id);
+  }
+
+  fullPath(project: GitLabProject): string {
+    return `${this.groups.get(project.groupId)!.fullPath}/${project.path}`;
+  }
+
+  /** Records a commit on `branch` (created from `start` when new) and returns it. */
+  commit(
+    project: GitLabProject,
+    branchName: string,
+    message: string,
+    author: GitLabUser,
+    change: (files: Map<string, string>) => void,
+    start?: GitLabBranch,
+  ): GitLabCommit {
+    const existing = project.branches.get(branchName);
+    const base = existing ?? start;
+    const files = new Map(base?.files ?? []);
+    change(files);
+    this.commitCounter += 1;
+    const id = sha(`${project.id}:${this.commitCounter}:${branchName}:${message}`);
+    const commit: GitLabCommit = {
+      id,
+      parentIds: base ? [base.commit] : [],
+      message,
+      authorName: author.name,
+      authorEmail: author.email ?? `${author.username}@example.com`,
+      createdAt: new Date().toISOString(),
+    };
+    project.commits.set(id, commit);
+    if (existing) {
+      existing.commit = id;
+      existing.files.clear();
+      for (const [path, content] of files) existing.files.set(path, content);
+    } else {
+      project.branches.set(branchName, {
+        name: branchName,
+        commit: id,
+        files,
+        protected: project.protectedBranches.has(branchName) || branchName === project.defaultBranch,
+      });
+    }
+    return commit;
+  }
+
+  /** Opens a merge request between two existing branches. */
+  openMergeRequest(
+    project: GitLabProject,
+    input: {
+      iid?: number;
+      title: string;
+      description?: string;
+      author: GitLabUser;
+      source: string;
+      target: string;
+    },
+    changedPaths?: readonly string[],
+  ): GitLabMergeRequest {
+    const source = project.branches.get(input.source)!;
+    const target = project.branches.get(input.target)!;
+    const iid = input.iid ?? Math.max(0, ...project.mergeRequests.keys()) + 1;
+    const now = new Date().toISOString();
+    const mr: GitLabMergeRequest = {
+      id: this.newId(),
+      iid,
+      projectId: project.id,
+      title: input.title,
+      description: input.description ?? '',
+      authorId: input.author.id,
+      sourceBranch: input.source,
+      targetBranch: input.target,
+      state: 'opened',
+      diffRefs: { baseSha: target.commit, headSha: source.commit, startSha: target.commit },
+      changedPaths,
+      removeSourceBranch: false,
+      discussions: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    project.mergeRequests.set(iid, mr);
+    return mr;
+  }
+
+  addNote(
+    mr: GitLabMergeRequest,
+    author: GitLabUser,
+    body: string,
+    options: {
+      system?: boolean;
+      position?: Record<string, unknown>;
+      discussion?: GitLabDiscussion;
+      /** Start a thread (discussions API) rather than a standalone note. */
+      thread?: boolean;
+    } = {},
+  ): GitLabNote {
+    const now = new Date().toISOString();
+    const note: GitLabNote = {
+      id: this.newId(),
+      body,
+      authorId: author.id,
+      system: options.system ?? false,
+      type: options.position ? 'DiffNote' : options.discussion || options.thread ? 'DiscussionNote' : null,
+      position: options.position,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (options.discussion) options.discussion.notes.push(note);
+    else
+      mr.discussions.push({
+        id: sha(`discussion:${note.id}`),
+        individualNote: options.position === undefined && !options.thread,
+        notes: [note],
+      });
+    mr.updatedAt = now;
+    return note;
+  }
+
+  private seedGroup(seed: GitLabGroupSeed): void {
+    const parent = seed.parent === undefined ? undefined : this.group(seed.parent);
+    if (seed.parent !== undefined && !parent)
+      throw new Error(`GitLab scenario: parent ${seed.parent} comes first`);
+    const group: GitLabGroup = {
+      id: seed.id,
+      path: seed.path,
+      name: seed.name ?? seed.path,
+      fullPath: parent ? `${parent.fullPath}/${seed.path}` : seed.path,
+      parentId: parent?.id ?? null,
+      visibility: seed.visibility ?? 'private',
+      members: this.seedMembers(seed.members),
+      hooks: [],
+      createdAt: isoAt(seed.id),
+    };
+    this.groups.set(group.id, group);
+    for (const hook of seed.hooks ?? []) {
+      group.hooks.push({
+        id: this.newId(),
+        groupId: group.id,
+        url: hook.url,
+        token: hook.token,
+        events: new Set(hook.events ?? ['push_events']),
+        enableSslVerification: true,
+        createdAt: isoAt(group.id),
+      });
+    }
+    for (const project of seed.projects ?? []) this.seedProject(group, project);
+    const generated = seed.generatedProjects;
+    if (generated) {
+      const prefix = generated.prefix ?? 'project';
+      const width = Math.max(5, String(generated.count).length);
+      for (let i = 1; i <= generated.count; i++) {
+        this.seedProject(group, {
+          path: `${prefix}-${String(i).padStart(width, '0')}`,
+          archived: generated.archivedEvery ? i % generated.archivedEvery === 0 : false,
+        });
+      }
+    }
+  }
+
+  private seedProject(group: GitLabGroup, seed: GitLabProjectSeed): void {
+    const project: GitLabProject = {
+      id: seed.id ?? this.newId(),
+      path: seed.path,
+      name: seed.name ?? seed.path,
+      groupId: group.id,
+      visibility: seed.visibility ?? 'private',
+      archived: seed.archived ?? false,
+      defaultBranch: seed.defaultBranch ?? 'main',
+      members: this.seedMembers(seed.members),
+      branches: new Map(),
+      commits: new Map(),
+      mergeRequests: new Map(),
+      protectedBranches: new Set(seed.protectedBranches ?? []),
+      createdAt: isoAt(this.projects.size),
+    };
+    this.projects.set(project.id, project);
+    const siblings = this.projectsByGroup.get(group.id) ?? [];
+    siblings.push(project);
+    if (siblings.length > 1 && siblings[siblings.length - 2]!.id > project.id)
+      siblings.sort((a, b) => a.id - b.id);
+    this.projectsByGroup.set(group.id, siblings);
+    const root = this.users.values().next().value;
+    if (!root) return;
+    if (seed.files || seed.branches || seed.mergeRequests) {
+      this.commit(project, project.defaultBranch, 'Initial commit', root, (files) => {
+        for (const [path, content] of Object.entries(seed.files ?? { 'README.md': `# ${project.name}\n` }))
+          files.set(path, content);
+      });
+    } else {
+      // A cheap, fileless default branch: generated projects stay light.
+      project.branches.set(project.defaultBranch, {
+        name: project.defaultBranch,
+        commit: sha(`empty:${project.id}`),
+        files: new Map(),
+        protected: true,
+      });
+    }
+    const main = project.branches.get(project.defaultBranch)!;
+    for (const name of seed.branches ?? [])
+      this.commit(project, name, `Work on ${name}`, root, () => {}, main);
+    for (const mr of seed.mergeRequests ?? []) this.seedMergeRequest(project, mr, main);
+  }
+
+  private seedMergeRequest(project: GitLabProject, seed: GitLabMergeRequestSeed, main: GitLabBranch): void {
+    const author = this.requireUser(seed.author);
+    for (const name of [seed.sourceBranch, seed.targetBranch]) {
+      if (!project.branches.has(name)) this.commit(project, name, `Work on ${name}`, author, () => {}, main);
+    }
+    const mr = this.openMergeRequest(
+      project,
+      {
+        iid: seed.iid,
+        title: seed.title,
+        description: seed.description,
+        author,
+        source: seed.sourceBranch,
+        target: seed.targetBranch,
+      },
+      seed.changedPaths,
+    );
+    mr.state = seed.state ?? 'opened';
+    for (const note of seed.notes ?? []) this.addNote(mr, this.requireUser(note.author), note.body, note);
+  }
+
+  private seedMembers(seeds: GitLabGroupSeed['members']): Map<number, GitLabMember> {
+    const members = new Map<number, GitLabMember>();
+    for (const seed of seeds ?? []) {
+      const user = this.requireUser(seed.user);
+      members.set(user.id, {
+        userId: user.id,
+        accessLevel: seed.accessLevel,
+        expiresAt: seed.expiresAt ?? null,
+      });
+    }
+    return members;
+  }
+}
+
+function mergeMembers(sources: Iterable<Map<number, GitLabMember>>): GitLabMember[] {
+  const best = new Map<number, GitLabMember>();
+  for (const source of sources) {
+    for (const member of source.values()) {
+      const seen = best.get(member.userId);
+      if (!seen || seen.accessLevel < member.accessLevel) best.set(member.userId, member);
+    }
+  }
+  return [...best.values()].sort((a, b) => a.userId - b.userId);
+}
+
+export const sha = (seed: string): string => createHash('sha1').update(seed).digest('hex');
