@@ -1,0 +1,165 @@
+import { ApiError, type Http, type RequestOptions } from './http.js';
+import {
+  accountListSchema,
+  accountSummarySchema,
+  addMemberResultSchema,
+  apiTokenListSchema,
+  connectionListSchema,
+  createdTokenSchema,
+  invitationInfoSchema,
+  memberListSchema,
+  sessionSchema,
+  setupStatusSchema,
+  type AccountSummary,
+  type AddMemberResult,
+  type ApiToken,
+  type Connection,
+  type CreatedToken,
+  type InvitationInfo,
+  type Member,
+  type Role,
+  type Session,
+} from './schemas.js';
+
+export interface SetupInput {
+  readonly token: string;
+  readonly email: string;
+  readonly name: string;
+  readonly password: string;
+  readonly accountName: string;
+}
+
+/** The calls the UI makes to `/api/v1`. Every call that answers a Session also arms the CSRF token. */
+export interface ApiClient {
+  setupStatus(options?: RequestOptions): Promise<{ needed: boolean }>;
+  completeSetup(input: SetupInput): Promise<Session>;
+  /** Resolves `null` when nobody is signed in. */
+  currentSession(options?: RequestOptions): Promise<Session | null>;
+  signIn(email: string, password: string): Promise<Session>;
+  signOut(): Promise<void>;
+  switchAccount(accountId: string): Promise<Session>;
+  listAccounts(options?: RequestOptions): Promise<AccountSummary[]>;
+  createAccount(name: string): Promise<AccountSummary>;
+  renameAccount(accountId: string, name: string): Promise<void>;
+  listMembers(accountId: string, options?: RequestOptions): Promise<Member[]>;
+  addMember(accountId: string, email: string, role: Role): Promise<AddMemberResult>;
+  changeMemberRole(accountId: string, userId: string, role: Role): Promise<void>;
+  removeMember(accountId: string, userId: string): Promise<void>;
+  invitation(token: string, options?: RequestOptions): Promise<InvitationInfo>;
+  acceptInvitation(token: string, name: string, password: string): Promise<Session>;
+  listTokens(accountId: string, options?: RequestOptions): Promise<ApiToken[]>;
+  createToken(accountId: string, name: string, role: Role): Promise<CreatedToken>;
+  revokeToken(accountId: string, tokenId: string): Promise<void>;
+  listConnections(accountId: string, options?: RequestOptions): Promise<Connection[]>;
+}
+
+const seg = encodeURIComponent;
+const accountPath = (accountId: string) => `/api/v1/accounts/${seg(accountId)}`;
+
+export const createApiClient = (http: Http): ApiClient => {
+  const armed = (session: Session): Session => {
+    http.setCsrfToken(session.csrfToken);
+    return session;
+  };
+
+  return {
+    setupStatus: (options) => http.request('GET', '/api/v1/setup', setupStatusSchema, undefined, options),
+
+    completeSetup: async (input) =>
+      armed(await http.request('POST', '/api/v1/setup', sessionSchema, input, { anonymous: true })),
+
+    async currentSession(options = {}) {
+      try {
+        return armed(
+          await http.request('GET', '/api/v1/session', sessionSchema, undefined, {
+            ...options,
+            anonymous: true,
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) {
+          http.setCsrfToken(null);
+          return null;
+        }
+        throw error;
+      }
+    },
+
+    signIn: async (email, password) =>
+      armed(
+        await http.request(
+          'POST',
+          '/api/v1/session',
+          sessionSchema,
+          { email, password },
+          { anonymous: true },
+        ),
+      ),
+
+    async signOut() {
+      await http.requestEmpty('DELETE', '/api/v1/session', {}, { anonymous: true });
+      http.setCsrfToken(null);
+    },
+
+    switchAccount: async (accountId) =>
+      armed(await http.request('PUT', '/api/v1/session/account', sessionSchema, { accountId })),
+
+    listAccounts: async (options) =>
+      (await http.request('GET', '/api/v1/accounts', accountListSchema, undefined, options)).items,
+
+    createAccount: (name) => http.request('POST', '/api/v1/accounts', accountSummarySchema, { name }),
+
+    renameAccount: (accountId, name) => http.requestEmpty('PATCH', accountPath(accountId), { name }),
+
+    listMembers: async (accountId, options) =>
+      (await http.request('GET', `${accountPath(accountId)}/members`, memberListSchema, undefined, options))
+        .items,
+
+    addMember: (accountId, email, role) =>
+      http.request('POST', `${accountPath(accountId)}/members`, addMemberResultSchema, { email, role }),
+
+    changeMemberRole: (accountId, userId, role) =>
+      http.requestEmpty('PATCH', `${accountPath(accountId)}/members/${seg(userId)}`, { role }),
+
+    removeMember: (accountId, userId) =>
+      http.requestEmpty('DELETE', `${accountPath(accountId)}/members/${seg(userId)}`, {}),
+
+    invitation: (token, options = {}) =>
+      http.request('GET', `/api/v1/invitations/${seg(token)}`, invitationInfoSchema, undefined, {
+        ...options,
+        anonymous: true,
+      }),
+
+    acceptInvitation: async (token, name, password) =>
+      armed(
+        await http.request(
+          'POST',
+          `/api/v1/invitations/${seg(token)}/accept`,
+          sessionSchema,
+          { name, password },
+          { anonymous: true },
+        ),
+      ),
+
+    listTokens: async (accountId, options) =>
+      (await http.request('GET', `${accountPath(accountId)}/tokens`, apiTokenListSchema, undefined, options))
+        .items,
+
+    createToken: (accountId, name, role) =>
+      http.request('POST', `${accountPath(accountId)}/tokens`, createdTokenSchema, { name, role }),
+
+    revokeToken: (accountId, tokenId) =>
+      http.requestEmpty('DELETE', `${accountPath(accountId)}/tokens/${seg(tokenId)}`, {}),
+
+    listConnections: async (accountId, options) =>
+      (
+        await http.request(
+          'GET',
+          `${accountPath(accountId)}/connections`,
+          connectionListSchema,
+          undefined,
+          options,
+        )
+      ).items,
+  };
+};

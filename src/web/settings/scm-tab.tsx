@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import { scmKinds, type ScmKindId } from '../../core/scm-kinds.js';
+import { useApi } from '../api/api-context.js';
+import type { AccountSummary } from '../api/schemas.js';
+import { FormError } from '../components/form-error.js';
+import { useResource } from '../lib/use-resource.js';
+import { connectDialogs } from './connect-dialogs.js';
+import { ConnectionList } from './connection-list.js';
+import { OrganizationsSection } from './organizations-section.js';
+
+/** Settings > Source Code Managers: the connections, the seven kinds to add, and their organizations. */
+export const ScmTab = ({ account }: { readonly account: AccountSummary }) => {
+  const api = useApi();
+  const [connections, reload] = useResource(`connections:${account.id}`, (signal) =>
+    api.listConnections(account.id, { signal }),
+  );
+  const [openKind, setOpenKind] = useState<ScmKindId | null>(null);
+  const OpenDialog = openKind ? connectDialogs[openKind] : null;
+  const isAdmin = account.role === 'admin';
+  const items = connections.status === 'ready' ? connections.data : [];
+
+  return (
+    <div className="stack">
+      <section className="card" aria-labelledby="connections-heading">
+        <h2 id="connections-heading">Connected source code managers</h2>
+        {connections.status === 'loading' ? <p className="muted">Loading…</p> : null}
+        {connections.status === 'error' ? <FormError message={connections.message} /> : null}
+        {connections.status === 'ready' ? <ConnectionList connections={items} /> : null}
+      </section>
+
+      <section className="card" aria-labelledby="add-scm-heading">
+        <h2 id="add-scm-heading">Connect a source code manager</h2>
+        {isAdmin ? (
+          <ul className="kind-grid" aria-label="Source code managers">
+            {scmKinds.map((kind) => (
+              <li key={kind.id} className="kind-card">
+                <div>
+                  <p className="kind-name">{kind.name}</p>
+                  <p className="kind-hosting">{kind.hosting === 'cloud' ? 'Cloud' : 'Self-managed'}</p>
+                </div>
+                <button type="button" className="button" onClick={() => setOpenKind(kind.id)}>
+                  {kind.addLabel}
+                </button>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">Only admins of this account can connect source code managers.</p>
+        )}
+      </section>
+
+      <OrganizationsSection connections={items} />
+
+      {OpenDialog ? (
+        <OpenDialog
+          account={account}
+          onClose={() => setOpenKind(null)}
+          onConnected={() => {
+            setOpenKind(null);
+            reload();
+          }}
+        />
+      ) : null}
+    </div>
+  );
+};
