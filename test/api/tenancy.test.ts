@@ -22,7 +22,7 @@ describe('tenants are walls', () => {
   });
   afterAll(() => service.close());
 
-  const accountRoutes = (account: string, id = randomUUID()) => [
+  const accountRoutes = (account: string, id: string = randomUUID()) => [
     ['GET', `/api/v1/accounts/${account}/members`],
     ['POST', `/api/v1/accounts/${account}/members`, { email: 'x@example.com', role: 'member' }],
     ['PATCH', `/api/v1/accounts/${account}`, { name: 'Renamed' }],

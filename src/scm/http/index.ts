@@ -1,0 +1,22 @@
+export { parseAllowlist, type AllowlistEntry } from './allowlist.js';
+export {
+  createScmHttp,
+  createScmHttpShared,
+  type LookupFunction,
+  type ScmHttp,
+  type ScmHttpOptions,
+  type ScmHttpShared,
+  type ScmRequest,
+  type ScmResponse,
+} from './client.js';
+export { checkAddress, type AddressPolicy } from './guard.js';
+export {
+  continuationTokenPagination,
+  linkHeaderPagination,
+  nextUrlPagination,
+  startLimitPagination,
+  type Page,
+  type PaginationStrategy,
+} from './pagination.js';
+export { type RetryOptions } from './retry.js';
+export { normalizeBaseUrl, redactUrl } from './url.js';
