@@ -11,6 +11,10 @@ import { issueToken } from './core/tokens.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
 import { putSetting } from './db/instance-settings.js';
 import { countUsers } from './db/users.js';
+import { createSyncHandler } from './connections/sync.js';
+import { syncJobKind } from './connections/service.js';
+import { createWorker } from './jobs/index.js';
+import { createScmHttpShared } from './scm/http/index.js';
 import { createLiveSecretBox } from './secrets/live-secret-box.js';
 
 export interface ServiceOptions {
@@ -20,6 +24,8 @@ export interface ServiceOptions {
   readonly schema?: string;
   /** Where the built UI is; by default `dist/web` of this package when it exists. */
   readonly webRoot?: string;
+  /** How often the worker looks for due jobs when idle (default 500 ms). */
+  readonly workerPollMs?: number;
 }
 
 export interface RunningService {
@@ -44,20 +50,32 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
   try {
     await migrateToLatest(database.db);
-    const app = await buildApp({
+    const ctx = {
       config,
       db: database.db,
       engine: database.engine,
       secrets,
       logger,
       metrics: createMetrics(),
+      scmShared: createScmHttpShared(),
       webRoot: options.webRoot ?? defaultWebRoot(),
+    };
+    const app = await buildApp(ctx);
+    const worker = createWorker({
+      db: database.db,
+      engine: database.engine,
+      handlers: { [syncJobKind]: createSyncHandler(ctx) },
+      logger: logger.child({ component: 'worker' }),
+      ...(options.workerPollMs ? { pollIntervalMs: options.workerPollMs } : {}),
     });
     await app.listen({ port: config.port, host: config.host });
+    worker.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-    const publicUrl = config.publicUrl?.origin ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : url);
+    const publicUrl =
+      config.publicUrl?.origin ??
+      (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : url);
     let setupUrl: string | undefined;
     if ((await countUsers(database.db)) === 0) {
       const token = issueToken();
@@ -71,6 +89,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       database,
       close: async () => {
         await app.close();
+        await worker.stop({ timeoutMs: 10_000 });
         await database.close();
       },
     };

@@ -20,7 +20,9 @@ import { parseJsonBody } from './json-body.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerInventoryRoutes } from './routes/inventory.js';
 import { registerInvitationRoutes } from './routes/invitations.js';
+import { registerJobRoutes } from './routes/jobs.js';
 import { registerMemberRoutes } from './routes/members.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerSetupRoutes } from './routes/setup.js';
@@ -98,6 +100,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       registerInvitationRoutes(zapp, ctx);
       registerTokenRoutes(zapp, ctx);
       registerConnectionRoutes(zapp, ctx);
+      registerInventoryRoutes(zapp, ctx);
+      registerJobRoutes(zapp, ctx);
     },
     { prefix: '/api/v1' },
   );

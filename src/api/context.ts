@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Db, Engine } from '../db/database.js';
+import type { ScmHttpShared } from '../scm/http/index.js';
 import type { SecretBox } from '../secrets/index.js';
 import type { Metrics } from './metrics.js';
 
@@ -12,6 +13,8 @@ export interface AppContext {
   readonly secrets: SecretBox;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Per-host limits and rate-limit pauses shared by every SCM call of this process. */
+  readonly scmShared: ScmHttpShared;
   /** Where the built web UI lives; absent when it was not built. */
   readonly webRoot: string | undefined;
 }

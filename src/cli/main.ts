@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { runAdminCreate } from './admin-create.js';
+import { CliApiError } from './api-client.js';
+import { runConnections } from './connections.js';
 import { runKeysRotate } from './keys-rotate.js';
 import { runMigrate } from './migrate.js';
 import { runServe } from './serve.js';
@@ -17,6 +19,9 @@ Commands:
                             drop the old keys from the key file afterwards
   admin create --email E --name N [--account A]
                             Create an admin (password from SCM_CONNECT_ADMIN_PASSWORD or stdin, else generated)
+  connections list | add | test | sync | remove
+                            Manage connections through the API of a running service
+                            (scm-connect connections --help)
 
 Configuration comes from the environment (see README): SCM_CONNECT_PORT, SCM_CONNECT_HOST,
 SCM_CONNECT_PUBLIC_URL, SCM_CONNECT_DATA_DIR, DATABASE_URL, SCM_CONNECT_MASTER_KEY,
@@ -27,6 +32,7 @@ Options:
 `;
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'connections') return runConnections(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -66,6 +72,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof CliApiError) process.stderr.write(`${error.message}${error.code ? ` (${error.code})` : ''}\n`);
     else if (error instanceof Error && 'code' in error && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       process.stderr.write(`${error.message}\nRun scm-connect --help for usage.\n`);
     } else process.stderr.write(`scm-connect: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -26,6 +26,23 @@ export interface Config {
   readonly sessionHours: number;
   /** SCM_CONNECT_TRUST_PROXY: trust X-Forwarded-* from a reverse proxy (default false). */
   readonly trustProxy: boolean;
+  /** Where the cloud SCMs are; only changed for a proxy, a regional endpoint, or the offline demo. */
+  readonly cloudUrls: CloudUrls;
+}
+
+export interface CloudUrls {
+  /** SCM_CONNECT_GITLAB_URL (default https://gitlab.com). */
+  readonly gitlab: URL;
+  /** SCM_CONNECT_BITBUCKET_API_URL (default https://api.bitbucket.org). */
+  readonly bitbucketApi: URL;
+  /** SCM_CONNECT_BITBUCKET_WEB_URL (default https://bitbucket.org). */
+  readonly bitbucketWeb: URL;
+  /** SCM_CONNECT_AZURE_DEVOPS_URL (default https://dev.azure.com). */
+  readonly azureDevOps: URL;
+  /** SCM_CONNECT_GITHUB_API_URL (default https://api.github.com). */
+  readonly githubApi: URL;
+  /** SCM_CONNECT_GITHUB_WEB_URL (default https://github.com). */
+  readonly githubWeb: URL;
 }
 
 export class ConfigError extends Error {
@@ -38,6 +55,8 @@ export class ConfigError extends Error {
 const booleanText = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
 const schema = z.object({
   SCM_CONNECT_PORT: z.coerce
@@ -61,6 +80,12 @@ const schema = z.object({
   SCM_CONNECT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SCM_CONNECT_SESSION_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
   SCM_CONNECT_TRUST_PROXY: booleanText.default(false),
+  SCM_CONNECT_GITLAB_URL: httpUrl.default('https://gitlab.com'),
+  SCM_CONNECT_BITBUCKET_API_URL: httpUrl.default('https://api.bitbucket.org'),
+  SCM_CONNECT_BITBUCKET_WEB_URL: httpUrl.default('https://bitbucket.org'),
+  SCM_CONNECT_AZURE_DEVOPS_URL: httpUrl.default('https://dev.azure.com'),
+  SCM_CONNECT_GITHUB_API_URL: httpUrl.default('https://api.github.com'),
+  SCM_CONNECT_GITHUB_WEB_URL: httpUrl.default('https://github.com'),
 });
 
 /** Reads and validates the configuration; throws ConfigError listing every problem (no value is echoed). */
@@ -96,5 +121,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: values.SCM_CONNECT_LOG_LEVEL,
     sessionHours: values.SCM_CONNECT_SESSION_HOURS,
     trustProxy: values.SCM_CONNECT_TRUST_PROXY,
+    cloudUrls: {
+      gitlab: new URL(values.SCM_CONNECT_GITLAB_URL),
+      bitbucketApi: new URL(values.SCM_CONNECT_BITBUCKET_API_URL),
+      bitbucketWeb: new URL(values.SCM_CONNECT_BITBUCKET_WEB_URL),
+      azureDevOps: new URL(values.SCM_CONNECT_AZURE_DEVOPS_URL),
+      githubApi: new URL(values.SCM_CONNECT_GITHUB_API_URL),
+      githubWeb: new URL(values.SCM_CONNECT_GITHUB_WEB_URL),
+    },
   };
 }

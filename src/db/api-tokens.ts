@@ -14,7 +14,14 @@ export interface ApiTokenView {
   readonly lastUsedAt: string | null;
 }
 
-const view = ['id', 'name', 'role', 'prefix', 'created_at as createdAt', 'last_used_at as lastUsedAt'] as const;
+const view = [
+  'id',
+  'name',
+  'role',
+  'prefix',
+  'created_at as createdAt',
+  'last_used_at as lastUsedAt',
+] as const;
 
 export async function createApiToken(
   db: Db,
@@ -46,7 +53,12 @@ export async function createApiToken(
 }
 
 export const listApiTokens = (db: Db, accountId: string): Promise<ApiTokenView[]> =>
-  db.selectFrom('api_tokens').select(view).where('account_id', '=', accountId).orderBy('created_at').execute();
+  db
+    .selectFrom('api_tokens')
+    .select(view)
+    .where('account_id', '=', accountId)
+    .orderBy('created_at')
+    .execute();
 
 export async function revokeApiToken(db: Db, accountId: string, tokenId: string): Promise<boolean> {
   const result = await db

@@ -5,7 +5,13 @@ import { nowIso } from '../core/tokens.js';
 /** Records who did what; details never hold a secret value (a changed token is recorded as changed). */
 export const recordAudit = (
   db: Db,
-  event: { accountId: string | null; actorUserId: string | null; action: string; target?: string; details?: object },
+  event: {
+    accountId: string | null;
+    actorUserId: string | null;
+    action: string;
+    target?: string;
+    details?: object;
+  },
 ) =>
   db
     .insertInto('audit_events')

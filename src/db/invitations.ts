@@ -29,7 +29,13 @@ export const findInvitation = (db: Db, token: string) =>
   db
     .selectFrom('invitations')
     .innerJoin('accounts', 'accounts.id', 'invitations.account_id')
-    .select(['invitations.id', 'invitations.account_id', 'invitations.email', 'invitations.role', 'accounts.name'])
+    .select([
+      'invitations.id',
+      'invitations.account_id',
+      'invitations.email',
+      'invitations.role',
+      'accounts.name',
+    ])
     .where('invitations.token_hash', '=', hashToken(token))
     .where('invitations.expires_at', '>', nowIso())
     .executeTakeFirst();

@@ -1,5 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { foundation } from './migrations/0001-foundation.js';
+import { jobs } from './migrations/0002-jobs.js';
+import { inventory } from './migrations/0003-inventory.js';
 
 /**
  * One migration set for SQLite and PostgreSQL. Only portable column types are used (text, integer); ids are
@@ -7,6 +9,8 @@ import { foundation } from './migrations/0001-foundation.js';
  */
 const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_jobs': jobs,
+  '0003_inventory': inventory,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -28,4 +28,5 @@ export async function hit(db: Db, key: string, limit: number, windowSeconds: num
   });
 }
 
-export const clearRateLimit = (db: Db, key: string) => db.deleteFrom('rate_limits').where('key', '=', key).execute();
+export const clearRateLimit = (db: Db, key: string) =>
+  db.deleteFrom('rate_limits').where('key', '=', key).execute();

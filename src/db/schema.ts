@@ -99,6 +99,81 @@ export interface ConnectionsTable {
   last_test: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  last_synced_at: Timestamp | null;
+  /** Why the last sync failed, in words safe to show. */
+  sync_error: string | null;
+}
+
+export interface OrganizationsTable {
+  id: string;
+  account_id: string;
+  connection_id: string;
+  /** The SCM's stable id (numeric id, uuid or GUID), never the name. */
+  external_id: string;
+  name: string;
+  web_url: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RepositoriesTable {
+  id: string;
+  account_id: string;
+  connection_id: string;
+  organization_id: string;
+  external_id: string;
+  name: string;
+  full_name: string;
+  default_branch: string | null;
+  visibility: 'public' | 'private' | 'internal';
+  /** 0 or 1: the same in both engines. */
+  archived: number;
+  web_url: string;
+  synced_at: Timestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface JobsTable {
+  id: string;
+  /** Null for instance jobs (key rotation, pruning). */
+  account_id: string | null;
+  kind: string;
+  /** JSON. */
+  payload: string;
+  status: JobStatus;
+  /** Runs started so far, the current one included. */
+  attempts: number;
+  max_attempts: number;
+  /** Not claimed before this time. */
+  run_at: Timestamp;
+  /** The worker running the job, and when its claim lapses if that worker stops renewing it. */
+  lease_owner: string | null;
+  lease_expires_at: Timestamp | null;
+  /** A message safe to show: never a stack trace or an upstream body. */
+  last_error: string | null;
+  /** JSON: the handler's return value, or its last reported progress. */
+  result: string | null;
+  /** Unique per account (and among instance jobs) when given. */
+  idempotency_key: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface JobSchedulesTable {
+  name: string;
+  account_id: string | null;
+  kind: string;
+  /** JSON. */
+  payload: string;
+  every_ms: number;
+  /** Start of the newest slot a job was enqueued for. */
+  last_slot_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface Database {
@@ -112,4 +187,8 @@ export interface Database {
   rate_limits: RateLimitsTable;
   audit_events: AuditEventsTable;
   connections: ConnectionsTable;
+  organizations: OrganizationsTable;
+  repositories: RepositoriesTable;
+  jobs: JobsTable;
+  job_schedules: JobSchedulesTable;
 }

@@ -36,7 +36,9 @@ export async function findSession(db: Db, cookie: string): Promise<SessionRecord
     .where('id_hash', '=', hashToken(cookie))
     .where('expires_at', '>', nowIso())
     .executeTakeFirst();
-  return row && { idHash: row.id_hash, userId: row.user_id, accountId: row.account_id, csrfToken: row.csrf_token };
+  return (
+    row && { idHash: row.id_hash, userId: row.user_id, accountId: row.account_id, csrfToken: row.csrf_token }
+  );
 }
 
 export const deleteSession = (db: Db, idHash: string) =>

@@ -20,7 +20,7 @@ const webRoot = fileURLToPath(new URL('../../dist/web/', import.meta.url));
  */
 export async function startTestService(
   env: Record<string, string> = {},
-  options: { logger?: import('pino').Logger; dataDir?: string } = {},
+  options: { logger?: import('pino').Logger; dataDir?: string; workerPollMs?: number } = {},
 ): Promise<TestService> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'scm-connect-test-'));
   const databaseUrl = testPostgresUrl();
@@ -37,6 +37,7 @@ export async function startTestService(
   const service = await startService({
     config,
     webRoot,
+    workerPollMs: options.workerPollMs ?? 50,
     ...(logger ? { logger } : {}),
     ...(schema ? { schema } : {}),
   });

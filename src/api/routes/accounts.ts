@@ -9,7 +9,13 @@ import { accountParams, accountSchema, errors, fields } from '../schemas.js';
 export function registerAccountRoutes(app: ZodApp, ctx: AppContext): void {
   app.get(
     '/accounts',
-    { schema: { tags: ['accounts'], summary: 'The accounts you belong to', response: { 200: z.object({ items: z.array(accountSchema) }), ...errors(401) } } },
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'The accounts you belong to',
+        response: { 200: z.object({ items: z.array(accountSchema) }), ...errors(401) },
+      },
+    },
     async (request) => {
       const auth = request.auth!;
       if (auth.kind === 'token') {

@@ -1,10 +1,52 @@
 import { z } from 'zod';
 import { scmKindIds } from '../../core/scm-kinds.js';
+import { notFound } from '../../core/errors.js';
 import { listConnections } from '../../db/connections.js';
+import { caPemField, connectBody, tokenField } from '../../connections/input.js';
+import {
+  changeConnection,
+  connect,
+  enqueueSync,
+  removeConnection,
+  testConnection,
+} from '../../connections/service.js';
+import { findConnectionRow } from '../../db/connections.js';
 import type { ZodApp } from '../app.js';
-import { requireAccount } from '../auth.js';
+import { actorOf, requireAccount } from '../auth.js';
 import type { AppContext } from '../context.js';
-import { accountParams, errors } from '../schemas.js';
+import { accountParams, errors, fields } from '../schemas.js';
+import { jobSchema, toJobView } from './jobs.js';
+
+const check = z.object({
+  status: z.enum(['ok', 'warn', 'fail', 'skipped']),
+  message: z.string(),
+  fix: z.string().optional(),
+});
+
+export const testReportSchema = z
+  .object({
+    ok: z.boolean(),
+    status: z.enum(['ok', 'warn', 'fail']),
+    checkedAt: z.string(),
+    reachable: check,
+    identity: z.object({ id: z.string(), login: z.string(), name: z.string().optional() }).optional(),
+    serverVersion: z.string().optional(),
+    scopes: z
+      .object({ granted: z.array(z.string()), needed: z.array(z.string()), missing: z.array(z.string()) })
+      .optional(),
+    target: check,
+    tokenExpiry: z
+      .object({
+        expiresAt: z.string().nullable(),
+        daysLeft: z.number().optional(),
+        status: z.enum(['ok', 'warn', 'fail', 'skipped']),
+        warning: z.string().optional(),
+        fix: z.string().optional(),
+      })
+      .optional(),
+    capabilities: z.array(check.extend({ id: z.string(), label: z.string() })),
+  })
+  .describe('A report, not a yes/no: one row per check, each failure with what to fix.');
 
 export const connectionSchema = z.object({
   id: z.string(),
@@ -15,9 +57,23 @@ export const connectionSchema = z.object({
   status: z.enum(['connected', 'pending', 'error']),
   hasToken: z.boolean().describe('Whether a token is stored; the token itself never leaves the server.'),
   tokenUpdatedAt: z.string().nullable(),
+  hasCaCertificate: z.boolean(),
   createdAt: z.string(),
-  lastTest: z.unknown(),
+  lastTest: testReportSchema.nullable(),
+  lastSyncedAt: z.string().nullable(),
+  syncError: z.string().nullable(),
+  repositoryCount: z.number(),
   organizations: z.array(z.object({ id: z.string(), name: z.string(), webUrl: z.string() })),
+});
+
+const connectionParams = z.strictObject({ accountId: fields.uuid, connectionId: fields.uuid });
+
+type ConnectionOut = z.infer<typeof connectionSchema>;
+const toView = (view: Awaited<ReturnType<typeof listConnections>>[number]): ConnectionOut => ({
+  ...view,
+  kind: view.kind as ConnectionOut['kind'],
+  lastTest: (view.lastTest ?? null) as ConnectionOut['lastTest'],
+  organizations: [...view.organizations],
 });
 
 export function registerConnectionRoutes(app: ZodApp, ctx: AppContext): void {
@@ -33,8 +89,131 @@ export function registerConnectionRoutes(app: ZodApp, ctx: AppContext): void {
     },
     async (request) => {
       await requireAccount(request, ctx, request.params.accountId);
-      const items = await listConnections(ctx.db, request.params.accountId);
-      return { items: items.map((c) => ({ ...c, kind: c.kind as (typeof scmKindIds)[number], organizations: [...c.organizations] })) };
+      return { items: (await listConnections(ctx.db, request.params.accountId)).map(toView) };
+    },
+  );
+
+  app.post(
+    '/accounts/:accountId/connections',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'Connect a source code manager (admin): checked with the SCM before anything is stored',
+        description:
+          'GitLab needs a token with the `api` scope and the top-level group; Bitbucket Cloud a workspace access ' +
+          'token (or an Atlassian API token with `email`); Bitbucket Data Center the project key, URL and an HTTP ' +
+          'access token; Azure DevOps the organization and a personal access token.',
+        params: accountParams,
+        body: connectBody,
+        response: { 201: connectionSchema, ...errors(400, 401, 403, 404, 409, 422, 429, 502, 504) },
+      },
+    },
+    async (request, reply) => {
+      const { accountId } = request.params;
+      await requireAccount(request, ctx, accountId, 'admin');
+      const view = await connect(ctx, accountId, actorOf(request.auth), request.body);
+      return reply.status(201).send(toView(view));
+    },
+  );
+
+  app.get(
+    '/accounts/:accountId/connections/:connectionId',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'One connection',
+        params: connectionParams,
+        response: { 200: connectionSchema, ...errors(401, 404) },
+      },
+    },
+    async (request) => {
+      const { accountId, connectionId } = request.params;
+      await requireAccount(request, ctx, accountId);
+      const view = (await listConnections(ctx.db, accountId, connectionId))[0];
+      if (!view) throw notFound('connection');
+      return toView(view);
+    },
+  );
+
+  app.patch(
+    '/accounts/:accountId/connections/:connectionId',
+    {
+      schema: {
+        tags: ['connections'],
+        summary:
+          'Update the token, CA certificate or name (admin); a new token is checked before it replaces the old',
+        params: connectionParams,
+        body: z.strictObject({
+          token: tokenField.optional(),
+          caPem: caPemField
+            .nullable()
+            .optional()
+            .describe('PEM bundle for a self-managed instance; null removes it'),
+          name: fields.displayName().optional(),
+        }),
+        response: { 200: connectionSchema, ...errors(400, 401, 403, 404, 422, 502, 504) },
+      },
+    },
+    async (request) => {
+      const { accountId, connectionId } = request.params;
+      await requireAccount(request, ctx, accountId, 'admin');
+      return toView(
+        await changeConnection(ctx, accountId, actorOf(request.auth), connectionId, request.body),
+      );
+    },
+  );
+
+  app.delete(
+    '/accounts/:accountId/connections/:connectionId',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'Remove a connection (admin); its organizations and repositories go with it',
+        params: connectionParams,
+        response: { 204: z.null(), ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { accountId, connectionId } = request.params;
+      await requireAccount(request, ctx, accountId, 'admin');
+      await removeConnection(ctx, accountId, actorOf(request.auth), connectionId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/accounts/:accountId/connections/:connectionId/test',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'Test connection: a report of every check, kept as the last result',
+        params: connectionParams,
+        response: { 200: testReportSchema, ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { accountId, connectionId } = request.params;
+      await requireAccount(request, ctx, accountId, 'admin');
+      return (await testConnection(ctx, accountId, connectionId)) as z.infer<typeof testReportSchema>;
+    },
+  );
+
+  app.post(
+    '/accounts/:accountId/connections/:connectionId/sync',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'Sync now: queue a sync of organizations and repositories',
+        params: connectionParams,
+        response: { 202: z.object({ job: jobSchema }), ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { accountId, connectionId } = request.params;
+      await requireAccount(request, ctx, accountId, 'admin');
+      if (!(await findConnectionRow(ctx.db, accountId, connectionId))) throw notFound('connection');
+      const job = await enqueueSync(ctx.db, accountId, connectionId, 'manual');
+      return reply.status(202).send({ job: toJobView(job) });
     },
   );
 }

@@ -50,11 +50,23 @@ export function registerInvitationRoutes(app: ZodApp, ctx: AppContext): void {
       const user = await ctx.db.transaction().execute(async (tx) => {
         if (!(await consumeInvitation(tx, invitation.id))) return undefined;
         if (await findUserByEmail(tx, invitation.email)) {
-          throw new AppError(409, 'user_exists', 'You have a user here already: sign in and ask an admin to add you.');
+          throw new AppError(
+            409,
+            'user_exists',
+            'You have a user here already: sign in and ask an admin to add you.',
+          );
         }
-        const created = await createUser(tx, { email: invitation.email, name: request.body.name, passwordHash });
+        const created = await createUser(tx, {
+          email: invitation.email,
+          name: request.body.name,
+          passwordHash,
+        });
         await addMember(tx, invitation.account_id, created.id, invitation.role);
-        await recordAudit(tx, { accountId: invitation.account_id, actorUserId: created.id, action: 'member.joined' });
+        await recordAudit(tx, {
+          accountId: invitation.account_id,
+          actorUserId: created.id,
+          action: 'member.joined',
+        });
         return created;
       });
       if (!user) throw notFound('invitation (it may have expired or been used)');

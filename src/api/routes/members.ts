@@ -62,14 +62,35 @@ export function registerMemberRoutes(app: ZodApp, ctx: AppContext): void {
         if (!(await addMember(ctx.db, accountId, user.id, role))) {
           throw new AppError(409, 'already_member', `${email} is a member of this account already.`);
         }
-        await recordAudit(ctx.db, { accountId, actorUserId: auth.userId, action: 'member.added', target: user.id });
+        await recordAudit(ctx.db, {
+          accountId,
+          actorUserId: auth.userId,
+          action: 'member.added',
+          target: user.id,
+        });
         const member = (await listMembers(ctx.db, accountId)).find((m) => m.userId === user.id);
         return reply.status(201).send({ member });
       }
-      const invitation = await createInvitation(ctx.db, { accountId, email, role, createdBy: auth.userId, hours: invitationHours });
-      await recordAudit(ctx.db, { accountId, actorUserId: auth.userId, action: 'member.invited', details: { email, role } });
+      const invitation = await createInvitation(ctx.db, {
+        accountId,
+        email,
+        role,
+        createdBy: auth.userId,
+        hours: invitationHours,
+      });
+      await recordAudit(ctx.db, {
+        accountId,
+        actorUserId: auth.userId,
+        action: 'member.invited',
+        details: { email, role },
+      });
       return reply.status(201).send({
-        invitation: { email, role, url: `${publicOrigin(ctx, request)}/invite/${invitation.token}`, expiresAt: invitation.expiresAt },
+        invitation: {
+          email,
+          role,
+          url: `${publicOrigin(ctx, request)}/invite/${invitation.token}`,
+          expiresAt: invitation.expiresAt,
+        },
       });
     },
   );
@@ -92,7 +113,13 @@ export function registerMemberRoutes(app: ZodApp, ctx: AppContext): void {
         await lockMembers(tx, ctx, accountId);
         if (request.body.role === 'member') await keepAnAdmin(tx, accountId, userId);
         if (!(await setMemberRole(tx, accountId, userId, request.body.role))) throw notFound('member');
-        await recordAudit(tx, { accountId, actorUserId: actorOf(request.auth), action: 'member.role_changed', target: userId, details: { role: request.body.role } });
+        await recordAudit(tx, {
+          accountId,
+          actorUserId: actorOf(request.auth),
+          action: 'member.role_changed',
+          target: userId,
+          details: { role: request.body.role },
+        });
       });
       const member = (await listMembers(ctx.db, accountId)).find((m) => m.userId === userId);
       if (!member) throw notFound('member');
@@ -119,7 +146,12 @@ export function registerMemberRoutes(app: ZodApp, ctx: AppContext): void {
         await keepAnAdmin(tx, accountId, userId);
         if (!(await removeMember(tx, accountId, userId))) throw notFound('member');
         await detachSessionsFromAccount(tx, accountId, userId);
-        await recordAudit(tx, { accountId, actorUserId: actorOf(request.auth), action: 'member.removed', target: userId });
+        await recordAudit(tx, {
+          accountId,
+          actorUserId: actorOf(request.auth),
+          action: 'member.removed',
+          target: userId,
+        });
       });
       return reply.status(204).send(null);
     },
@@ -136,6 +168,10 @@ async function keepAnAdmin(tx: Db, accountId: string, userId: string): Promise<v
   const members = await listMembers(tx, accountId);
   const target = members.find((m) => m.userId === userId);
   if (target?.role === 'admin' && (await countAdmins(tx, accountId)) <= 1) {
-    throw new AppError(409, 'last_admin', 'An account needs at least one admin: make someone else admin first.');
+    throw new AppError(
+      409,
+      'last_admin',
+      'An account needs at least one admin: make someone else admin first.',
+    );
   }
 }

@@ -24,7 +24,11 @@ export function registerSessionRoutes(app: ZodApp, ctx: AppContext): void {
     '/session',
     {
       config: { public: true },
-      schema: { tags: ['session'], summary: 'The signed-in person, their accounts and the CSRF token', response: { 200: sessionSchema, ...errors(401) } },
+      schema: {
+        tags: ['session'],
+        summary: 'The signed-in person, their accounts and the CSRF token',
+        response: { 200: sessionSchema, ...errors(401) },
+      },
     },
     async (request) => {
       if (request.auth?.kind !== 'session') throw unauthorized();
@@ -51,11 +55,16 @@ export function registerSessionRoutes(app: ZodApp, ctx: AppContext): void {
       );
       if (wait > 0) {
         reply.header('retry-after', wait);
-        throw new AppError(429, 'too_many_attempts', `Too many sign-in attempts; try again in ${Math.ceil(wait / 60)} minutes.`);
+        throw new AppError(
+          429,
+          'too_many_attempts',
+          `Too many sign-in attempts; try again in ${Math.ceil(wait / 60)} minutes.`,
+        );
       }
       const user = await findUserByEmail(ctx.db, email);
       const valid = await verifyPassword(password, user?.password_hash ?? (await decoy));
-      if (!user || !valid) throw new AppError(401, 'invalid_credentials', 'The email or password is not right.');
+      if (!user || !valid)
+        throw new AppError(401, 'invalid_credentials', 'The email or password is not right.');
       await clearRateLimit(ctx.db, `sign-in:email:${email}`);
       const accounts = await listAccountsOfUser(ctx.db, user.id);
       return startSession(ctx, request, reply, user.id, accounts[0]?.id ?? null);

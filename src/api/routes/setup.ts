@@ -19,7 +19,11 @@ export function registerSetupRoutes(app: ZodApp, ctx: AppContext): void {
     '/setup',
     {
       config: { public: true },
-      schema: { tags: ['setup'], summary: 'Whether the instance still needs its first admin', response: { 200: z.object({ needed: z.boolean() }) } },
+      schema: {
+        tags: ['setup'],
+        summary: 'Whether the instance still needs its first admin',
+        response: { 200: z.object({ needed: z.boolean() }) },
+      },
     },
     async () => ({ needed: (await countUsers(ctx.db)) === 0 }),
   );
@@ -46,8 +50,13 @@ export function registerSetupRoutes(app: ZodApp, ctx: AppContext): void {
       const stored = await getSetting(ctx.db, setupTokenKey);
       const offered = hashToken(body.token);
       if (!stored || stored !== offered) {
-        if ((await countUsers(ctx.db)) > 0) throw new AppError(409, 'already_set_up', 'This instance is set up already; sign in.');
-        throw new AppError(403, 'invalid_setup_token', 'The set-up link is not valid; use the newest link printed on the console.');
+        if ((await countUsers(ctx.db)) > 0)
+          throw new AppError(409, 'already_set_up', 'This instance is set up already; sign in.');
+        throw new AppError(
+          403,
+          'invalid_setup_token',
+          'The set-up link is not valid; use the newest link printed on the console.',
+        );
       }
       const passwordHash = await hashPassword(body.password);
       const created = await ctx.db.transaction().execute(async (tx) => {

@@ -32,15 +32,28 @@ export function registerTokenRoutes(app: ZodApp, ctx: AppContext): void {
         summary: 'Create an API token for CI and scripts (admin); the secret is returned once',
         params: accountParams,
         body: z.strictObject({ name: fields.displayName(), role: fields.role.default('member') }),
-        response: { 201: z.object({ token: apiTokenSchema, secret: z.string() }), ...errors(400, 401, 403, 404) },
+        response: {
+          201: z.object({ token: apiTokenSchema, secret: z.string() }),
+          ...errors(400, 401, 403, 404),
+        },
       },
     },
     async (request, reply) => {
       const { accountId } = request.params;
       await requireAccount(request, ctx, accountId, 'admin');
       const auth = requireUser(request);
-      const created = await createApiToken(ctx.db, { accountId, name: request.body.name, role: request.body.role, createdBy: auth.userId });
-      await recordAudit(ctx.db, { accountId, actorUserId: auth.userId, action: 'api_token.created', target: created.token.id });
+      const created = await createApiToken(ctx.db, {
+        accountId,
+        name: request.body.name,
+        role: request.body.role,
+        createdBy: auth.userId,
+      });
+      await recordAudit(ctx.db, {
+        accountId,
+        actorUserId: auth.userId,
+        action: 'api_token.created',
+        target: created.token.id,
+      });
       return reply.status(201).send(created);
     },
   );
@@ -59,7 +72,12 @@ export function registerTokenRoutes(app: ZodApp, ctx: AppContext): void {
       const { accountId, tokenId } = request.params;
       await requireAccount(request, ctx, accountId, 'admin');
       if (!(await revokeApiToken(ctx.db, accountId, tokenId))) throw notFound('API token');
-      await recordAudit(ctx.db, { accountId, actorUserId: actorOf(request.auth), action: 'api_token.revoked', target: tokenId });
+      await recordAudit(ctx.db, {
+        accountId,
+        actorUserId: actorOf(request.auth),
+        action: 'api_token.revoked',
+        target: tokenId,
+      });
       return reply.status(204).send(null);
     },
   );

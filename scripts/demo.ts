@@ -1,0 +1,38 @@
+/**
+ * npm run demo: scm-connect against the SCM twins, offline. The twins stand in for gitlab.com, bitbucket.org,
+ * dev.azure.com and two self-managed instances; the service is told where they are and may reach loopback.
+ * Data goes to ./data-demo (delete it to start over).
+ */
+import path from 'node:path';
+import { loadConfig } from '../src/config/config.js';
+import { createLogger } from '../src/core/log.js';
+import { startService } from '../src/service.js';
+import { demoConnectionGuide, startDemoTwins } from '../test/twins/start-all.js';
+
+const twins = await startDemoTwins();
+const config = loadConfig({
+  ...process.env,
+  SCM_CONNECT_PORT: process.env.SCM_CONNECT_PORT ?? '8080',
+  SCM_CONNECT_DATA_DIR: process.env.SCM_CONNECT_DATA_DIR ?? path.resolve('data-demo'),
+  SCM_CONNECT_ALLOWED_HOSTS: '127.0.0.1',
+  SCM_CONNECT_ALLOW_HTTP: 'true',
+  SCM_CONNECT_GITLAB_URL: twins.gitlab.url,
+  SCM_CONNECT_BITBUCKET_API_URL: twins.bitbucketCloud.url,
+  SCM_CONNECT_BITBUCKET_WEB_URL: twins.bitbucketCloud.url,
+  SCM_CONNECT_AZURE_DEVOPS_URL: twins.azureDevOps.url,
+  SCM_CONNECT_LOG_LEVEL: process.env.SCM_CONNECT_LOG_LEVEL ?? 'warn',
+});
+const service = await startService({ config, logger: createLogger({ level: config.logLevel }) });
+console.log(`
+scm-connect demo: ${service.url}
+${service.setupUrl ? `\n  First, create the admin: ${service.setupUrl}\n` : '\n  Sign in with the admin you created earlier (delete ./data-demo to start over).\n'}
+Then open Settings > Source Code Managers and connect the twins:
+${demoConnectionGuide(twins)}
+`);
+const stop = () =>
+  void service
+    .close()
+    .then(() => twins.close())
+    .then(() => process.exit(0));
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

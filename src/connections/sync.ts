@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import type { Logger } from 'pino';
+import type { AppContext } from '../api/context.js';
+import { updateConnection } from '../db/connections.js';
+import {
+  removeUnseen,
+  upsertOrganization,
+  upsertRepositories,
+  type RepositoryInput,
+} from '../db/inventory.js';
+import type { JobHandler } from '../jobs/index.js';
+import { safeMessage, storedProvider } from './service.js';
+
+const batchSize = 500;
+const payload = z.object({ connectionId: z.string() });
+
+export interface SyncResult {
+  readonly organizations: number;
+  readonly repositories: number;
+  readonly removed: number;
+}
+
+/**
+ * Brings the stored inventory in line with the SCM: every organization and repository upserted by its stable
+ * id (a rename is an update), and what the SCM no longer lists removed — only after a complete listing, so a
+ * failed sync never deletes anything.
+ */
+export async function syncConnection(
+  ctx: Pick<AppContext, 'db' | 'config' | 'secrets' | 'scmShared'>,
+  accountId: string,
+  connectionId: string,
+  options: { signal?: AbortSignal; logger?: Logger } = {},
+): Promise<SyncResult> {
+  const { provider } = await storedProvider(ctx, accountId, connectionId);
+  const syncedAt = new Date().toISOString();
+  const organizationIds: string[] = [];
+  let repositories = 0;
+  try {
+    for await (const org of provider.listOrganizations()) {
+      const organizationId = await upsertOrganization(ctx.db, { accountId, connectionId }, org);
+      organizationIds.push(organizationId);
+      let batch: RepositoryInput[] = [];
+      const flush = async () => {
+        await upsertRepositories(ctx.db, { accountId, connectionId, organizationId, syncedAt }, batch);
+        repositories += batch.length;
+        batch = [];
+      };
+      for await (const repo of provider.listRepositories(org)) {
+        options.signal?.throwIfAborted();
+        batch.push(repo);
+        if (batch.length >= batchSize) await flush();
+      }
+      await flush();
+    }
+  } catch (error) {
+    await updateConnection(ctx.db, accountId, connectionId, { sync_error: safeMessage(error) });
+    throw error;
+  }
+  const removed = await removeUnseen(ctx.db, { accountId, connectionId, syncedAt, organizationIds });
+  await updateConnection(ctx.db, accountId, connectionId, { last_synced_at: syncedAt, sync_error: null });
+  options.logger?.info({ connectionId, repositories, removed }, 'connection synced');
+  return { organizations: organizationIds.length, repositories, removed };
+}
+
+export const createSyncHandler =
+  (ctx: Pick<AppContext, 'db' | 'config' | 'secrets' | 'scmShared'>): JobHandler =>
+  async (job, context) => {
+    const { connectionId } = payload.parse(job.payload);
+    return syncConnection(ctx, job.accountId!, connectionId, {
+      signal: context.signal,
+      logger: context.logger,
+    });
+  };

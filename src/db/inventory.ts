@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+import { nowIso } from '../core/tokens.js';
+
+export interface OrganizationInput {
+  readonly externalId: string;
+  readonly name: string;
+  readonly webUrl: string;
+}
+
+export interface RepositoryInput {
+  readonly externalId: string;
+  readonly name: string;
+  readonly fullName: string;
+  readonly defaultBranch: string | null;
+  readonly visibility: 'public' | 'private' | 'internal';
+  readonly archived: boolean;
+  readonly webUrl: string;
+}
+
+/** Inserts or updates an organization by its stable external id; returns our id for it. */
+export async function upsertOrganization(
+  db: Db,
+  scope: { accountId: string; connectionId: string },
+  org: OrganizationInput,
+): Promise<string> {
+  const now = nowIso();
+  await db
+    .insertInto('organizations')
+    .values({
+      id: randomUUID(),
+      account_id: scope.accountId,
+      connection_id: scope.connectionId,
+      external_id: org.externalId,
+      name: org.name,
+      web_url: org.webUrl,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['connection_id', 'external_id'])
+        .doUpdateSet({ name: org.name, web_url: org.webUrl, updated_at: now }),
+    )
+    .execute();
+  const row = await db
+    .selectFrom('organizations')
+    .select('id')
+    .where('connection_id', '=', scope.connectionId)
+    .where('external_id', '=', org.externalId)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/**
+ * Inserts or updates repositories by their stable external id, so a rename is an update and not a new
+ * repository; `syncedAt` marks them as seen in this sync.
+ */
+export async function upsertRepositories(
+  db: Db,
+  scope: { accountId: string; connectionId: string; organizationId: string; syncedAt: string },
+  repositories: readonly RepositoryInput[],
+): Promise<void> {
+  if (repositories.length === 0) return;
+  const now = nowIso();
+  await db
+    .insertInto('repositories')
+    .values(
+      repositories.map((r) => ({
+        id: randomUUID(),
+        account_id: scope.accountId,
+        connection_id: scope.connectionId,
+        organization_id: scope.organizationId,
+        external_id: r.externalId,
+        name: r.name,
+        full_name: r.fullName,
+        default_branch: r.defaultBranch,
+        visibility: r.visibility,
+        archived: r.archived ? 1 : 0,
+        web_url: r.webUrl,
+        synced_at: scope.syncedAt,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['connection_id', 'external_id']).doUpdateSet((eb) => ({
+        organization_id: eb.ref('excluded.organization_id'),
+        name: eb.ref('excluded.name'),
+        full_name: eb.ref('excluded.full_name'),
+        default_branch: eb.ref('excluded.default_branch'),
+        visibility: eb.ref('excluded.visibility'),
+        archived: eb.ref('excluded.archived'),
+        web_url: eb.ref('excluded.web_url'),
+        synced_at: eb.ref('excluded.synced_at'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
+}
+
+/** After a complete sync: repositories and organizations the SCM no longer lists are removed. */
+export async function removeUnseen(
+  db: Db,
+  scope: { accountId: string; connectionId: string; syncedAt: string; organizationIds: readonly string[] },
+): Promise<number> {
+  const result = await db
+    .deleteFrom('repositories')
+    .where('account_id', '=', scope.accountId)
+    .where('connection_id', '=', scope.connectionId)
+    .where('synced_at', '<', scope.syncedAt)
+    .executeTakeFirst();
+  let orgs = db
+    .deleteFrom('organizations')
+    .where('account_id', '=', scope.accountId)
+    .where('connection_id', '=', scope.connectionId);
+  if (scope.organizationIds.length > 0) orgs = orgs.where('id', 'not in', scope.organizationIds);
+  await orgs.execute();
+  return Number(result.numDeletedRows);
+}
+
+export interface OrganizationListItem {
+  readonly id: string;
+  readonly connectionId: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly webUrl: string;
+  readonly repositoryCount: number;
+}
+
+export async function listOrganizations(db: Db, accountId: string): Promise<OrganizationListItem[]> {
+  const rows = await db
+    .selectFrom('organizations')
+    .innerJoin('connections', 'connections.id', 'organizations.connection_id')
+    .leftJoin('repositories', 'repositories.organization_id', 'organizations.id')
+    .select((eb) => [
+      'organizations.id',
+      'organizations.connection_id as connectionId',
+      'connections.kind',
+      'organizations.name',
+      'organizations.web_url as webUrl',
+      eb.fn.count<string | number>('repositories.id').as('repositoryCount'),
+    ])
+    .where('organizations.account_id', '=', accountId)
+    .groupBy([
+      'organizations.id',
+      'organizations.connection_id',
+      'connections.kind',
+      'organizations.name',
+      'organizations.web_url',
+    ])
+    .orderBy('organizations.name')
+    .execute();
+  return rows.map((r) => ({ ...r, repositoryCount: Number(r.repositoryCount) }));
+}
+
+export interface RepositoryFilter {
+  readonly connectionId?: string | undefined;
+  readonly q?: string | undefined;
+  readonly archived?: boolean | undefined;
+  readonly limit: number;
+  /** The full name and id of the last item of the previous page. */
+  readonly after?: { fullName: string; id: string } | undefined;
+}
+
+export interface RepositoryListItem {
+  readonly id: string;
+  readonly connectionId: string;
+  readonly organizationId: string;
+  readonly name: string;
+  readonly fullName: string;
+  readonly defaultBranch: string | null;
+  readonly visibility: 'public' | 'private' | 'internal';
+  readonly archived: boolean;
+  readonly webUrl: string;
+  readonly syncedAt: string;
+}
+
+/** Repositories of all connections of an account, ordered by full name, keyset-paginated. */
+export async function listRepositories(
+  db: Db,
+  accountId: string,
+  filter: RepositoryFilter,
+): Promise<{ items: RepositoryListItem[]; total: number }> {
+  let base = db.selectFrom('repositories').where('account_id', '=', accountId);
+  if (filter.connectionId) base = base.where('connection_id', '=', filter.connectionId);
+  if (filter.archived !== undefined) base = base.where('archived', '=', filter.archived ? 1 : 0);
+  if (filter.q) {
+    const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    base = base.where(sql<boolean>`lower(full_name) like ${pattern} escape '\\'`);
+  }
+  const total = await base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirst();
+  let page = base.select([
+    'id',
+    'connection_id as connectionId',
+    'organization_id as organizationId',
+    'name',
+    'full_name as fullName',
+    'default_branch as defaultBranch',
+    'visibility',
+    'archived',
+    'web_url as webUrl',
+    'synced_at as syncedAt',
+  ]);
+  if (filter.after) {
+    const after = filter.after;
+    page = page.where((eb) =>
+      eb.or([
+        eb('full_name', '>', after.fullName),
+        eb.and([eb('full_name', '=', after.fullName), eb('id', '>', after.id)]),
+      ]),
+    );
+  }
+  const rows = await page.orderBy('full_name').orderBy('id').limit(filter.limit).execute();
+  return {
+    items: rows.map((r) => ({ ...r, archived: Number(r.archived) === 1 })),
+    total: Number(total?.n ?? 0),
+  };
+}
