@@ -1,0 +1,196 @@
+import type { ZodType } from 'zod';
+import { ScmError } from '../errors.js';
+import {
+  continuationTokenPagination,
+  type PaginationStrategy,
+  type ScmHttp,
+  type ScmRequest,
+  type ScmResponse,
+} from '../http/index.js';
+import {
+  connectionDataSchema,
+  projectSchema,
+  repositoryListSchema,
+  userEntitlementSchema,
+  type AdoConnectionData,
+  type AdoProject,
+  type AdoRepository,
+  type AdoUserEntitlement,
+} from './schemas.js';
+
+export const apiVersion = '7.1';
+/** Projects per page: the service's cap is not documented; community reports show 1,000 accepted. */
+export const projectPageSize = 1000;
+
+/** Why Azure DevOps refused. */
+export type AdoRefusal = 'bad-credentials' | 'denied' | 'not-found' | 'rejected';
+
+export type AdoAnswer<T> =
+  | { readonly ok: true; readonly data: T }
+  | { readonly ok: false; readonly status: number; readonly refusal: AdoRefusal };
+
+/** What a side-effect-free scope probe proved. */
+export type ScopeProbe = 'granted' | 'denied' | 'unknown';
+
+/** Thin typed calls to the Azure DevOps REST API for one organization. */
+export interface AdoClient {
+  /** Who the PAT is; 401, 203 and HTML sign-in pages come back as `bad-credentials`, 404 as `not-found`. */
+  connectionData(): Promise<AdoAnswer<AdoConnectionData>>;
+  /** Every project the PAT can see, following the continuation token. */
+  projects(): AsyncIterable<AdoProject>;
+  /** Every repository of one project, in one (unpaginated) answer. */
+  repositories(projectId: string): Promise<AdoRepository[]>;
+  /** Users of the organization with their group assignments (vsaex host), following the continuation token. */
+  userEntitlements(): AsyncIterable<AdoUserEntitlement>;
+  /** `vso.project`: reads one project. */
+  probeProjects(): Promise<ScopeProbe>;
+  /** `vso.code`: reads a repository that cannot exist; the scope is checked before the lookup answers 404. */
+  probeCodeRead(): Promise<ScopeProbe>;
+  /** `vso.code_write`: a comment thread on a repository that cannot exist, so nothing is ever written. */
+  probeThreadWrite(): Promise<ScopeProbe>;
+  /** `vso.code_write`: a push to a repository that cannot exist, so nothing is ever written. */
+  probePush(): Promise<ScopeProbe>;
+  /** `vso.hooks`: reads the service hook subscriptions. */
+  probeHookSubscriptions(): Promise<ScopeProbe>;
+  /** `vso.memberentitlementmanagement`: reads one user entitlement. */
+  probeUserEntitlements(): Promise<ScopeProbe>;
+}
+
+const refusedStatuses = [400, 401, 403, 404];
+const noSuchRepository = '00000000-0000-0000-0000-000000000000';
+/** Without it a bad PAT answers 203 with an HTML sign-in page instead of 401. */
+const suppressRedirect = { 'x-tfs-fedauthredirect': 'Suppress' };
+
+/** A 203 or an HTML page where JSON was asked for: Azure DevOps' sign-in page for a PAT it did not accept. */
+const isSignInPage = (response: ScmResponse<unknown>) =>
+  response.status === 203 || typeof response.data === 'string';
+
+export const signInPageError = () =>
+  new ScmError(
+    'auth',
+    'Azure DevOps answered with its sign-in page: the personal access token was not accepted.',
+    {
+      code: 'invalid_credentials',
+      fix: 'Check that the personal access token is correct, not expired or revoked, and valid for this organization.',
+    },
+  );
+
+/**
+ * @param http client on the organization host (`https://dev.azure.com`)
+ * @param entitlementsHttp client on the user-entitlement host (`https://vsaex.dev.azure.com`)
+ */
+export function createAdoClient(http: ScmHttp, entitlementsHttp: ScmHttp, organization: string): AdoClient {
+  const org = `/${encodeURIComponent(organization)}`;
+
+  const send = (client: ScmHttp, request: ScmRequest) =>
+    client.request({
+      ...request,
+      headers: suppressRedirect,
+      query: { 'api-version': apiVersion, ...request.query },
+      acceptStatus: refusedStatuses,
+    });
+
+  function answer<T>(response: ScmResponse<unknown>, schema: ZodType<T>): AdoAnswer<T> {
+    if (isSignInPage(response)) return { ok: false, status: response.status, refusal: 'bad-credentials' };
+    if (response.status >= 300)
+      return { ok: false, status: response.status, refusal: refusalOf(response.status) };
+    return { ok: true, data: parse(schema, response) };
+  }
+
+  async function probe(client: ScmHttp, request: ScmRequest, missingIsGranted = false): Promise<ScopeProbe> {
+    const response = await send(client, request);
+    if (isSignInPage(response) || response.status === 401 || response.status === 403) return 'denied';
+    if (response.status < 300) return 'granted';
+    // The scope check comes before the lookup: "no such repository" proves the scope.
+    return missingIsGranted && (response.status === 404 || response.status === 400) ? 'granted' : 'unknown';
+  }
+
+  /** The continuation-token strategy, refusing a sign-in page as `auth` instead of a malformed page. */
+  const pages = (strategy: PaginationStrategy): PaginationStrategy => ({
+    firstQuery: () => strategy.firstQuery(),
+    read(page) {
+      if (typeof page.data === 'string') throw signInPageError();
+      return strategy.read(page);
+    },
+  });
+
+  const repositoryPath = `${org}/_apis/git/repositories/${noSuchRepository}`;
+
+  return {
+    async connectionData() {
+      // GET /{org}/_apis/connectionData (takes no api-version)
+      const response = await http.request({
+        path: `${org}/_apis/connectionData`,
+        headers: suppressRedirect,
+        acceptStatus: refusedStatuses,
+      });
+      return answer(response, connectionDataSchema);
+    },
+
+    projects: () =>
+      // GET /{org}/_apis/projects?$top=1000&continuationToken=
+      http.paginate(
+        { path: `${org}/_apis/projects`, headers: suppressRedirect, query: { 'api-version': apiVersion } },
+        pages(continuationTokenPagination({ top: projectPageSize })),
+        projectSchema,
+      ),
+
+    async repositories(projectId) {
+      // GET /{org}/{project}/_apis/git/repositories
+      const response = await http.request({
+        path: `${org}/${encodeURIComponent(projectId)}/_apis/git/repositories`,
+        headers: suppressRedirect,
+        query: { 'api-version': apiVersion },
+      });
+      if (isSignInPage(response)) throw signInPageError();
+      return parse(repositoryListSchema, response).value;
+    },
+
+    userEntitlements: () =>
+      // GET {vsaex}/{org}/_apis/userentitlements?continuationToken=
+      entitlementsHttp.paginate(
+        {
+          path: `${org}/_apis/userentitlements`,
+          headers: suppressRedirect,
+          query: { 'api-version': apiVersion },
+        },
+        pages(continuationTokenPagination({ itemsKey: 'items' })),
+        userEntitlementSchema,
+      ),
+
+    // GET /{org}/_apis/projects?$top=1
+    probeProjects: () => probe(http, { path: `${org}/_apis/projects`, query: { $top: 1 } }),
+
+    // GET /{org}/_apis/git/repositories/{id}
+    probeCodeRead: () => probe(http, { path: repositoryPath }, true),
+
+    // POST /{org}/_apis/git/repositories/{id}/pullRequests/{prId}/threads
+    probeThreadWrite: () =>
+      probe(http, { method: 'POST', path: `${repositoryPath}/pullRequests/1/threads`, body: {} }, true),
+
+    // POST /{org}/_apis/git/repositories/{id}/pushes
+    probePush: () => probe(http, { method: 'POST', path: `${repositoryPath}/pushes`, body: {} }, true),
+
+    // GET /{org}/_apis/hooks/subscriptions
+    probeHookSubscriptions: () => probe(http, { path: `${org}/_apis/hooks/subscriptions` }),
+
+    // GET {vsaex}/{org}/_apis/userentitlements?$top=1
+    probeUserEntitlements: () =>
+      probe(entitlementsHttp, { path: `${org}/_apis/userentitlements`, query: { $top: 1 } }),
+  };
+}
+
+function refusalOf(status: number): AdoRefusal {
+  if (status === 401) return 'bad-credentials';
+  if (status === 403) return 'denied';
+  if (status === 404) return 'not-found';
+  return 'rejected';
+}
+
+function parse<T>(schema: ZodType<T>, response: ScmResponse<unknown>): T {
+  const result = schema.safeParse(response.data);
+  if (result.success) return result.data;
+  throw new ScmError('invalid', `The answer to ${response.url.pathname} is not what Azure DevOps sends.`, {
+    code: 'upstream_invalid_response',
+  });
+}

@@ -1,0 +1,57 @@
+import type { ProviderFactory } from '../connection-settings.js';
+import { ScmError } from '../errors.js';
+import { createLinkBuilder } from '../links/index.js';
+import type { ScmOrganization } from '../provider.js';
+import { createAdoClient } from './client.js';
+import { resolveOrganization, type AdoContext } from './connection-checks.js';
+import { listAzureDevOpsMembers } from './members.js';
+import { listAzureDevOpsRepositories } from './repos.js';
+import { testAzureDevOpsConnection } from './test-connection.js';
+import { validateAzureDevOps } from './validate.js';
+
+/** A project's repository list is one unpaginated answer; 10,000 repositories are about 9 MiB of JSON. */
+const maxResponseBytes = 64 * 1024 * 1024;
+
+/** The user-entitlement API lives on `vsaex.dev.azure.com` for the cloud; elsewhere on the same host. */
+function entitlementsBaseUrl(baseUrl: URL): URL {
+  return baseUrl.hostname === 'dev.azure.com' ? new URL('https://vsaex.dev.azure.com') : baseUrl;
+}
+
+/**
+ * Azure DevOps: one connection per organization. `settings.baseUrl` is the cloud root (https://dev.azure.com);
+ * the API is under `/{org}/_apis` with `api-version=7.1`. The PAT goes in Basic auth with an empty user name.
+ */
+export const createAzureDevOpsProvider: ProviderFactory = (settings, deps) => {
+  if (settings.kind !== 'azure-devops') {
+    throw new ScmError(
+      'invalid',
+      `The Azure DevOps provider cannot serve a \`${settings.kind}\` connection.`,
+      {
+        code: 'invalid_kind',
+      },
+    );
+  }
+  const auth = () => ({ authorization: `Basic ${Buffer.from(`:${settings.token}`).toString('base64')}` });
+  const ca = settings.caPem === undefined ? {} : { caPem: settings.caPem };
+  const http = deps.createHttp({ baseUrl: settings.baseUrl, ...ca, auth, maxResponseBytes });
+  const entitlementsUrl = entitlementsBaseUrl(settings.baseUrl);
+  const entitlementsHttp =
+    entitlementsUrl === settings.baseUrl ? http : deps.createHttp({ baseUrl: entitlementsUrl, ...ca, auth });
+  const client = createAdoClient(http, entitlementsHttp, settings.target);
+  const webRoot = (settings.webUrl ?? settings.baseUrl).href.replace(/\/+$/, '');
+  const context: AdoContext = { client, organization: settings.target, webRoot, now: deps.now };
+  const links = createLinkBuilder('azure-devops', { webUrl: webRoot });
+
+  return {
+    kind: 'azure-devops',
+    capabilities: { members: true, comments: false, inlineComments: false, ci: false, webhooks: false },
+    members: { listMembers: (org) => listAzureDevOpsMembers(client, org) },
+    validate: () => validateAzureDevOps(context),
+    testConnection: () => testAzureDevOpsConnection(context),
+    async *listOrganizations(): AsyncGenerator<ScmOrganization> {
+      yield (await resolveOrganization(context)).organization;
+    },
+    listRepositories: (org) => listAzureDevOpsRepositories(client, webRoot, org),
+    fileUrl: (location) => links.fileUrl(location),
+  };
+};

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/*
+ * Azure DevOps REST 7.1 answers, as far as scm-connect reads them. Unknown fields are allowed (zod objects
+ * strip them) so that API additions never break a connection; ids are GUID strings.
+ */
+
+const identity = z.object({
+  id: z.string().min(1),
+  descriptor: z.string().nullish(),
+  providerDisplayName: z.string().nullish(),
+  properties: z.object({ Account: z.object({ $value: z.string().nullish() }).nullish() }).nullish(),
+});
+
+/** `GET /{org}/_apis/connectionData` (community-documented): who the PAT is, and the organization's id. */
+export const connectionDataSchema = z.object({
+  authenticatedUser: identity,
+  /** The organization (project collection) id. */
+  instanceId: z.string().min(1),
+  deploymentType: z.string().nullish(),
+});
+export type AdoConnectionData = z.output<typeof connectionDataSchema>;
+
+/** `TeamProjectReference`: one entry of `GET /{org}/_apis/projects`. */
+export const projectSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  visibility: z.string().nullish(),
+  state: z.string().nullish(),
+});
+export type AdoProject = z.output<typeof projectSchema>;
+
+/** `GitRepository`: one entry of `GET /{org}/{project}/_apis/git/repositories`. */
+export const repositorySchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  project: projectSchema,
+  /** `refs/heads/main`; absent for an empty repository. */
+  defaultBranch: z.string().nullish(),
+  webUrl: z.string().nullish(),
+  isDisabled: z.boolean().nullish(),
+});
+export type AdoRepository = z.output<typeof repositorySchema>;
+
+/** `{count, value}`: the collection wrapper of every list answer. */
+export const repositoryListSchema = z.object({ value: z.array(repositorySchema) });
+
+/** `UserEntitlement`: one entry of `GET {vsaex}/{org}/_apis/userentitlements`. */
+export const userEntitlementSchema = z.object({
+  id: z.string().min(1),
+  user: z.object({
+    principalName: z.string().nullish(),
+    mailAddress: z.string().nullish(),
+    displayName: z.string().nullish(),
+  }),
+  groupAssignments: z
+    .array(z.object({ group: z.object({ displayName: z.string().nullish() }).nullish() }))
+    .nullish(),
+});
+export type AdoUserEntitlement = z.output<typeof userEntitlementSchema>;

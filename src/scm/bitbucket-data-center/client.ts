@@ -1,0 +1,176 @@
+import { z, type ZodType } from 'zod';
+import { ScmError } from '../errors.js';
+import { startLimitPagination, type ScmHttp, type ScmResponse } from '../http/index.js';
+import {
+  applicationPropertiesSchema,
+  errorsSchema,
+  projectSchema,
+  repositorySchema,
+  userPermissionSchema,
+  type BbdcApplicationProperties,
+  type BbdcProject,
+  type BbdcRepository,
+  type BbdcUserPermission,
+} from './schemas.js';
+
+/** Data Center's default cap on `limit` (an admin can lower or raise it; the server answers what it used). */
+export const bbdcPageLimit = 1000;
+
+const api = '/rest/api/1.0';
+const branchUtils = '/rest/branch-utils/1.0';
+
+/**
+ * Why Data Center refused. It answers 401 both for a bad token (`IncorrectPasswordAuthenticationException`,
+ * "Authentication failed") and for a valid token that lacks a permission (`AuthorisationException`), so the
+ * error body tells them apart.
+ */
+export type BbdcRefusal = 'bad-credentials' | 'not-permitted' | 'not-found' | 'rejected';
+
+export type BbdcAnswer<T> =
+  | { readonly ok: true; readonly data: T; readonly headers: Readonly<Record<string, string>> }
+  | { readonly ok: false; readonly status: number; readonly refusal: BbdcRefusal };
+
+/** What a side-effect-free permission probe proved. */
+export type PermissionProbe = 'granted' | 'denied' | 'unknown';
+
+/** Thin typed calls to the Data Center REST API; every answer parsed with its zod schema. */
+export interface BbdcClient {
+  applicationProperties(): Promise<BbdcAnswer<BbdcApplicationProperties>>;
+  project(key: string): Promise<BbdcAnswer<BbdcProject>>;
+  /** The user name the token acts as; empty when the request counted as anonymous. */
+  whoami(): Promise<string>;
+  /** Every repository of the project, `limit=1000` per page, following `nextPageStart`. */
+  repositories(key: string): AsyncIterable<BbdcRepository>;
+  /** The first repository of the project (`undefined` for an empty project), or the refusal. */
+  firstRepository(key: string): Promise<BbdcAnswer<BbdcRepository | undefined>>;
+  /** Users granted a permission on the project (needs PROJECT_ADMIN). */
+  userPermissions(key: string): AsyncIterable<BbdcUserPermission>;
+  /** PROJECT_ADMIN: reading the project's user permissions. */
+  probeProjectAdmin(key: string): Promise<PermissionProbe>;
+  /** PROJECT_ADMIN on webhooks: reading the project's webhooks. */
+  probeWebhooks(key: string): Promise<PermissionProbe>;
+  /**
+   * REPO_WRITE: asks to create a branch from a commit that cannot exist. Data Center checks the permission
+   * first (401 without it) and then refuses the start point, so nothing is ever created.
+   */
+  probeRepositoryWrite(key: string, slug: string): Promise<PermissionProbe>;
+}
+
+const refusedStatuses = [400, 401, 403, 404, 409];
+const key = (projectKey: string) => encodeURIComponent(projectKey);
+const impossibleCommit = '0'.repeat(40);
+
+export function createBbdcClient(http: ScmHttp): BbdcClient {
+  async function answer<T>(path: string, schema: ZodType<T>, query = {}): Promise<BbdcAnswer<T>> {
+    const response = await http.request({ path, query, acceptStatus: refusedStatuses });
+    if (response.status >= 200 && response.status < 300) {
+      return { ok: true, data: parse(schema, response), headers: response.headers };
+    }
+    return { ok: false, status: response.status, refusal: refusalOf(response) };
+  }
+
+  async function probe(path: string): Promise<PermissionProbe> {
+    const response = await http.request({ path, query: { limit: 1 }, acceptStatus: refusedStatuses });
+    if (response.status >= 200 && response.status < 300) return 'granted';
+    return refusalOf(response) === 'not-permitted' ? 'denied' : 'unknown';
+  }
+
+  return {
+    // GET /rest/api/1.0/application-properties
+    applicationProperties: () => answer(`${api}/application-properties`, applicationPropertiesSchema),
+
+    // GET /rest/api/1.0/projects/{KEY}
+    project: (projectKey) => answer(`${api}/projects/${key(projectKey)}`, projectSchema),
+
+    async whoami() {
+      // GET /plugins/servlet/applinks/whoami (plain text)
+      const response = await http.request({ path: '/plugins/servlet/applinks/whoami', acceptStatus: [404] });
+      return response.status === 200 && typeof response.data === 'string' ? response.data.trim() : '';
+    },
+
+    repositories: (projectKey) =>
+      // GET /rest/api/1.0/projects/{KEY}/repos?start=&limit=1000
+      http.paginate(
+        { path: `${api}/projects/${key(projectKey)}/repos` },
+        startLimitPagination({ limit: bbdcPageLimit }),
+        repositorySchema,
+      ),
+
+    async firstRepository(projectKey) {
+      // GET /rest/api/1.0/projects/{KEY}/repos?limit=1
+      const page = await answer(`${api}/projects/${key(projectKey)}/repos`, pageOf(repositorySchema), {
+        limit: 1,
+      });
+      return page.ok ? { ...page, data: page.data.values[0] } : page;
+    },
+
+    userPermissions: (projectKey) =>
+      // GET /rest/api/1.0/projects/{KEY}/permissions/users?start=&limit=1000
+      http.paginate(
+        { path: `${api}/projects/${key(projectKey)}/permissions/users` },
+        startLimitPagination({ limit: bbdcPageLimit }),
+        userPermissionSchema,
+      ),
+
+    // GET /rest/api/1.0/projects/{KEY}/permissions/users?limit=1
+    probeProjectAdmin: (projectKey) => probe(`${api}/projects/${key(projectKey)}/permissions/users`),
+
+    // GET /rest/api/1.0/projects/{KEY}/webhooks?limit=1
+    probeWebhooks: (projectKey) => probe(`${api}/projects/${key(projectKey)}/webhooks`),
+
+    async probeRepositoryWrite(projectKey, slug) {
+      // POST /rest/branch-utils/1.0/projects/{KEY}/repos/{slug}/branches
+      const response = await http.request({
+        method: 'POST',
+        path: `${branchUtils}/projects/${key(projectKey)}/repos/${encodeURIComponent(slug)}/branches`,
+        body: { name: 'scm-connect/permission-check', startPoint: impossibleCommit },
+        acceptStatus: refusedStatuses,
+      });
+      const refusal = refusalOf(response);
+      if (refusal === 'not-permitted') return 'denied';
+      if (response.status === 400 || response.status === 409) return 'granted';
+      return response.status === 404 && /Commit|Changeset|Ref/i.test(exceptionOf(response))
+        ? 'granted'
+        : 'unknown';
+    },
+  };
+}
+
+/** A page envelope reduced to what a one-item probe reads. */
+const pageOf = <T>(item: ZodType<T>): ZodType<{ values: T[] }> => z.object({ values: z.array(item) });
+
+function exceptionOf(response: ScmResponse<unknown>): string {
+  const body = errorsSchema.safeParse(response.data);
+  return body.success ? (body.data.errors[0]?.exceptionName ?? '') : '';
+}
+
+/** Reads a refusal: 401 is a permission problem only when the body says so. */
+function refusalOf(response: ScmResponse<unknown>): BbdcRefusal {
+  const body = errorsSchema.safeParse(response.data);
+  const first = body.success ? body.data.errors[0] : undefined;
+  const notPermitted =
+    /AuthorisationException/.test(first?.exceptionName ?? '') || /not permitted/i.test(first?.message ?? '');
+  switch (response.status) {
+    case 401:
+      return notPermitted ? 'not-permitted' : 'bad-credentials';
+    case 403:
+      return 'not-permitted';
+    case 404:
+      return 'not-found';
+    default:
+      return 'rejected';
+  }
+}
+
+function parse<T>(schema: ZodType<T>, response: ScmResponse<unknown>): T {
+  const result = schema.safeParse(response.data);
+  if (result.success) return result.data;
+  throw new ScmError(
+    'invalid',
+    `The answer to ${response.url.pathname} is not what Bitbucket Data Center sends.`,
+    {
+      code: 'upstream_invalid_response',
+      fix: 'Check that the URL points at Bitbucket Data Center (including any context path such as /bitbucket).',
+    },
+  );
+}

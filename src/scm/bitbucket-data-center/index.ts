@@ -1,0 +1,50 @@
+import type { ProviderFactory } from '../connection-settings.js';
+import { ScmError } from '../errors.js';
+import { createLinkBuilder } from '../links/index.js';
+import type { ScmOrganization } from '../provider.js';
+import { createBbdcClient } from './client.js';
+import { resolveProject, toOrganization, type BbdcContext } from './connection-checks.js';
+import { listBbdcMembers } from './members.js';
+import { listBbdcRepositories } from './repos.js';
+import { testBbdcConnection } from './test-connection.js';
+import { validateBbdc } from './validate.js';
+
+/**
+ * Bitbucket Data Center: one connection per project (key). `settings.baseUrl` is the instance root including
+ * any context path (`https://git.example.com/bitbucket`); the API is under `/rest/api/1.0`. The HTTP access
+ * token goes in `Authorization: Bearer` (project and repository tokens work with nothing else).
+ */
+export const createBitbucketDataCenterProvider: ProviderFactory = (settings, deps) => {
+  if (settings.kind !== 'bitbucket-data-center') {
+    throw new ScmError(
+      'invalid',
+      `The Bitbucket Data Center provider cannot serve a \`${settings.kind}\` connection.`,
+      {
+        code: 'invalid_kind',
+      },
+    );
+  }
+  const http = deps.createHttp({
+    baseUrl: settings.baseUrl,
+    ...(settings.caPem === undefined ? {} : { caPem: settings.caPem }),
+    auth: () => ({ authorization: `Bearer ${settings.token}` }),
+  });
+  const client = createBbdcClient(http);
+  const webRoot = (settings.webUrl ?? settings.baseUrl).href.replace(/\/+$/, '');
+  const context: BbdcContext = { client, projectKey: settings.target, webRoot, now: deps.now };
+  const links = createLinkBuilder('bitbucket-data-center', { webUrl: webRoot });
+
+  return {
+    kind: 'bitbucket-data-center',
+    capabilities: { members: true, comments: false, inlineComments: false, ci: false, webhooks: false },
+    members: { listMembers: (org) => listBbdcMembers(client, org) },
+    validate: () => validateBbdc(context),
+    testConnection: () => testBbdcConnection(context),
+    async *listOrganizations(): AsyncGenerator<ScmOrganization> {
+      const { project } = await resolveProject(context);
+      yield toOrganization(context, project);
+    },
+    listRepositories: (org) => listBbdcRepositories(client, webRoot, org),
+    fileUrl: (location) => links.fileUrl(location),
+  };
+};

@@ -1,0 +1,69 @@
+import { createAzureDevOpsProvider } from '../../src/scm/azure-devops/index.js';
+import { runProviderContract } from '../contract/provider-contract.js';
+import { createTestProviderDeps } from '../helpers/scm-http.js';
+import { startAzureDevOpsTwin } from '../twins/azure-devops/index.js';
+
+runProviderContract('azure-devops', async () => {
+  const twin = await startAzureDevOpsTwin({
+    users: [
+      { principalName: 'alice@example.com', displayName: 'Alice Admin' },
+      { principalName: 'bob@example.com', displayName: 'Bob Builder' },
+    ],
+    pats: [
+      { value: 'full-pat', user: 'alice@example.com', scopes: 'full' },
+      { value: 'revocable-pat', user: 'alice@example.com', scopes: ['vso.code', 'vso.project'] },
+    ],
+    organizations: [
+      {
+        name: 'contoso',
+        // Each project's repositories are one answer: three projects make three "pages" after the projects.
+        projects: [
+          { name: 'Shop', repositories: [{ name: 'web' }, { name: 'old', isDisabled: true }] },
+          { name: 'Tools', generatedRepositoryCount: 40 },
+          {
+            name: 'Docs',
+            visibility: 'public',
+            repositories: [{ name: 'site', defaultBranch: 'refs/heads/gh-pages' }],
+          },
+        ],
+        members: [
+          { user: 'alice@example.com', collectionAdmin: true },
+          { user: 'bob@example.com', projects: { Shop: 'projectContributor' } },
+        ],
+      },
+    ],
+  });
+  const deps = createTestProviderDeps();
+  const connect = (token: string) =>
+    createAzureDevOpsProvider(
+      { kind: 'azure-devops', baseUrl: new URL(twin.url), target: 'contoso', token },
+      deps,
+    );
+  const shop = twin.state.organizations.get('contoso')!.projects.find((project) => project.name === 'Shop')!;
+  const web = twin.state.findRepo(shop, 'web')!;
+  return {
+    provider: connect('full-pat'),
+    expected: {
+      organization: 'contoso',
+      repositoryCount: 2 + 40 + 1,
+      someRepository: {
+        externalId: web.id,
+        name: 'web',
+        defaultBranch: 'main',
+        archived: false,
+        visibility: 'private',
+      },
+      memberCount: 2,
+      someMember: { login: 'alice@example.com', role: 'admin' },
+    },
+    async breakToken() {
+      twin.state.pats.delete('revocable-pat');
+      return connect('revocable-pat');
+    },
+    twin,
+    async teardown() {
+      await deps.close();
+      await twin.close();
+    },
+  };
+});

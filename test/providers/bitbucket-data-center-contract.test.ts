@@ -1,0 +1,74 @@
+import { createBitbucketDataCenterProvider } from '../../src/scm/bitbucket-data-center/index.js';
+import { runProviderContract } from '../contract/provider-contract.js';
+import { createTestProviderDeps } from '../helpers/scm-http.js';
+import { startBitbucketDataCenterTwin } from '../twins/bitbucket-data-center/index.js';
+
+runProviderContract('bitbucket-data-center', async () => {
+  const twin = await startBitbucketDataCenterTwin({
+    contextPath: '/bitbucket',
+    users: [
+      { name: 'alice', displayName: 'Alice Admin' },
+      { name: 'bob', displayName: 'Bob Builder' },
+    ],
+    tokens: [
+      {
+        value: 'core-admin',
+        scope: { type: 'project', projectKey: 'CORE' },
+        permissions: ['PROJECT_ADMIN', 'REPO_ADMIN'],
+      },
+      {
+        value: 'core-revocable',
+        scope: { type: 'project', projectKey: 'CORE' },
+        permissions: ['PROJECT_READ', 'REPO_READ'],
+      },
+    ],
+    projects: [
+      {
+        key: 'CORE',
+        name: 'Core',
+        members: [
+          { user: 'alice', permission: 'PROJECT_ADMIN' },
+          { user: 'bob', permission: 'PROJECT_READ' },
+        ],
+        repositories: [
+          { slug: 'web', name: 'Web' },
+          { slug: 'legacy', archived: true },
+        ],
+        // Two pages at limit=1000.
+        generatedRepositoryCount: 1_200,
+      },
+    ],
+  });
+  const deps = createTestProviderDeps();
+  const connect = (token: string) =>
+    createBitbucketDataCenterProvider(
+      { kind: 'bitbucket-data-center', baseUrl: new URL(twin.baseUrl), target: 'CORE', token },
+      deps,
+    );
+  const web = twin.state.findRepo(twin.state.projects.get('CORE')!, 'web')!;
+  return {
+    provider: connect('core-admin'),
+    expected: {
+      organization: 'CORE',
+      repositoryCount: 1_202,
+      someRepository: {
+        externalId: String(web.id),
+        name: 'Web',
+        defaultBranch: 'main',
+        archived: false,
+        visibility: 'private',
+      },
+      memberCount: 2,
+      someMember: { login: 'alice', role: 'admin' },
+    },
+    async breakToken() {
+      twin.state.tokens.delete('core-revocable');
+      return connect('core-revocable');
+    },
+    twin,
+    async teardown() {
+      await deps.close();
+      await twin.close();
+    },
+  };
+});
