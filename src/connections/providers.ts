@@ -5,7 +5,7 @@ import { createBitbucketCloudProvider } from '../scm/bitbucket-cloud/index.js';
 import { createBitbucketDataCenterProvider } from '../scm/bitbucket-data-center/index.js';
 import type { ConnectableProvider, ConnectionSettings, ProviderFactory } from '../scm/connection-settings.js';
 import { createGitLabProvider } from '../scm/gitlab/index.js';
-import { createScmHttp, type ScmHttpShared } from '../scm/http/index.js';
+import { createScmHttp, type ScmHttp, type ScmHttpShared } from '../scm/http/index.js';
 
 const factories: Partial<Record<ScmKindId, ProviderFactory>> = {
   gitlab: createGitLabProvider,
@@ -21,24 +21,35 @@ export interface ProviderEnvironment {
 }
 
 /**
- * The provider for one connection of one account: its HTTP client carries the operator's address policy for
- * that account (so an allowlist entry scoped to another account does not open anything here).
+ * Runs `use` with the provider for one connection of one account. Its HTTP clients carry the operator's address
+ * policy for that account (an allowlist entry scoped to another account opens nothing here), and their
+ * connections to the SCM are closed when the work is done.
  */
-export function providerFor(
+export async function withProvider<T>(
   env: ProviderEnvironment,
   accountId: string,
   settings: ConnectionSettings,
-): ConnectableProvider {
+  use: (provider: ConnectableProvider) => Promise<T>,
+): Promise<T> {
   const factory = factories[settings.kind];
   if (!factory) throw new Error(`no provider for ${settings.kind}`);
-  return factory(settings, {
+  const clients: ScmHttp[] = [];
+  const provider = factory(settings, {
     now: () => new Date(),
-    createHttp: (options) =>
-      createScmHttp({
+    createHttp: (options) => {
+      const client = createScmHttp({
         ...options,
         policy: { allowlist: env.config.allowedHosts, accountId },
         shared: env.scmShared,
         allowHttp: env.config.allowHttp,
-      }),
+      });
+      clients.push(client);
+      return client;
+    },
   });
+  try {
+    return await use(provider);
+  } finally {
+    await Promise.allSettled(clients.map((client) => client.close()));
+  }
 }

@@ -15,11 +15,11 @@ import type { Db } from '../db/database.js';
 import { upsertOrganization } from '../db/inventory.js';
 import { connectionTokenAad } from '../db/secret-columns.js';
 import { enqueueJob, type Job } from '../jobs/index.js';
-import type { ConnectionSettings } from '../scm/connection-settings.js';
+import type { ConnectableProvider, ConnectionSettings } from '../scm/connection-settings.js';
 import { isScmError } from '../scm/errors.js';
 import type { TestReport } from '../scm/provider.js';
 import { resolveConnection, storedSettings, type ConnectBody } from './input.js';
-import { providerFor } from './providers.js';
+import { withProvider } from './providers.js';
 
 export const syncJobKind = 'connection.sync';
 
@@ -39,7 +39,7 @@ export async function connect(
   const resolved = resolveConnection(body, ctx.config);
   const key = { kind: body.kind, baseUrl: resolved.baseUrl, target: resolved.target };
   if (await findDuplicateConnection(ctx.db, accountId, key)) throw duplicate(resolved.target);
-  const validated = await providerFor(ctx, accountId, resolved.settings).validate();
+  const validated = await withProvider(ctx, accountId, resolved.settings, (provider) => provider.validate());
   const id = newConnectionId();
   await ctx.db.transaction().execute(async (tx) => {
     if (await findDuplicateConnection(tx, accountId, key)) throw duplicate(resolved.target);
@@ -115,19 +115,25 @@ export async function enqueueSync(
   });
 }
 
-/** The stored connection's provider, its token decrypted for this call only. */
-export async function storedProvider(ctx: Ctx, accountId: string, connectionId: string) {
+/** Runs `use` with the stored connection's provider, its token decrypted for this call only. */
+export async function withStoredProvider<T>(
+  ctx: Ctx,
+  accountId: string,
+  connectionId: string,
+  use: (provider: ConnectableProvider) => Promise<T>,
+): Promise<T> {
   const row = await findConnectionRow(ctx.db, accountId, connectionId);
   if (!row) throw notFound('connection');
   if (!row.token_encrypted) throw new AppError(409, 'not_connected', 'This connection has no token yet.');
   const token = ctx.secrets.decrypt(row.token_encrypted, connectionTokenAad(accountId, connectionId));
-  return { row, provider: providerFor(ctx, accountId, storedSettings(row, token, ctx.config)) };
+  return withProvider(ctx, accountId, storedSettings(row, token, ctx.config), use);
 }
 
 /** Test connection: the full report, kept as the connection's last result; SCM problems are rows, not errors. */
 export async function testConnection(ctx: Ctx, accountId: string, connectionId: string): Promise<TestReport> {
-  const { provider } = await storedProvider(ctx, accountId, connectionId);
-  const report = await provider.testConnection();
+  const report = await withStoredProvider(ctx, accountId, connectionId, (provider) =>
+    provider.testConnection(),
+  );
   await updateConnection(ctx.db, accountId, connectionId, {
     last_test: JSON.stringify(report),
     status: report.ok ? 'connected' : 'error',
@@ -167,7 +173,7 @@ export async function changeConnection(
     const token = changes.token ?? ctx.secrets.decrypt(row.token_encrypted!, aad);
     const caPem = changes.caPem === undefined ? row.ca_pem : changes.caPem;
     const settings: ConnectionSettings = storedSettings({ ...row, ca_pem: caPem }, token, ctx.config);
-    const validated = await providerFor(ctx, accountId, settings).validate();
+    const validated = await withProvider(ctx, accountId, settings, (provider) => provider.validate());
     const known = (JSON.parse(row.settings) as { organizationExternalId?: string }).organizationExternalId;
     if (known && known !== validated.organization.externalId) {
       throw new AppError(

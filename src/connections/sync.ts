@@ -9,7 +9,7 @@ import {
   type RepositoryInput,
 } from '../db/inventory.js';
 import type { JobHandler } from '../jobs/index.js';
-import { safeMessage, storedProvider } from './service.js';
+import { safeMessage, withStoredProvider } from './service.js';
 
 const batchSize = 500;
 const payload = z.object({ connectionId: z.string() });
@@ -31,27 +31,28 @@ export async function syncConnection(
   connectionId: string,
   options: { signal?: AbortSignal; logger?: Logger } = {},
 ): Promise<SyncResult> {
-  const { provider } = await storedProvider(ctx, accountId, connectionId);
   const syncedAt = new Date().toISOString();
   const organizationIds: string[] = [];
   let repositories = 0;
   try {
-    for await (const org of provider.listOrganizations()) {
-      const organizationId = await upsertOrganization(ctx.db, { accountId, connectionId }, org);
-      organizationIds.push(organizationId);
-      let batch: RepositoryInput[] = [];
-      const flush = async () => {
-        await upsertRepositories(ctx.db, { accountId, connectionId, organizationId, syncedAt }, batch);
-        repositories += batch.length;
-        batch = [];
-      };
-      for await (const repo of provider.listRepositories(org)) {
-        options.signal?.throwIfAborted();
-        batch.push(repo);
-        if (batch.length >= batchSize) await flush();
+    await withStoredProvider(ctx, accountId, connectionId, async (provider) => {
+      for await (const org of provider.listOrganizations()) {
+        const organizationId = await upsertOrganization(ctx.db, { accountId, connectionId }, org);
+        organizationIds.push(organizationId);
+        let batch: RepositoryInput[] = [];
+        const flush = async () => {
+          await upsertRepositories(ctx.db, { accountId, connectionId, organizationId, syncedAt }, batch);
+          repositories += batch.length;
+          batch = [];
+        };
+        for await (const repo of provider.listRepositories(org)) {
+          options.signal?.throwIfAborted();
+          batch.push(repo);
+          if (batch.length >= batchSize) await flush();
+        }
+        await flush();
       }
-      await flush();
-    }
+    });
   } catch (error) {
     await updateConnection(ctx.db, accountId, connectionId, { sync_error: safeMessage(error) });
     throw error;

@@ -1,0 +1,33 @@
+export {
+  DEFAULT_MAX_ATTEMPTS,
+  cancelJob,
+  enqueueJob,
+  enqueueJobOnce,
+  findJob,
+  listJobs,
+  pruneJobs,
+  type EnqueueJobInput,
+  type Job,
+  type JobFilter,
+  type JobPage,
+  type JobScope,
+  type JobStatus,
+} from './jobs.js';
+export {
+  listSchedules,
+  removeSchedule,
+  scheduleEvery,
+  type Schedule,
+  type ScheduleInput,
+} from './schedules.js';
+export {
+  JobLeaseLostError,
+  WorkerStoppingError,
+  createWorker,
+  type JobContext,
+  type JobHandler,
+  type JobHandlers,
+  type Worker,
+  type WorkerOptions,
+} from './worker.js';
+export type { BackoffOptions } from './retry-policy.js';

@@ -1,0 +1,190 @@
+import type { createApi } from './api.js';
+import { ghError, notFound, validationFailed } from './errors.js';
+import type { GitHubState, RepoRecord } from './state.js';
+import { blobSha } from './state.js';
+
+type Api = ReturnType<typeof createApi>;
+
+/** Git refs and the contents API (branch + file + pull request is how a CI file is added). */
+export function registerGitRoutes(api: Api, state: GitHubState): void {
+  const resolveRef = (repo: RepoRecord, ref: string | null): { name: string; sha: string } | undefined => {
+    const git = state.git(repo);
+    const name = ref ?? repo.defaultBranch;
+    const branch = name.replace(/^refs\/heads\//, '').replace(/^heads\//, '');
+    const sha = git.branches.get(branch);
+    if (sha) return { name: branch, sha };
+    return git.commits.has(name) ? { name, sha: name } : undefined;
+  };
+
+  // GET /repos/{owner}/{repo}/git/ref/{ref}
+  api.route('GET', '/repos/:owner/:repo/git/ref/*ref', 'any', (req, ctx) => {
+    const repo = ctx.repo(req.params.owner!, req.params.repo!);
+    ctx.need(['contents', 'read']);
+    const ref = req.params.ref!;
+    const branch = /^heads\/(.+)$/.exec(ref)?.[1];
+    const sha = branch ? state.git(repo).branches.get(branch) : undefined;
+    if (!sha) throw notFound('https://docs.github.com/rest/git/refs#get-a-reference');
+    return { body: ctx.shapes.ref(repo, `refs/heads/${branch}`, sha) };
+  });
+
+  // POST /repos/{owner}/{repo}/git/refs
+  api.route(
+    'POST',
+    '/repos/:owner/:repo/git/refs',
+    'token',
+    (req, ctx) => {
+      const repo = ctx.repo(req.params.owner!, req.params.repo!, { write: true });
+      ctx.need(['contents', 'write']);
+      const body = req.json<Record<string, unknown> | undefined>() ?? {};
+      const { ref, sha } = body;
+      if (typeof ref !== 'string' || !/^refs\/[^/]+\/.+/.test(ref)) {
+        throw ghError(422, "Reference name must start with 'refs/' and contain at least two slashes.", {
+          docs: 'https://docs.github.com/rest/git/refs#create-a-reference',
+        });
+      }
+      const git = state.git(repo);
+      if (typeof sha !== 'string' || !git.commits.has(sha)) {
+        throw ghError(422, 'Object does not exist', {
+          docs: 'https://docs.github.com/rest/git/refs#create-a-reference',
+        });
+      }
+      const branch = ref.replace(/^refs\/heads\//, '');
+      if (git.branches.has(branch)) {
+        throw ghError(422, 'Reference already exists', {
+          docs: 'https://docs.github.com/rest/git/refs#create-a-reference',
+        });
+      }
+      git.branches.set(branch, sha);
+      return { status: 201, body: ctx.shapes.ref(repo, ref, sha) };
+    },
+    true,
+  );
+
+  // GET /repos/{owner}/{repo}/contents/{path}
+  api.route('GET', '/repos/:owner/:repo/contents/*path', 'any', (req, ctx) => {
+    const repo = ctx.repo(req.params.owner!, req.params.repo!);
+    ctx.need(['contents', 'read']);
+    const resolved = resolveRef(repo, req.url.searchParams.get('ref'));
+    if (!resolved) throw notFound('https://docs.github.com/rest/repos/contents#get-repository-content');
+    const files = state.git(repo).commits.get(resolved.sha)!.files;
+    const path = req.params.path!.replace(/\/$/, '');
+    const content = files.get(path);
+    if (content) return { body: ctx.shapes.contentFile(repo, resolved.name, path, content) };
+    const prefix = `${path}/`;
+    const entries = new Map<string, 'file' | 'dir'>();
+    for (const p of files.keys()) {
+      if (!p.startsWith(prefix)) continue;
+      const rest = p.slice(prefix.length);
+      const name = rest.split('/')[0]!;
+      entries.set(name, rest.includes('/') ? 'dir' : 'file');
+    }
+    if (entries.size === 0)
+      throw notFound('https://docs.github.com/rest/repos/contents#get-repository-content');
+    const body = [...entries].map(([name, type]) => {
+      const full = `${path}/${name}`;
+      if (type === 'file') {
+        const {
+          content: _omit,
+          encoding: _enc,
+          ...entry
+        } = ctx.shapes.contentFile(repo, resolved.name, full, files.get(full)!);
+        return entry;
+      }
+      const self = `${req.origin}${req.path.replace(/\/contents\/.*$/, '')}/contents/${full}?ref=${resolved.name}`;
+      return {
+        type: 'dir',
+        size: 0,
+        name,
+        path: full,
+        sha: blobSha(Buffer.from(full)),
+        url: self,
+        git_url: null,
+        html_url: null,
+        download_url: null,
+        _links: { self, git: null, html: null },
+      };
+    });
+    return { body };
+  });
+
+  // PUT /repos/{owner}/{repo}/contents/{path}
+  api.route(
+    'PUT',
+    '/repos/:owner/:repo/contents/*path',
+    'token',
+    (req, ctx) => {
+      const repo = ctx.repo(req.params.owner!, req.params.repo!, { write: true });
+      ctx.need(['contents', 'write']);
+      const path = req.params.path!;
+      if (
+        path.startsWith('.github/workflows/') &&
+        (ctx.caller.kind === 'installation' || ctx.caller.kind === 'user')
+      ) {
+        if (ctx.caller.token.permissions.workflows !== 'write') {
+          throw ghError(
+            403,
+            `refusing to allow a GitHub App to create or update workflow \`${path}\` without \`workflows\` permission`,
+            {
+              headers: { 'x-accepted-github-permissions': 'contents=write,workflows=write' },
+            },
+          );
+        }
+      }
+      const body = req.json<Record<string, unknown> | undefined>() ?? {};
+      if (typeof body.message !== 'string')
+        throw validationFailed([{ resource: 'Commit', code: 'missing_field', field: 'message' }]);
+      if (typeof body.content !== 'string')
+        throw validationFailed([{ resource: 'Commit', code: 'missing_field', field: 'content' }]);
+      const branch = typeof body.branch === 'string' ? body.branch : repo.defaultBranch;
+      const git = state.git(repo);
+      const head = git.branches.get(branch);
+      if (!head) throw notFound('https://docs.github.com/rest/repos/contents#create-or-update-file-contents');
+      const existing = git.commits.get(head)!.files.get(path);
+      if (existing && body.sha === undefined) {
+        throw ghError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.', {
+          docs: 'https://docs.github.com/rest/repos/contents#create-or-update-file-contents',
+        });
+      }
+      if (existing && body.sha !== blobSha(existing)) {
+        throw ghError(409, `${path} does not match ${String(body.sha)}`, {
+          docs: 'https://docs.github.com/rest/repos/contents#create-or-update-file-contents',
+        });
+      }
+      const content = Buffer.from(body.content, 'base64');
+      const commit = state.commit(repo, branch, body.message, new Map([[path, content]]));
+      const file = ctx.shapes.contentFile(repo, branch, path, content);
+      const { content: _omit, encoding: _enc, ...fileEntry } = file;
+      const r = `${req.origin}${req.path.replace(/\/contents\/.*$/, '')}`;
+      const who = { name: 'scm-connect', email: 'scm-connect@users.noreply.github.com', date: commit.date };
+      return {
+        status: existing ? 200 : 201,
+        body: {
+          content: fileEntry,
+          commit: {
+            sha: commit.sha,
+            node_id: Buffer.from(`C_${commit.sha}`).toString('base64'),
+            url: `${r}/git/commits/${commit.sha}`,
+            html_url: `${String(file.html_url).replace(/\/blob\/.*$/, '')}/commit/${commit.sha}`,
+            author: who,
+            committer: who,
+            message: commit.message,
+            tree: { sha: blobSha(Buffer.from(commit.sha)), url: `${r}/git/trees/${commit.sha}` },
+            parents: commit.parents.map((sha) => ({
+              sha,
+              url: `${r}/git/commits/${sha}`,
+              html_url: `${r}/commit/${sha}`,
+            })),
+            verification: {
+              verified: false,
+              reason: 'unsigned',
+              signature: null,
+              payload: null,
+              verified_at: null,
+            },
+          },
+        },
+      };
+    },
+    true,
+  );
+}

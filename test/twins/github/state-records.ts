@@ -1,0 +1,203 @@
+import type { KeyObject } from 'node:crypto';
+import type { Permissions } from './scenario.js';
+
+export interface UserRecord {
+  readonly id: number;
+  login: string;
+  name: string | null;
+  email: string | null;
+  password: string | undefined;
+  siteAdmin: boolean;
+  readonly type: 'User' | 'Bot';
+  readonly createdAt: string;
+}
+
+export interface OrgRecord {
+  readonly id: number;
+  login: string;
+  name: string | null;
+  description: string | null;
+  /** user id → role */
+  readonly members: Map<number, 'admin' | 'member'>;
+  readonly createdAt: string;
+}
+
+export interface GitCommit {
+  readonly sha: string;
+  readonly message: string;
+  readonly parents: readonly string[];
+  readonly files: ReadonlyMap<string, Buffer>;
+  readonly date: string;
+}
+
+export interface RepoRecord {
+  readonly id: number;
+  /** Org (or user) login that owns the repository. */
+  readonly owner: string;
+  readonly ownerId: number;
+  readonly ownerType: 'Organization' | 'User';
+  readonly name: string;
+  description: string | null;
+  defaultBranch: string;
+  private: boolean;
+  archived: boolean;
+  readonly createdAt: string;
+  pushedAt: string;
+  /** Created on first use so 10,000 generated repositories stay cheap. */
+  git: { commits: Map<string, GitCommit>; branches: Map<string, string> } | undefined;
+  readonly initialFiles: Readonly<Record<string, string>>;
+  nextNumber: number;
+}
+
+export interface DiffFileRecord {
+  readonly filename: string;
+  readonly status: 'added' | 'removed' | 'modified' | 'renamed';
+  readonly patch: string;
+  readonly additions: number;
+  readonly deletions: number;
+}
+
+export interface PullRecord {
+  readonly id: number;
+  readonly repoId: number;
+  readonly number: number;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  draft: boolean;
+  readonly authorId: number;
+  readonly head: string;
+  headSha: string;
+  readonly base: string;
+  baseSha: string;
+  files: DiffFileRecord[];
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+export interface IssueCommentRecord {
+  readonly id: number;
+  readonly repoId: number;
+  readonly number: number;
+  readonly authorId: number;
+  /** App id when the author is an app's bot. */
+  readonly appId: number | undefined;
+  body: string;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReviewCommentRecord {
+  readonly id: number;
+  readonly repoId: number;
+  readonly number: number;
+  readonly reviewId: number;
+  readonly authorId: number;
+  body: string;
+  readonly path: string;
+  readonly line: number | null;
+  readonly side: 'LEFT' | 'RIGHT';
+  readonly startLine: number | null;
+  readonly startSide: 'LEFT' | 'RIGHT' | null;
+  readonly subjectType: 'line' | 'file';
+  readonly commitId: string;
+  readonly inReplyTo: number | undefined;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReviewRecord {
+  readonly id: number;
+  readonly repoId: number;
+  readonly number: number;
+  readonly authorId: number;
+  readonly body: string;
+  readonly state: 'COMMENTED' | 'APPROVED' | 'CHANGES_REQUESTED' | 'PENDING';
+  readonly commitId: string;
+  readonly submittedAt: string;
+}
+
+export interface AppRecord {
+  readonly id: number;
+  slug: string;
+  name: string;
+  description: string | null;
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  privateKeyPem: string;
+  publicKey: KeyObject;
+  webhookSecret: string | null;
+  webhookUrl: string | null;
+  webhookActive: boolean;
+  permissions: Permissions;
+  events: string[];
+  /** Login of the owning org or user. */
+  owner: string;
+  setupUrl: string | null;
+  callbackUrls: string[];
+  setupOnUpdate: boolean;
+  requestOauthOnInstall: boolean;
+  public: boolean;
+  /** Id of the app's `slug[bot]` user, the author of what installation tokens write. */
+  readonly botUserId: number;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+export interface InstallationRecord {
+  readonly id: number;
+  readonly appId: number;
+  readonly account: string;
+  repositorySelection: 'all' | 'selected';
+  readonly selectedRepoIds: Set<number>;
+  permissions: Permissions;
+  events: string[];
+  suspendedAt: string | null;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+export interface TokenRecord {
+  readonly token: string;
+  readonly kind: 'installation' | 'user';
+  readonly appId: number;
+  readonly installationId: number | undefined;
+  readonly userId: number | undefined;
+  readonly permissions: Permissions;
+  /** Repository ids the token is narrowed to; `undefined` = whatever the installation can see. */
+  readonly repoIds: ReadonlySet<number> | undefined;
+  readonly expiresAt: number;
+  revoked: boolean;
+}
+
+export interface CodeRecord {
+  readonly code: string;
+  readonly appId: number;
+  readonly userId: number;
+  readonly redirectUri: string | undefined;
+  readonly expiresAt: number;
+  used: boolean;
+}
+
+export interface ManifestCodeRecord {
+  readonly code: string;
+  readonly appId: number;
+  readonly expiresAt: number;
+  used: boolean;
+}
+
+export interface DeliveryRecord {
+  readonly id: number;
+  readonly guid: string;
+  readonly appId: number;
+  readonly deliveredAt: string;
+  readonly redelivery: boolean;
+  readonly duration: number;
+  readonly status: string;
+  readonly statusCode: number;
+  readonly event: string;
+  readonly action: string | null;
+  readonly installationId: number | null;
+  readonly repositoryId: number | null;
+}
