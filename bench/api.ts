@@ -27,7 +27,9 @@ function load(url: string, headers: Record<string, string> = {}): AutocannonResu
   const args = ['autocannon', '-j', '-d', values.seconds!, '-c', values.connections!];
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
   args.push(url);
-  return JSON.parse(execFileSync('npx', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })) as AutocannonResult;
+  return JSON.parse(
+    execFileSync('npx', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }),
+  ) as AutocannonResult;
 }
 
 const service = await startTestService();
@@ -36,12 +38,19 @@ const accountId = session.currentAccountId!;
 const now = new Date().toISOString();
 for (let i = 1; i < 20; i++) {
   const id = randomUUID();
-  await service.database.db.insertInto('users').values({ id, email: `member${i}@example.com`, name: `Member ${i}`, password_hash: 'x', created_at: now }).execute();
-  await service.database.db.insertInto('memberships').values({ account_id: accountId, user_id: id, role: 'member', created_at: now }).execute();
+  await service.database.db
+    .insertInto('users')
+    .values({ id, email: `member${i}@example.com`, name: `Member ${i}`, password_hash: 'x', created_at: now })
+    .execute();
+  await service.database.db
+    .insertInto('memberships')
+    .values({ account_id: accountId, user_id: id, role: 'member', created_at: now })
+    .execute();
 }
 const path = `/api/v1/accounts/${accountId}/members`;
 const check = await client.get<{ items: unknown[] }>(path);
-if (check.status !== 200 || check.body.items.length !== 20) throw new Error(`unexpected answer ${check.status}`);
+if (check.status !== 200 || check.body.items.length !== 20)
+  throw new Error(`unexpected answer ${check.status}`);
 
 const bare = Fastify();
 bare.get('/constant', async () => ({ items: [] }));
@@ -54,8 +63,12 @@ const baseline = load(bareUrl);
 const members = load(`${service.url}${path}`, { cookie: client.cookie! });
 const ratio = members.requests.average / baseline.requests.average;
 
-console.log(`engine: ${service.database.engine}; ${values.connections} connections, ${values.seconds} s each`);
-console.log(`bare Fastify constant route: ${baseline.requests.average.toFixed(0)} req/s (p50 ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms)`);
+console.log(
+  `engine: ${service.database.engine}; ${values.connections} connections, ${values.seconds} s each`,
+);
+console.log(
+  `bare Fastify constant route: ${baseline.requests.average.toFixed(0)} req/s (p50 ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms)`,
+);
 console.log(
   `GET ${path.replace(accountId, '{id}')} (session cookie, 20 members): ${members.requests.average.toFixed(0)} req/s ` +
     `(p50 ${members.latency.p50} ms, p99 ${members.latency.p99} ms, non-2xx ${members.non2xx}, errors ${members.errors})`,

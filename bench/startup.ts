@@ -26,7 +26,9 @@ const freePort = () =>
   });
 
 const rssMb = (pid: number) => {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
 };
 
@@ -34,12 +36,20 @@ async function start(dataDir: string): Promise<{ ms: number; rss: number }> {
   const port = await freePort();
   const began = performance.now();
   const child = spawn(process.execPath, [entry, 'serve'], {
-    env: { ...process.env, SCM_CONNECT_DATA_DIR: dataDir, SCM_CONNECT_PORT: String(port), SCM_CONNECT_LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      SCM_CONNECT_DATA_DIR: dataDir,
+      SCM_CONNECT_PORT: String(port),
+      SCM_CONNECT_LOG_LEVEL: 'warn',
+    },
     stdio: 'ignore',
   });
   let ms = 0;
   for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) {
       ms = performance.now() - began;
       break;
@@ -69,6 +79,12 @@ for (let i = 0; i < Number(values.runs); i++) {
 }
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 console.log(`runs: ${values.runs} (SQLite, built service, node ${process.version})`);
-console.log(`start to /readyz, first run (new key file, migrations): median ${median(first).toFixed(0)} ms, max ${Math.max(...first).toFixed(0)} ms (target <= 1500)`);
-console.log(`start to /readyz, existing data: median ${median(again).toFixed(0)} ms, max ${Math.max(...again).toFixed(0)} ms (target <= 1500)`);
-console.log(`idle RSS after 2 s: median ${median(rss).toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB (target <= 150)`);
+console.log(
+  `start to /readyz, first run (new key file, migrations): median ${median(first).toFixed(0)} ms, max ${Math.max(...first).toFixed(0)} ms (target <= 1500)`,
+);
+console.log(
+  `start to /readyz, existing data: median ${median(again).toFixed(0)} ms, max ${Math.max(...again).toFixed(0)} ms (target <= 1500)`,
+);
+console.log(
+  `idle RSS after 2 s: median ${median(rss).toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB (target <= 150)`,
+);

@@ -139,7 +139,9 @@ async function registerWebUi(app: FastifyInstance, ctx: AppContext): Promise<voi
     app.get('/', async (_request, reply) =>
       reply
         .type('text/plain')
-        .send('scm-connect is running, but its web UI was not built: run `npm run build`. The API is at /api/v1.'),
+        .send(
+          'scm-connect is running, but its web UI was not built: run `npm run build`. The API is at /api/v1.',
+        ),
     );
     return;
   }

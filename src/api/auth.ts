@@ -29,7 +29,11 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
       !config.csrfExempt &&
       request.headers['x-csrf-token'] !== request.auth.csrfToken
     ) {
-      throw new AppError(403, 'csrf_failed', 'The request lacks a valid CSRF token; reload the page and try again.');
+      throw new AppError(
+        403,
+        'csrf_failed',
+        'The request lacks a valid CSRF token; reload the page and try again.',
+      );
     }
   });
 }
@@ -39,7 +43,9 @@ async function resolveCaller(request: FastifyRequest, ctx: AppContext): Promise<
   if (header !== undefined) {
     const match = /^Bearer (\S+)$/.exec(header);
     if (!match?.[1]?.startsWith(apiTokenPrefix)) {
-      throw unauthorized('The Authorization header must be `Bearer scmc_…` with an API token of scm-connect.');
+      throw unauthorized(
+        'The Authorization header must be `Bearer scmc_…` with an API token of scm-connect.',
+      );
     }
     const token = await findApiToken(ctx.db, match[1]);
     if (!token) throw unauthorized('The API token is not valid; it may have been revoked.');
@@ -98,8 +104,15 @@ export async function requireAccount(
   return role;
 }
 
-export function setSessionCookie(reply: FastifyReply, ctx: AppContext, value: string, request: FastifyRequest): void {
-  const secure = ctx.config.publicUrl ? ctx.config.publicUrl.protocol === 'https:' : request.protocol === 'https';
+export function setSessionCookie(
+  reply: FastifyReply,
+  ctx: AppContext,
+  value: string,
+  request: FastifyRequest,
+): void {
+  const secure = ctx.config.publicUrl
+    ? ctx.config.publicUrl.protocol === 'https:'
+    : request.protocol === 'https';
   reply.setCookie(sessionCookie, value, {
     httpOnly: true,
     sameSite: 'lax',

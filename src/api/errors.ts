@@ -34,11 +34,19 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof AppError) {
       return reply
         .status(error.status)
-        .send({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
+        .send({
+          code: error.code,
+          message: error.message,
+          ...(error.details ? { details: error.details } : {}),
+        });
     }
     if (isScmError(error)) {
       const answer = scmErrorAnswer(error);
-      if (error.retryAt) void reply.header('retry-after', Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 1000)));
+      if (error.retryAt)
+        void reply.header(
+          'retry-after',
+          Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 1000)),
+        );
       return reply.status(answer.status).send(answer.body);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -60,17 +68,30 @@ export function registerErrorHandling(app: FastifyInstance): void {
         FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'Send the body as application/json.'],
         FST_ERR_CTP_BODY_TOO_LARGE: ['body_too_large', 'The request body is too large.'],
         FST_ERR_CTP_EMPTY_JSON_BODY: ['invalid_json', 'The request body is empty; send a JSON object.'],
-        FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['invalid_request', 'The Content-Length header does not match the body.'],
+        FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
+          'invalid_request',
+          'The Content-Length header does not match the body.',
+        ],
         FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_json', 'The request body is not valid JSON.'],
       };
-      const [code, message] = known[fastifyError.code] ?? ['invalid_request', 'The request could not be read.'];
+      const [code, message] = known[fastifyError.code] ?? [
+        'invalid_request',
+        'The request could not be read.',
+      ];
       return reply.status(status).send({ code, message });
     }
     request.log.error({ err: error }, 'request failed');
-    return reply.status(500).send({ code: 'internal_error', message: 'Something went wrong on our side; try again.' });
+    return reply
+      .status(500)
+      .send({ code: 'internal_error', message: 'Something went wrong on our side; try again.' });
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}.` }),
+    reply
+      .status(404)
+      .send({
+        code: 'not_found',
+        message: `No route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}.`,
+      }),
   );
 }

@@ -5,7 +5,8 @@ import { AppError } from '../core/errors.js';
  * collapse, letting two readers of one body disagree), no `__proto__` / `constructor` keys.
  */
 export function parseJsonBody(text: string): unknown {
-  if (text.trim() === '') throw new AppError(400, 'invalid_json', 'The request body is empty; send a JSON object.');
+  if (text.trim() === '')
+    throw new AppError(400, 'invalid_json', 'The request body is empty; send a JSON object.');
   let value: unknown;
   try {
     value = JSON.parse(text);

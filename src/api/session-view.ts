@@ -21,7 +21,12 @@ export async function sessionView(
   if (!user) throw notFound('user');
   const accounts = await listAccountsOfUser(ctx.db, userId);
   const current = accounts.find((a) => a.id === accountId)?.id ?? accounts[0]?.id ?? null;
-  return { user: { id: user.id, email: user.email, name: user.name }, accounts, currentAccountId: current, csrfToken };
+  return {
+    user: { id: user.id, email: user.email, name: user.name },
+    accounts,
+    currentAccountId: current,
+    csrfToken,
+  };
 }
 
 /**
@@ -38,7 +43,11 @@ export async function startSession(
   const previous = request.auth?.kind === 'session' ? request.auth.sessionIdHash : undefined;
   const accounts = await listAccountsOfUser(ctx.db, userId);
   const selected = accounts.find((a) => a.id === accountId)?.id ?? accounts[0]?.id ?? null;
-  const session = await createSession(ctx.db, { userId, accountId: selected, hours: ctx.config.sessionHours });
+  const session = await createSession(ctx.db, {
+    userId,
+    accountId: selected,
+    hours: ctx.config.sessionHours,
+  });
   if (previous) await deleteSession(ctx.db, previous);
   setSessionCookie(reply, ctx, session.cookie, request);
   return sessionView(ctx, userId, selected, session.csrfToken);

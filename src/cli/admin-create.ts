@@ -44,11 +44,19 @@ export async function runAdminCreate(
     const accountName = input.data.account ?? 'Default';
     const summary = await database.db.transaction().execute(async (tx) => {
       const existing = await findUserByEmail(tx, input.data.email);
-      const user = existing ?? (await createUser(tx, { email: input.data.email, name: input.data.name, passwordHash }));
+      const user =
+        existing ?? (await createUser(tx, { email: input.data.email, name: input.data.name, passwordHash }));
       const accounts = await listAccountsOfUser(tx, user.id);
-      const account = accounts.find((a) => a.name === accountName) ?? (await createAccount(tx, accountName, user.id));
-      if (!accounts.some((a) => a.id === account.id && a.role === 'admin')) await addMember(tx, account.id, user.id, 'admin');
-      await recordAudit(tx, { accountId: account.id, actorUserId: null, action: 'admin.created_from_cli', target: user.id });
+      const account =
+        accounts.find((a) => a.name === accountName) ?? (await createAccount(tx, accountName, user.id));
+      if (!accounts.some((a) => a.id === account.id && a.role === 'admin'))
+        await addMember(tx, account.id, user.id, 'admin');
+      await recordAudit(tx, {
+        accountId: account.id,
+        actorUserId: null,
+        action: 'admin.created_from_cli',
+        target: user.id,
+      });
       return { existing: existing !== undefined, account: account.name };
     });
     process.stdout.write(

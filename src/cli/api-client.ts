@@ -16,7 +16,11 @@ export class CliApiError extends Error {
 
 export function createCliApi(options: { url: string; token: string | undefined }): CliApi {
   if (!options.token) {
-    throw new CliApiError(0, 'no_token', 'Set SCM_CONNECT_API_TOKEN to an API token of the account (Settings > API tokens).');
+    throw new CliApiError(
+      0,
+      'no_token',
+      'Set SCM_CONNECT_API_TOKEN to an API token of the account (Settings > API tokens).',
+    );
   }
   const base = options.url.replace(/\/+$/, '');
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -37,7 +41,11 @@ export function createCliApi(options: { url: string; token: string | undefined }
     const parsed: unknown = text ? JSON.parse(text) : undefined;
     if (!response.ok) {
       const error = (parsed ?? {}) as { code?: string; message?: string };
-      throw new CliApiError(response.status, error.code ?? 'error', error.message ?? `HTTP ${response.status}`);
+      throw new CliApiError(
+        response.status,
+        error.code ?? 'error',
+        error.message ?? `HTTP ${response.status}`,
+      );
     }
     return parsed as T;
   };

@@ -60,7 +60,8 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').trim();
 }
 
-const mark = (status: string) => ({ ok: 'ok  ', warn: 'WARN', fail: 'FAIL', skipped: 'skip' })[status] ?? status;
+const mark = (status: string) =>
+  ({ ok: 'ok  ', warn: 'WARN', fail: 'FAIL', skipped: 'skip' })[status] ?? status;
 
 export function formatReport(report: Report): string {
   const lines = [`Test connection: ${report.status.toUpperCase()}`];
@@ -72,10 +73,15 @@ export function formatReport(report: Report): string {
   if (report.identity) lines.push(`  identity: ${report.identity.login}`);
   if (report.serverVersion) lines.push(`  server version: ${report.serverVersion}`);
   if (report.scopes) {
-    lines.push(`  scopes: granted ${report.scopes.granted.join(', ') || '—'}; needed ${report.scopes.needed.join(', ') || '—'}`);
+    lines.push(
+      `  scopes: granted ${report.scopes.granted.join(', ') || '—'}; needed ${report.scopes.needed.join(', ') || '—'}`,
+    );
   }
   row('target', report.target);
-  if (report.tokenExpiry) lines.push(`  token expires: ${report.tokenExpiry.expiresAt ?? 'never'}${report.tokenExpiry.warning ? ` (${report.tokenExpiry.warning})` : ''}`);
+  if (report.tokenExpiry)
+    lines.push(
+      `  token expires: ${report.tokenExpiry.expiresAt ?? 'never'}${report.tokenExpiry.warning ? ` (${report.tokenExpiry.warning})` : ''}`,
+    );
   for (const capability of report.capabilities) row(capability.label, capability);
   return lines.join('\n');
 }
@@ -106,11 +112,15 @@ export async function runConnections(argv: string[], env: NodeJS.ProcessEnv = pr
     process.stdout.write(connectionsUsage);
     return action || values.help ? 0 : 2;
   }
-  const api: CliApi = createCliApi({ url: env.SCM_CONNECT_URL ?? 'http://127.0.0.1:8080', token: env.SCM_CONNECT_API_TOKEN });
+  const api: CliApi = createCliApi({
+    url: env.SCM_CONNECT_URL ?? 'http://127.0.0.1:8080',
+    token: env.SCM_CONNECT_API_TOKEN,
+  });
   const account = await api.accountId();
   const out = (text: string) => process.stdout.write(`${text}\n`);
   const needId = () => {
-    if (!id) throw new Error(`connections ${action} needs the connection id (see: scm-connect connections list).`);
+    if (!id)
+      throw new Error(`connections ${action} needs the connection id (see: scm-connect connections list).`);
     return id;
   };
   switch (action) {
@@ -120,7 +130,9 @@ export async function runConnections(argv: string[], env: NodeJS.ProcessEnv = pr
       else if (items.length === 0) out('No source code managers connected yet.');
       else
         for (const c of items) {
-          out(`${c.id}  ${c.kind.padEnd(22)} ${c.target}  ${c.status}  ${c.repositoryCount} repositories${c.syncError ? `  sync error: ${c.syncError}` : ''}`);
+          out(
+            `${c.id}  ${c.kind.padEnd(22)} ${c.target}  ${c.status}  ${c.repositoryCount} repositories${c.syncError ? `  sync error: ${c.syncError}` : ''}`,
+          );
         }
       return 0;
     }
@@ -142,7 +154,11 @@ export async function runConnections(argv: string[], env: NodeJS.ProcessEnv = pr
       }
       if (values['ca-file']) body.caPem = readFileSync(values['ca-file'], 'utf8');
       const created = await api.call<Connection>('POST', `/accounts/${account}/connections`, body);
-      out(values.json ? JSON.stringify(created, null, 2) : `Connected ${created.kind} ${created.target} as ${created.id}; the first sync is queued.`);
+      out(
+        values.json
+          ? JSON.stringify(created, null, 2)
+          : `Connected ${created.kind} ${created.target} as ${created.id}; the first sync is queued.`,
+      );
       return 0;
     }
     case 'test': {
@@ -168,7 +184,9 @@ export async function runConnections(argv: string[], env: NodeJS.ProcessEnv = pr
     }
     case 'remove': {
       if (!values.yes) {
-        process.stderr.write('Removing a connection also removes its organizations and repositories: add --yes to confirm.\n');
+        process.stderr.write(
+          'Removing a connection also removes its organizations and repositories: add --yes to confirm.\n',
+        );
         return 2;
       }
       await api.call('DELETE', `/accounts/${account}/connections/${needId()}`);

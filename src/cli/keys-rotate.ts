@@ -13,11 +13,19 @@ export interface RotateOptions {
  * the old keys once no value uses them. With SCM_CONNECT_MASTER_KEY: the operator puts the new key first in
  * the list; this re-encrypts under it.
  */
-export async function rotateKeys(db: Db, config: Pick<Config, 'masterKey' | 'dataDir'>, options: RotateOptions): Promise<number> {
+export async function rotateKeys(
+  db: Db,
+  config: Pick<Config, 'masterKey' | 'dataDir'>,
+  options: RotateOptions,
+): Promise<number> {
   const say = options.say ?? ((line: string) => process.stdout.write(`${line}\n`));
   const fromFile = config.masterKey === undefined;
   if (fromFile) say(`New primary key ${addKeyToFile(config.dataDir).kid} added to the key file.`);
-  const keyring = loadKeyring({ envValue: config.masterKey, dataDir: config.dataDir, createIfMissing: false });
+  const keyring = loadKeyring({
+    envValue: config.masterKey,
+    dataDir: config.dataDir,
+    createIfMissing: false,
+  });
   const box = createSecretBox(keyring);
   let result = await rewrapSecrets(db, box);
   let rewrapped = result.rewrapped;

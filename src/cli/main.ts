@@ -72,7 +72,8 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-    else if (error instanceof CliApiError) process.stderr.write(`${error.message}${error.code ? ` (${error.code})` : ''}\n`);
+    else if (error instanceof CliApiError)
+      process.stderr.write(`${error.message}${error.code ? ` (${error.code})` : ''}\n`);
     else if (error instanceof Error && 'code' in error && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       process.stderr.write(`${error.message}\nRun scm-connect --help for usage.\n`);
     } else process.stderr.write(`scm-connect: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -77,8 +77,14 @@ const schema = z.object({
   SCM_CONNECT_MASTER_KEY: z.string().min(1).optional(),
   SCM_CONNECT_ALLOWED_HOSTS: z.string().default(''),
   SCM_CONNECT_ALLOW_HTTP: booleanText.default(false),
-  SCM_CONNECT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SCM_CONNECT_SESSION_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  SCM_CONNECT_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+  SCM_CONNECT_SESSION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(12),
   SCM_CONNECT_TRUST_PROXY: booleanText.default(false),
   SCM_CONNECT_GITLAB_URL: httpUrl.default('https://gitlab.com'),
   SCM_CONNECT_BITBUCKET_API_URL: httpUrl.default('https://api.bitbucket.org'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 /** Bidi overrides and isolates, zero-width characters and other controls: refused in anything shown to people. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
 const invisible = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
 
 export const displayName = (max = 100) =>

@@ -14,7 +14,8 @@ export const scmKindIds = [
 
 export type ScmKindId = (typeof scmKindIds)[number];
 
-export type ScmFieldId = 'organization' | 'group' | 'workspace' | 'projectKey' | 'baseUrl' | 'token' | 'email';
+export type ScmFieldId =
+  'organization' | 'group' | 'workspace' | 'projectKey' | 'baseUrl' | 'token' | 'email';
 
 export interface ScmField {
   readonly id: ScmFieldId;
@@ -61,7 +62,11 @@ export const scmKinds: readonly ScmKind[] = [
     connectsWith: 'app-manifest',
     fields: [
       { id: 'organization', label: 'Name of your GitHub Organization' },
-      { id: 'baseUrl', label: 'URL', help: 'The address of your GitHub Enterprise Server, e.g. https://github.example.com' },
+      {
+        id: 'baseUrl',
+        label: 'URL',
+        help: 'The address of your GitHub Enterprise Server, e.g. https://github.example.com',
+      },
     ],
   },
   {
@@ -73,7 +78,11 @@ export const scmKinds: readonly ScmKind[] = [
     connectsWith: 'token',
     fields: [
       { ...token, help: 'A personal or group access token with the `api` scope.' },
-      { id: 'group', label: 'Name of your GitLab Group', help: 'The top-level group; its subgroups are included.' },
+      {
+        id: 'group',
+        label: 'Name of your GitLab Group',
+        help: 'The top-level group; its subgroups are included.',
+      },
     ],
     cloudWebUrl: 'https://gitlab.com',
   },
@@ -86,8 +95,16 @@ export const scmKinds: readonly ScmKind[] = [
     connectsWith: 'token',
     fields: [
       { ...token, help: 'A personal or group access token with the `api` scope.' },
-      { id: 'baseUrl', label: 'URL', help: 'The address of your GitLab instance, e.g. https://gitlab.example.com' },
-      { id: 'group', label: 'Name of your GitLab Group', help: 'The top-level group; its subgroups are included.' },
+      {
+        id: 'baseUrl',
+        label: 'URL',
+        help: 'The address of your GitLab instance, e.g. https://gitlab.example.com',
+      },
+      {
+        id: 'group',
+        label: 'Name of your GitLab Group',
+        help: 'The top-level group; its subgroups are included.',
+      },
     ],
   },
   {
@@ -122,7 +139,11 @@ export const scmKinds: readonly ScmKind[] = [
         label: 'Name of your Bitbucket project (key)',
         help: 'The project key, as listed at <your Bitbucket URL>/projects.',
       },
-      { id: 'baseUrl', label: 'URL', help: 'The address of your Bitbucket Data Center, e.g. https://bitbucket.example.com' },
+      {
+        id: 'baseUrl',
+        label: 'URL',
+        help: 'The address of your Bitbucket Data Center, e.g. https://bitbucket.example.com',
+      },
       { ...token, label: 'Access Token', help: 'An HTTP access token of the project (or a personal one).' },
     ],
   },

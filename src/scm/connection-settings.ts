@@ -23,7 +23,8 @@ export interface ConnectionSettings {
 
 /** The HTTP client factory the service hands to providers: the address policy and shared limits are bound. */
 export type CreateScmHttp = (
-  options: Pick<ScmHttpOptions, 'baseUrl' | 'caPem' | 'auth'> & Partial<Pick<ScmHttpOptions, 'maxResponseBytes' | 'retry'>>,
+  options: Pick<ScmHttpOptions, 'baseUrl' | 'caPem' | 'auth'> &
+    Partial<Pick<ScmHttpOptions, 'maxResponseBytes' | 'retry'>>,
 ) => ScmHttp;
 
 export interface ProviderDeps {

@@ -14,7 +14,8 @@ describe('cross-site request defences', () => {
   });
   afterAll(() => service.close());
 
-  const accountCount = async () => (await admin.get<{ items: unknown[] }>('/api/v1/accounts')).body.items.length;
+  const accountCount = async () =>
+    (await admin.get<{ items: unknown[] }>('/api/v1/accounts')).body.items.length;
 
   it.each([
     ['a foreign Origin', { origin: 'https://evil.example' }],
@@ -31,13 +32,21 @@ describe('cross-site request defences', () => {
   });
 
   it('accepts the same-origin request with the CSRF token (A7)', async () => {
-    const answer = await admin.post('/api/v1/accounts', { name: 'Legit' }, { 'sec-fetch-site': 'same-origin' });
+    const answer = await admin.post(
+      '/api/v1/accounts',
+      { name: 'Legit' },
+      { 'sec-fetch-site': 'same-origin' },
+    );
     expect(answer.status).toBe(201);
   });
 
   it('refuses a login from another site (login CSRF)', async () => {
     const client = new ApiClient(service.url);
-    const answer = await client.post('/api/v1/session', { email: 'admin@example.com', password: 'whatever password' }, { origin: 'https://evil.example' });
+    const answer = await client.post(
+      '/api/v1/session',
+      { email: 'admin@example.com', password: 'whatever password' },
+      { origin: 'https://evil.example' },
+    );
     expect(answer.status).toBe(403);
   });
 
@@ -47,7 +56,9 @@ describe('cross-site request defences', () => {
     const asText = await admin.post('/api/v1/accounts', 'name=Plain', { 'content-type': 'text/plain' });
     expect(asText.status).toBe(415);
     expect(asText.body).toMatchObject({ code: 'unsupported_media_type' });
-    const asForm = await admin.post('/api/v1/accounts', 'name=Form', { 'content-type': 'application/x-www-form-urlencoded' });
+    const asForm = await admin.post('/api/v1/accounts', 'name=Form', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(asForm.status).toBe(415);
   });
 

@@ -24,7 +24,9 @@ describe('first run, sign-in and accounts', () => {
 
     const { session } = await setUpAdmin(service);
     expect(session.user.email).toBe('admin@example.com');
-    expect(session.accounts).toEqual([{ id: session.currentAccountId, name: 'Acme Security', role: 'admin' }]);
+    expect(session.accounts).toEqual([
+      { id: session.currentAccountId, name: 'Acme Security', role: 'admin' },
+    ]);
     expect((await stranger.get('/api/v1/setup')).body).toEqual({ needed: false });
 
     const token = new URL(service.setupUrl!).searchParams.get('token')!;
@@ -37,18 +39,27 @@ describe('first run, sign-in and accounts', () => {
     });
     expect(replay.status).toBe(409);
     expect(replay.body).toMatchObject({ code: 'already_set_up' });
-    const signIn = await stranger.post('/api/v1/session', { email: 'eve@example.com', password: 'a long enough password' });
+    const signIn = await stranger.post('/api/v1/session', {
+      email: 'eve@example.com',
+      password: 'a long enough password',
+    });
     expect(signIn.status).toBe(401);
   });
 
   it('signs in and out with a fresh session id each time', async () => {
     const client = new ApiClient(service.url);
     client.cookie = 'scm_session=planted-by-someone-else';
-    const wrong = await client.post('/api/v1/session', { email: 'admin@example.com', password: 'wrong password!' });
+    const wrong = await client.post('/api/v1/session', {
+      email: 'admin@example.com',
+      password: 'wrong password!',
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual({ code: 'invalid_credentials', message: expect.any(String) });
 
-    const first = await client.post<SessionBody>('/api/v1/session', { email: 'ADMIN@example.com', password: adminPassword });
+    const first = await client.post<SessionBody>('/api/v1/session', {
+      email: 'ADMIN@example.com',
+      password: adminPassword,
+    });
     expect(first.status).toBe(200);
     const cookie = first.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly/i);
@@ -70,9 +81,14 @@ describe('first run, sign-in and accounts', () => {
 
   it('creates, renames and switches accounts, each switch starting a new session', async () => {
     const client = new ApiClient(service.url);
-    const signedIn = await client.post<SessionBody>('/api/v1/session', { email: 'admin@example.com', password: adminPassword });
+    const signedIn = await client.post<SessionBody>('/api/v1/session', {
+      email: 'admin@example.com',
+      password: adminPassword,
+    });
     const firstAccount = signedIn.body.currentAccountId!;
-    const created = await client.post<{ id: string; name: string; role: string }>('/api/v1/accounts', { name: 'Beta Team' });
+    const created = await client.post<{ id: string; name: string; role: string }>('/api/v1/accounts', {
+      name: 'Beta Team',
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'Beta Team', role: 'admin' });
 
@@ -96,10 +112,16 @@ describe('first run, sign-in and accounts', () => {
     const client = new ApiClient(service.url);
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
-      statuses.push((await client.post('/api/v1/session', { email: 'target@example.com', password: `guess number ${i}` })).status);
+      statuses.push(
+        (await client.post('/api/v1/session', { email: 'target@example.com', password: `guess number ${i}` }))
+          .status,
+      );
     }
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
-    const limited = await client.post('/api/v1/session', { email: 'target@example.com', password: 'one more guess' });
+    const limited = await client.post('/api/v1/session', {
+      email: 'target@example.com',
+      password: 'one more guess',
+    });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.body).toMatchObject({ code: 'too_many_attempts' });

@@ -26,7 +26,10 @@ describe('operations endpoints and the API description', () => {
   });
 
   it('describes the API with OpenAPI, including the account-scoped routes', async () => {
-    const doc = (await (await fetch(`${service.url}/api/docs/json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${service.url}/api/docs/json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
     for (const path of [
       '/api/v1/session',

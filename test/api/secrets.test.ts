@@ -68,10 +68,14 @@ describe('secrets never leave the server', () => {
 
   it('lists connections with hasToken and no secret field (K1)', async () => {
     await storeConnection(service, accountId, scmToken);
-    const listed = await admin.get<{ items: Record<string, unknown>[] }>(`/api/v1/accounts/${accountId}/connections`);
+    const listed = await admin.get<{ items: Record<string, unknown>[] }>(
+      `/api/v1/accounts/${accountId}/connections`,
+    );
     expect(listed.status).toBe(200);
     expect(listed.body.items[0]).toMatchObject({ hasToken: true, tokenUpdatedAt: expect.any(String) });
-    expect(Object.keys(listed.body.items[0]!)).not.toEqual(expect.arrayContaining(['token', 'tokenEncrypted', 'token_encrypted']));
+    expect(Object.keys(listed.body.items[0]!)).not.toEqual(
+      expect.arrayContaining(['token', 'tokenEncrypted', 'token_encrypted']),
+    );
     expect(listed.text).not.toContain(scmToken);
     expect(listed.text).not.toContain('v1:');
   });
@@ -82,7 +86,10 @@ describe('secrets never leave the server', () => {
     expect(JSON.stringify(rows)).not.toContain(scmToken);
     if (service.database.engine === 'postgres') {
       const url = service.config.databaseUrl!;
-      const dump = execFileSync(pgDump(), ['--dbname', url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const dump = execFileSync(pgDump(), ['--dbname', url], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
       expect(dump).toContain('v1:');
       expect(dump).not.toContain(scmToken);
     } else {
@@ -94,7 +101,9 @@ describe('secrets never leave the server', () => {
   });
 
   it('keeps passwords, API tokens and cookies out of the logs, even at trace level (K2)', async () => {
-    const created = await admin.post<{ secret: string }>(`/api/v1/accounts/${accountId}/tokens`, { name: 'logged' });
+    const created = await admin.post<{ secret: string }>(`/api/v1/accounts/${accountId}/tokens`, {
+      name: 'logged',
+    });
     const script = new ApiClient(service.url);
     script.bearer = created.body.secret;
     await script.get(`/api/v1/accounts/${accountId}/members`);
@@ -109,32 +118,55 @@ describe('secrets never leave the server', () => {
     const log = lines.join('');
     expect(log.length).toBeGreaterThan(0);
     expect(log).toContain('"url"');
-    for (const secret of [adminPassword, created.body.secret, cookie, scmToken, Buffer.from(created.body.secret).toString('base64')]) {
+    for (const secret of [
+      adminPassword,
+      created.body.secret,
+      cookie,
+      scmToken,
+      Buffer.from(created.body.secret).toString('base64'),
+    ]) {
       expect(log).not.toContain(secret);
     }
     expect(log).not.toMatch(/Bearer scmc_/);
   });
 
   it('re-encrypts every secret under a new key and can then drop the old one (K7)', async () => {
-    const ids = [await storeConnection(service, accountId, 'token-one'), await storeConnection(service, accountId, 'token-two')];
-    const before = await service.database.db.selectFrom('connections').select(['id', 'token_encrypted']).execute();
+    const ids = [
+      await storeConnection(service, accountId, 'token-one'),
+      await storeConnection(service, accountId, 'token-two'),
+    ];
+    const before = await service.database.db
+      .selectFrom('connections')
+      .select(['id', 'token_encrypted'])
+      .execute();
     const oldKid = before[0]!.token_encrypted!.split(':')[1];
     const said: string[] = [];
-    const code = await rotateKeys(service.database.db, { masterKey: undefined, dataDir: service.dataDir }, {
-      removeOld: true,
-      say: (line) => said.push(line),
-    });
+    const code = await rotateKeys(
+      service.database.db,
+      { masterKey: undefined, dataDir: service.dataDir },
+      {
+        removeOld: true,
+        say: (line) => said.push(line),
+      },
+    );
     expect(code).toBe(0);
     expect(said.join('\n')).toMatch(/Re-encrypted 3 of 3 secrets/);
     expect(said.join('\n')).toContain(`Removed old key ${oldKid}`);
     expect(readFileSync(keyFilePath(service.dataDir), 'utf8')).not.toContain(oldKid);
-    const after = await service.database.db.selectFrom('connections').select(['id', 'account_id', 'token_encrypted']).execute();
+    const after = await service.database.db
+      .selectFrom('connections')
+      .select(['id', 'account_id', 'token_encrypted'])
+      .execute();
     const box = createLiveSecretBox({ envValue: undefined, dataDir: service.dataDir });
     for (const row of after) {
       expect(row.token_encrypted!.split(':')[1]).not.toBe(oldKid);
-      expect(box.decrypt(row.token_encrypted!, connectionTokenAad(row.account_id, row.id))).toMatch(/token|glpat/);
+      expect(box.decrypt(row.token_encrypted!, connectionTokenAad(row.account_id, row.id))).toMatch(
+        /token|glpat/,
+      );
     }
-    const values = Object.fromEntries(after.map((r) => [r.id, box.decrypt(r.token_encrypted!, connectionTokenAad(r.account_id, r.id))]));
+    const values = Object.fromEntries(
+      after.map((r) => [r.id, box.decrypt(r.token_encrypted!, connectionTokenAad(r.account_id, r.id))]),
+    );
     expect(values[ids[0]!]).toBe('token-one');
     expect(values[ids[1]!]).toBe('token-two');
     // The running service still reads them: it reloads the key file.
@@ -143,6 +175,8 @@ describe('secrets never leave the server', () => {
 });
 
 function pgDump(): string {
-  const found = execFileSync('bash', ['-c', 'ls /usr/lib/postgresql/*/bin/pg_dump | tail -1'], { encoding: 'utf8' }).trim();
+  const found = execFileSync('bash', ['-c', 'ls /usr/lib/postgresql/*/bin/pg_dump | tail -1'], {
+    encoding: 'utf8',
+  }).trim();
   return found || 'pg_dump';
 }

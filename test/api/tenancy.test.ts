@@ -22,17 +22,18 @@ describe('tenants are walls', () => {
   });
   afterAll(() => service.close());
 
-  const accountRoutes = (account: string, id: string = randomUUID()) => [
-    ['GET', `/api/v1/accounts/${account}/members`],
-    ['POST', `/api/v1/accounts/${account}/members`, { email: 'x@example.com', role: 'member' }],
-    ['PATCH', `/api/v1/accounts/${account}`, { name: 'Renamed' }],
-    ['PATCH', `/api/v1/accounts/${account}/members/${id}`, { role: 'admin' }],
-    ['DELETE', `/api/v1/accounts/${account}/members/${id}`],
-    ['GET', `/api/v1/accounts/${account}/tokens`],
-    ['POST', `/api/v1/accounts/${account}/tokens`, { name: 'stolen' }],
-    ['DELETE', `/api/v1/accounts/${account}/tokens/${id}`],
-    ['GET', `/api/v1/accounts/${account}/connections`],
-  ] as const;
+  const accountRoutes = (account: string, id: string = randomUUID()) =>
+    [
+      ['GET', `/api/v1/accounts/${account}/members`],
+      ['POST', `/api/v1/accounts/${account}/members`, { email: 'x@example.com', role: 'member' }],
+      ['PATCH', `/api/v1/accounts/${account}`, { name: 'Renamed' }],
+      ['PATCH', `/api/v1/accounts/${account}/members/${id}`, { role: 'admin' }],
+      ['DELETE', `/api/v1/accounts/${account}/members/${id}`],
+      ['GET', `/api/v1/accounts/${account}/tokens`],
+      ['POST', `/api/v1/accounts/${account}/tokens`, { name: 'stolen' }],
+      ['DELETE', `/api/v1/accounts/${account}/tokens/${id}`],
+      ['GET', `/api/v1/accounts/${account}/connections`],
+    ] as const;
 
   it("answers another account's routes with the same 404 as an account that does not exist (A1, A2)", async () => {
     const bobId = (await adminB.get<{ user: { id: string } }>('/api/v1/session')).body.user.id;
@@ -40,18 +41,25 @@ describe('tenants are walls', () => {
       const foreign = await adminA.call(method, path, body);
       const [, , , randomPath] = path.split('/');
       const random = await adminA.call(method, path.replace(accountB, randomUUID()), body);
-      expect({ method, path: randomPath, status: foreign.status }).toEqual({ method, path: randomPath, status: 404 });
+      expect({ method, path: randomPath, status: foreign.status }).toEqual({
+        method,
+        path: randomPath,
+        status: 404,
+      });
       expect(foreign.body).toEqual(random.body);
     }
     const members = await adminB.get<{ items: { email: string }[] }>(`/api/v1/accounts/${accountB}/members`);
     expect(members.body.items.map((m) => m.email)).toEqual(['bob@other.example']);
-    expect((await adminB.get<{ items: { name: string }[] }>('/api/v1/accounts')).body.items.map((a) => a.name)).toEqual([
-      'Other tenant',
-    ]);
+    expect(
+      (await adminB.get<{ items: { name: string }[] }>('/api/v1/accounts')).body.items.map((a) => a.name),
+    ).toEqual(['Other tenant']);
   });
 
-  it("never lets an API token reach another account", async () => {
-    const created = await adminA.post<{ secret: string }>(`/api/v1/accounts/${accountA}/tokens`, { name: 'ci', role: 'admin' });
+  it('never lets an API token reach another account', async () => {
+    const created = await adminA.post<{ secret: string }>(`/api/v1/accounts/${accountA}/tokens`, {
+      name: 'ci',
+      role: 'admin',
+    });
     const script = new ApiClient(service.url);
     script.bearer = created.body.secret;
     expect((await script.get(`/api/v1/accounts/${accountA}/members`)).status).toBe(200);
@@ -76,6 +84,7 @@ describe('tenants are walls', () => {
     expect([...statuses]).toEqual([404]);
     expect(bodies.size).toBe(1);
     const ids = [accountA, accountB];
-    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

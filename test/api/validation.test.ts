@@ -14,18 +14,24 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
   afterAll(() => service.close());
 
-  const names = async () => (await admin.get<{ items: { name: string }[] }>('/api/v1/accounts')).body.items.map((a) => a.name);
+  const names = async () =>
+    (await admin.get<{ items: { name: string }[] }>('/api/v1/accounts')).body.items.map((a) => a.name);
 
   const expectCleanError = (answer: { status: number; body: unknown; text: string }, status: number) => {
     expect(answer.status).toBe(status);
-    expect(answer.body).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
+    expect(answer.body).toEqual(
+      expect.objectContaining({ code: expect.any(String), message: expect.any(String) }),
+    );
     expect(answer.text).not.toMatch(/at .*\.(ts|js):\d+|node_modules|stack/i);
   };
 
   it('names the field of a 10,000-character name (V1)', async () => {
     const answer = await admin.post('/api/v1/accounts', { name: 'x'.repeat(10_000) });
     expectCleanError(answer, 400);
-    expect(answer.body).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('body.name') });
+    expect(answer.body).toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringContaining('body.name'),
+    });
     expect(answer.text.length).toBeLessThan(2000);
     expect(await names()).toEqual(['Acme Security']);
   });
@@ -55,11 +61,18 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('refuses a UTF-16 body (V7)', async () => {
-    const utf16 = await admin.call('POST', '/api/v1/accounts', undefined, { 'content-type': 'application/json; charset=utf-16' });
+    const utf16 = await admin.call('POST', '/api/v1/accounts', undefined, {
+      'content-type': 'application/json; charset=utf-16',
+    });
     expectCleanError(utf16, 415);
     const raw = await fetch(`${service.url}/api/v1/accounts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: admin.cookie!, 'x-csrf-token': admin.csrfToken!, origin: service.url },
+      headers: {
+        'content-type': 'application/json',
+        cookie: admin.cookie!,
+        'x-csrf-token': admin.csrfToken!,
+        origin: service.url,
+      },
       body: Buffer.from('\ufeff{"name":"Wide"}', 'utf16le'),
     });
     expect(raw.status).toBe(400);
@@ -80,9 +93,15 @@ describe('bad input gets a clear error and changes nothing', () => {
     const badId = await admin.get('/api/v1/accounts/not-a-uuid/members');
     expectCleanError(badId, 400);
     expect(badId.body).toMatchObject({ message: expect.stringContaining('params.accountId') });
-    const badEmail = await admin.post(`/api/v1/accounts/${accountId}/members`, { email: 'not an email', role: 'member' });
+    const badEmail = await admin.post(`/api/v1/accounts/${accountId}/members`, {
+      email: 'not an email',
+      role: 'member',
+    });
     expect(badEmail.body).toMatchObject({ message: expect.stringContaining('body.email') });
-    const badRole = await admin.post(`/api/v1/accounts/${accountId}/members`, { email: 'x@example.com', role: 'owner' });
+    const badRole = await admin.post(`/api/v1/accounts/${accountId}/members`, {
+      email: 'x@example.com',
+      role: 'owner',
+    });
     expect(badRole.body).toMatchObject({ message: expect.stringContaining('body.role') });
   });
 });

@@ -88,7 +88,11 @@ describe('scm-connect command line', () => {
 
   it('creates an admin from the command line', () => {
     const dir = tempDir();
-    const created = cli(['admin', 'create', '--email', 'Ops@Example.com', '--name', 'Ops'], { SCM_CONNECT_DATA_DIR: dir }, 'a strong password here');
+    const created = cli(
+      ['admin', 'create', '--email', 'Ops@Example.com', '--name', 'Ops'],
+      { SCM_CONNECT_DATA_DIR: dir },
+      'a strong password here',
+    );
     expect(created.code).toBe(0);
     expect(created.stdout).toContain('Created admin ops@example.com');
     expect(created.stdout).not.toContain('a strong password here');
@@ -101,7 +105,12 @@ describe('scm-connect command line', () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
       cwd: root,
-      env: { ...baseEnv(), SCM_CONNECT_DATA_DIR: tempDir(), SCM_CONNECT_PORT: String(port), SCM_CONNECT_LOG_LEVEL: 'warn' },
+      env: {
+        ...baseEnv(),
+        SCM_CONNECT_DATA_DIR: tempDir(),
+        SCM_CONNECT_PORT: String(port),
+        SCM_CONNECT_LOG_LEVEL: 'warn',
+      },
     });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -109,7 +118,10 @@ describe('scm-connect command line', () => {
     const deadline = Date.now() + 30_000;
     let ready = false;
     while (!ready && Date.now() < deadline) {
-      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (!ready) await new Promise((r) => setTimeout(r, 100));
     }
     expect(ready).toBe(true);

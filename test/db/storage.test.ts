@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { addMember, countAdmins, createAccount, listAccountsOfUser, listMembers, removeMember } from '../../src/db/accounts.js';
+import {
+  addMember,
+  countAdmins,
+  createAccount,
+  listAccountsOfUser,
+  listMembers,
+  removeMember,
+} from '../../src/db/accounts.js';
 import { createApiToken, findApiToken, listApiTokens } from '../../src/db/api-tokens.js';
 import { migrateToLatest } from '../../src/db/database.js';
 import { takeSetting, putSetting } from '../../src/db/instance-settings.js';
@@ -16,7 +23,8 @@ describeEachEngine('storage', (engine) => {
   });
   afterEach(() => database.close());
 
-  const user = (email: string) => createUser(database.db, { email, name: email.split('@')[0]!, passwordHash: 'scrypt$x' });
+  const user = (email: string) =>
+    createUser(database.db, { email, name: email.split('@')[0]!, passwordHash: 'scrypt$x' });
 
   it('migrates once and then has nothing left to do', async () => {
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -61,14 +69,25 @@ describeEachEngine('storage', (engine) => {
     const ada = await user('ada@example.com');
     const account = await createAccount(database.db, 'Acme', ada.id);
     const session = await createSession(database.db, { userId: ada.id, accountId: account.id, hours: 1 });
-    expect(await findSession(database.db, session.cookie)).toMatchObject({ userId: ada.id, accountId: account.id });
+    expect(await findSession(database.db, session.cookie)).toMatchObject({
+      userId: ada.id,
+      accountId: account.id,
+    });
     expect(await findSession(database.db, `${session.cookie}x`)).toBeUndefined();
     const expired = await createSession(database.db, { userId: ada.id, accountId: null, hours: -1 });
     expect(await findSession(database.db, expired.cookie)).toBeUndefined();
     const stored = await database.db.selectFrom('sessions').selectAll().execute();
     expect(JSON.stringify(stored)).not.toContain(session.cookie);
-    const token = await createApiToken(database.db, { accountId: account.id, name: 'ci', role: 'admin', createdBy: ada.id });
-    expect(await findApiToken(database.db, token.secret)).toMatchObject({ accountId: account.id, role: 'admin' });
+    const token = await createApiToken(database.db, {
+      accountId: account.id,
+      name: 'ci',
+      role: 'admin',
+      createdBy: ada.id,
+    });
+    expect(await findApiToken(database.db, token.secret)).toMatchObject({
+      accountId: account.id,
+      role: 'admin',
+    });
     expect(await findApiToken(database.db, 'scmc_nope')).toBeUndefined();
   });
 
@@ -83,7 +102,10 @@ describeEachEngine('storage', (engine) => {
 
   it('lets exactly one caller take a one-time setting', async () => {
     await putSetting(database.db, 'setup', 'h1');
-    const results = await Promise.all([takeSetting(database.db, 'setup', 'h1'), takeSetting(database.db, 'setup', 'h1')]);
+    const results = await Promise.all([
+      takeSetting(database.db, 'setup', 'h1'),
+      takeSetting(database.db, 'setup', 'h1'),
+    ]);
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 

@@ -43,7 +43,12 @@ export class ApiClient {
       payload = typeof body === 'string' ? body : JSON.stringify(body);
       send['content-type'] ??= 'application/json';
     }
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers: send, body: payload, redirect: 'manual' });
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: send,
+      body: payload,
+      redirect: 'manual',
+    });
     const setCookie = response.headers.get('set-cookie');
     if (setCookie) {
       const value = /scm_session=([^;]*)/.exec(setCookie)?.[1];
@@ -56,20 +61,27 @@ export class ApiClient {
     } catch {
       // not JSON: keep the text
     }
-    if (parsed && typeof parsed === 'object' && 'csrfToken' in parsed && typeof parsed.csrfToken === 'string') {
+    if (
+      parsed &&
+      typeof parsed === 'object' &&
+      'csrfToken' in parsed &&
+      typeof parsed.csrfToken === 'string'
+    ) {
       this.csrfToken = parsed.csrfToken;
     }
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   }
 
-  get = <T = unknown>(path: string, headers?: Record<string, string>) => this.call<T>('GET', path, undefined, headers);
+  get = <T = unknown>(path: string, headers?: Record<string, string>) =>
+    this.call<T>('GET', path, undefined, headers);
   post = <T = unknown>(path: string, body: unknown = {}, headers?: Record<string, string>) =>
     this.call<T>('POST', path, body, headers);
   put = <T = unknown>(path: string, body: unknown = {}, headers?: Record<string, string>) =>
     this.call<T>('PUT', path, body, headers);
   patch = <T = unknown>(path: string, body: unknown = {}, headers?: Record<string, string>) =>
     this.call<T>('PATCH', path, body, headers);
-  delete = <T = unknown>(path: string, headers?: Record<string, string>) => this.call<T>('DELETE', path, undefined, headers);
+  delete = <T = unknown>(path: string, headers?: Record<string, string>) =>
+    this.call<T>('DELETE', path, undefined, headers);
 }
 
 export const adminPassword = 'correct horse battery staple';
@@ -100,7 +112,10 @@ export async function addPerson(
   email: string,
   role: 'admin' | 'member',
 ): Promise<{ client: ApiClient; session: SessionBody }> {
-  const invited = await admin.post<{ invitation: { url: string } }>(`/api/v1/accounts/${accountId}/members`, { email, role });
+  const invited = await admin.post<{ invitation: { url: string } }>(`/api/v1/accounts/${accountId}/members`, {
+    email,
+    role,
+  });
   if (invited.status !== 201) throw new Error(`invitation failed: ${invited.status} ${invited.text}`);
   const token = invited.body.invitation.url.split('/invite/')[1]!;
   const client = new ApiClient(service.url);

@@ -9,7 +9,8 @@ import { migrateToLatest, openDatabase, type DatabaseHandle, type Engine } from 
 /** PostgreSQL for tests: TEST_DATABASE_URL. CI sets it and REQUIRE_POSTGRES=1 so it can never be skipped there. */
 export const testPostgresUrl = (): string | undefined => {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url && process.env.REQUIRE_POSTGRES === '1') throw new Error('REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set');
+  if (!url && process.env.REQUIRE_POSTGRES === '1')
+    throw new Error('REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set');
   return url;
 };
 

@@ -1,5 +1,9 @@
 import { startAzureDevOpsTwin, demoAzureDevOpsScenario, type AzureDevOpsTwin } from './azure-devops/index.js';
-import { startBitbucketCloudTwin, demoBitbucketCloudScenario, type BitbucketCloudTwin } from './bitbucket-cloud/index.js';
+import {
+  startBitbucketCloudTwin,
+  demoBitbucketCloudScenario,
+  type BitbucketCloudTwin,
+} from './bitbucket-cloud/index.js';
 import {
   startBitbucketDataCenterTwin,
   demoBitbucketDataCenterScenario,

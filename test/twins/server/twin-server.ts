@@ -87,7 +87,10 @@ export class TwinRouter {
     return this.add('DELETE', path, handler);
   }
 
-  match(method: string, path: string): { handler: TwinHandler; params: Record<string, string> } | 'method' | undefined {
+  match(
+    method: string,
+    path: string,
+  ): { handler: TwinHandler; params: Record<string, string> } | 'method' | undefined {
     let pathMatched = false;
     for (const route of this.routes) {
       const found = route.pattern.exec(path);
@@ -187,7 +190,10 @@ const tlsDir = new URL('../tls/', import.meta.url);
 export const testCaPem = (): string => readFileSync(new URL('ca.pem', tlsDir), 'utf8');
 
 /** Start a loopback HTTP(S) server answering through `router`, with a request log and fault injection. */
-export async function startTwinServer(router: TwinRouter, options: TwinServerOptions = {}): Promise<TwinServer> {
+export async function startTwinServer(
+  router: TwinRouter,
+  options: TwinServerOptions = {},
+): Promise<TwinServer> {
   const log: LoggedRequest[] = [];
   const faults = new TwinFaults();
   const sockets = new Set<Socket>();
@@ -208,7 +214,14 @@ export async function startTwinServer(router: TwinRouter, options: TwinServerOpt
     const method = req.method ?? 'GET';
     const fault = faults.take(url.pathname);
     const record = (status: number) =>
-      log.push({ method, path: url.pathname, query: url.search, headers: req.headers, status, fault: fault?.kind });
+      log.push({
+        method,
+        path: url.pathname,
+        query: url.search,
+        headers: req.headers,
+        status,
+        fault: fault?.kind,
+      });
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
     if (fault?.kind === 'delay') await sleep(fault.ms);
     if (fault?.kind === 'reset') {
@@ -255,7 +268,10 @@ export async function startTwinServer(router: TwinRouter, options: TwinServerOpt
 
   const server = options.tls
     ? https.createServer(
-        { cert: readFileSync(new URL('server.pem', tlsDir)), key: readFileSync(new URL('server-key.pem', tlsDir)) },
+        {
+          cert: readFileSync(new URL('server.pem', tlsDir)),
+          key: readFileSync(new URL('server-key.pem', tlsDir)),
+        },
         listener,
       )
     : http.createServer(listener);
@@ -276,7 +292,8 @@ export async function startTwinServer(router: TwinRouter, options: TwinServerOpt
     log,
     faults,
     count: (pathPrefix, method) =>
-      log.filter((r) => (!pathPrefix || r.path.startsWith(pathPrefix)) && (!method || r.method === method)).length,
+      log.filter((r) => (!pathPrefix || r.path.startsWith(pathPrefix)) && (!method || r.method === method))
+        .length,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -305,7 +322,10 @@ function makeRequest(req: http.IncomingMessage, url: URL, body: Buffer, origin: 
   };
 }
 
-function encode(response: TwinResponse): { headers: Record<string, string | number | readonly string[]>; payload: Buffer } {
+function encode(response: TwinResponse): {
+  headers: Record<string, string | number | readonly string[]>;
+  payload: Buffer;
+} {
   const headers: Record<string, string | number | readonly string[]> = { ...response.headers };
   const body = response.body;
   let payload: Buffer;
