@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/*
+ * Bitbucket Cloud API 2.0 answers, as far as scm-connect reads them. Unknown fields are allowed; ids are the
+ * braced UUIDs Bitbucket uses (`{…}`), kept as strings.
+ */
+
+const link = z.object({ href: z.string() }).nullish();
+
+/** `GET /2.0/workspaces/{workspace}`. */
+export const workspaceSchema = z.object({
+  uuid: z.string().min(1),
+  slug: z.string().min(1),
+  name: z.string().nullish(),
+  links: z.object({ html: link }).nullish(),
+});
+export type BitbucketWorkspace = z.output<typeof workspaceSchema>;
+
+/** A user or an access token's own "user" as Bitbucket shows them. */
+export const accountSchema = z.object({
+  uuid: z.string().min(1),
+  account_id: z.string().nullish(),
+  nickname: z.string().nullish(),
+  username: z.string().nullish(),
+  display_name: z.string().nullish(),
+});
+export type BitbucketAccount = z.output<typeof accountSchema>;
+
+/** One entry of `GET /2.0/repositories/{workspace}`. */
+export const repositorySchema = z.object({
+  uuid: z.string().min(1),
+  slug: z.string().min(1).nullish(),
+  name: z.string().min(1),
+  full_name: z.string().min(1),
+  is_private: z.boolean().nullish(),
+  mainbranch: z.object({ name: z.string().min(1) }).nullish(),
+  links: z.object({ html: link }).nullish(),
+});
+export type BitbucketRepository = z.output<typeof repositorySchema>;
+
+/** One entry of `GET /2.0/workspaces/{workspace}/members` or `…/permissions` (the latter has `permission`). */
+export const membershipSchema = z.object({
+  permission: z.string().nullish(),
+  user: accountSchema,
+});
+export type BitbucketMembership = z.output<typeof membershipSchema>;
+
+/** A collection page, for the size a one-item probe reports. */
+export const pageSchema = z.object({ size: z.number().int().nullish() });
+
+/** `{type: "error", error: {message, detail}}`; a scope refusal may name `granted` / `required` in `detail`. */
+export const errorSchema = z.object({
+  error: z
+    .object({
+      message: z.string().nullish(),
+      detail: z
+        .union([
+          z.object({ granted: z.array(z.string()).nullish(), required: z.array(z.string()).nullish() }),
+          z.unknown(),
+        ])
+        .nullish(),
+    })
+    .nullish(),
+});
+export type BitbucketErrorBody = z.output<typeof errorSchema>;

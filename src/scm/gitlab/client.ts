@@ -1,0 +1,145 @@
+import type { ZodType } from 'zod';
+import { ScmError } from '../errors.js';
+import { linkHeaderPagination, type ScmHttp, type ScmResponse } from '../http/index.js';
+import {
+  groupSchema,
+  memberSchema,
+  projectSchema,
+  refusalSchema,
+  tokenSelfSchema,
+  userSchema,
+  versionSchema,
+  type GitLabGroup,
+  type GitLabMember,
+  type GitLabProject,
+  type GitLabRefusal,
+  type GitLabTokenSelf,
+  type GitLabUser,
+} from './schemas.js';
+
+/** GitLab's largest page size. */
+export const gitlabPageSize = 100;
+
+/** An answer that may be a refusal the caller wants to read rather than have thrown. */
+export type GitLabAnswer<T> =
+  | { readonly ok: true; readonly data: T; readonly headers: Readonly<Record<string, string>> }
+  | { readonly ok: false; readonly status: number; readonly refusal: GitLabRefusal };
+
+/** What a one-item probe of a collection found. */
+export interface GitLabProbe {
+  /** `x-total` when GitLab sends it (it leaves it out above 10,000 records). */
+  readonly total: number | undefined;
+  readonly empty: boolean;
+}
+
+/** Thin typed calls to GitLab REST v4; every answer parsed with its zod schema. */
+export interface GitLabClient {
+  /** Describes the token itself; 401 / 403 / 404 come back as refusals (404: GitLab < 15.5 or a token kind that cannot). */
+  tokenSelf(): Promise<GitLabAnswer<GitLabTokenSelf>>;
+  /** The user (or bot user) the token acts as; 401 / 403 come back as refusals. */
+  currentUser(): Promise<GitLabAnswer<GitLabUser>>;
+  version(): Promise<string>;
+  /** A group by full path or id; 401 / 403 / 404 come back as refusals. */
+  group(idOrPath: string): Promise<GitLabAnswer<GitLabGroup>>;
+  /** Every project of the group and its subgroups (not projects shared into it), id order. */
+  projects(groupId: string): AsyncIterable<GitLabProject>;
+  probeProjects(groupId: string): Promise<GitLabProbe>;
+  /** Direct and inherited members, one entry per user with the highest access level. */
+  members(groupId: string): AsyncIterable<GitLabMember>;
+  probeMembers(groupId: string): Promise<GitLabProbe>;
+}
+
+const refusedStatuses = [401, 403, 404];
+const encode = (idOrPath: string) => encodeURIComponent(idOrPath);
+
+export function createGitLabClient(http: ScmHttp): GitLabClient {
+  async function answer<T>(
+    path: string,
+    schema: ZodType<T>,
+    query?: Record<string, string | boolean>,
+  ): Promise<GitLabAnswer<T>> {
+    const response = await http.request({ path, ...(query ? { query } : {}), acceptStatus: refusedStatuses });
+    if (response.status >= 200 && response.status < 300) {
+      return { ok: true, data: parse(schema, response), headers: response.headers };
+    }
+    const refusal = refusalSchema.safeParse(response.data);
+    return { ok: false, status: response.status, refusal: refusal.success ? refusal.data : {} };
+  }
+
+  async function probe(path: string, query: Record<string, string | boolean>): Promise<GitLabProbe> {
+    const response = await http.request({ path, query: { ...query, per_page: 1 } });
+    const items = Array.isArray(response.data) ? response.data : [];
+    const total = Number.parseInt(response.headers['x-total'] ?? '', 10);
+    return { total: Number.isNaN(total) ? undefined : total, empty: items.length === 0 };
+  }
+
+  const projectsQuery = { include_subgroups: true, with_shared: false };
+
+  async function* projects(groupId: string): AsyncGenerator<GitLabProject> {
+    const path = `/api/v4/groups/${encode(groupId)}/projects`;
+    let yielded = 0;
+    try {
+      // GET /api/v4/groups/:id/projects?include_subgroups=true&pagination=keyset&order_by=id
+      for await (const project of http.paginate(
+        { path, query: { ...projectsQuery, pagination: 'keyset', order_by: 'id', sort: 'asc' } },
+        linkHeaderPagination({ perPage: gitlabPageSize }),
+        projectSchema,
+      )) {
+        yielded += 1;
+        yield project;
+      }
+      return;
+    } catch (error) {
+      // Instances without keyset pagination on this endpoint answer 405 (or 400) to the first page.
+      const keysetRefused =
+        error instanceof ScmError && yielded === 0 && (error.status === 405 || error.status === 400);
+      if (!keysetRefused) throw error;
+    }
+    // GET /api/v4/groups/:id/projects?include_subgroups=true&page=N (offset pagination)
+    yield* http.paginate(
+      { path, query: { ...projectsQuery, order_by: 'id', sort: 'asc' } },
+      linkHeaderPagination({ perPage: gitlabPageSize }),
+      projectSchema,
+    );
+  }
+
+  return {
+    // GET /api/v4/personal_access_tokens/self
+    tokenSelf: () => answer('/api/v4/personal_access_tokens/self', tokenSelfSchema),
+    // GET /api/v4/user
+    currentUser: () => answer('/api/v4/user', userSchema),
+    async version() {
+      // GET /api/v4/version
+      const response = await http.request({ path: '/api/v4/version' }, versionSchema);
+      return response.data.version;
+    },
+    // GET /api/v4/groups/:id
+    group: (idOrPath) => answer(`/api/v4/groups/${encode(idOrPath)}`, groupSchema, { with_projects: false }),
+    projects,
+    // GET /api/v4/groups/:id/projects?per_page=1
+    probeProjects: (groupId) => probe(`/api/v4/groups/${encode(groupId)}/projects`, projectsQuery),
+    members: (groupId) =>
+      // GET /api/v4/groups/:id/members/all
+      http.paginate(
+        { path: `/api/v4/groups/${encode(groupId)}/members/all` },
+        linkHeaderPagination({ perPage: gitlabPageSize }),
+        memberSchema,
+      ),
+    // GET /api/v4/groups/:id/members/all?per_page=1
+    probeMembers: (groupId) => probe(`/api/v4/groups/${encode(groupId)}/members/all`, {}),
+  };
+}
+
+function parse<T>(schema: ZodType<T>, response: ScmResponse<unknown>): T {
+  const result = schema.safeParse(response.data);
+  if (result.success) return result.data;
+  const at = result.error.issues[0]?.path.map(String).join('.') || '(root)';
+  throw new ScmError(
+    'invalid',
+    `GitLab answered ${response.url.pathname} with an unexpected shape (at ${at}).`,
+    {
+      code: 'upstream_invalid_response',
+      fix: 'Check that the URL points at a GitLab instance.',
+    },
+  );
+}

@@ -1,0 +1,51 @@
+import { ScmError } from '../errors.js';
+import type { ProviderFactory } from '../connection-settings.js';
+import { createLinkBuilder } from '../links/index.js';
+import type { ScmOrganization } from '../provider.js';
+import { createGitLabClient } from './client.js';
+import { resolveGroup, toOrganization, type GitLabContext } from './connection-checks.js';
+import { listGitLabMembers } from './members.js';
+import { listGitLabRepositories } from './repos.js';
+import { testGitLabConnection } from './test-connection.js';
+import { validateGitLab } from './validate.js';
+
+/**
+ * GitLab Cloud (`gitlab`) and GitLab Self-Managed (`gitlab-self-managed`): one connection per top-level group,
+ * subgroups included. `settings.baseUrl` is the instance root (https://gitlab.com or the admin's URL); the
+ * API is under `/api/v4`. The token (personal or group access token, `api` scope) goes in `PRIVATE-TOKEN`.
+ */
+export const createGitLabProvider: ProviderFactory = (settings, deps) => {
+  const kind = settings.kind;
+  if (kind !== 'gitlab' && kind !== 'gitlab-self-managed') {
+    throw new ScmError('invalid', `The GitLab provider cannot serve a \`${kind}\` connection.`, {
+      code: 'invalid_kind',
+    });
+  }
+  const http = deps.createHttp({
+    baseUrl: settings.baseUrl,
+    ...(settings.caPem === undefined ? {} : { caPem: settings.caPem }),
+    auth: () => ({ 'private-token': settings.token }),
+  });
+  const client = createGitLabClient(http);
+  const context: GitLabContext = {
+    kind,
+    client,
+    target: settings.target,
+    host: settings.baseUrl.host,
+    now: deps.now,
+  };
+  const links = createLinkBuilder(kind, { webUrl: (settings.webUrl ?? settings.baseUrl).href });
+
+  return {
+    kind,
+    capabilities: { members: true, comments: false, inlineComments: false, ci: false, webhooks: false },
+    members: { listMembers: (org) => listGitLabMembers(client, org) },
+    validate: () => validateGitLab(context),
+    testConnection: () => testGitLabConnection(context),
+    async *listOrganizations(): AsyncGenerator<ScmOrganization> {
+      yield toOrganization(await resolveGroup(context));
+    },
+    listRepositories: (org) => listGitLabRepositories(client, org),
+    fileUrl: (location) => links.fileUrl(location),
+  };
+};

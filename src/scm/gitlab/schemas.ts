@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/*
+ * GitLab REST v4 answers, as far as scm-connect reads them. Unknown fields are allowed (zod objects strip
+ * them) so that API additions never break a connection; numeric ids become strings at the edge.
+ */
+
+const id = z.union([z.number().int(), z.string().min(1)]).transform(String);
+
+/** `GET /personal_access_tokens/self` (GitLab 15.5+). */
+export const tokenSelfSchema = z.object({
+  id,
+  name: z.string().nullish(),
+  scopes: z.array(z.string()).default([]),
+  user_id: id.nullish(),
+  /** `YYYY-MM-DD` or null (never expires). */
+  expires_at: z.string().nullish(),
+  active: z.boolean().nullish(),
+  revoked: z.boolean().nullish(),
+});
+export type GitLabTokenSelf = z.output<typeof tokenSelfSchema>;
+
+/** `GET /user`. */
+export const userSchema = z.object({
+  id,
+  username: z.string().min(1),
+  name: z.string().nullish(),
+  bot: z.boolean().nullish(),
+});
+export type GitLabUser = z.output<typeof userSchema>;
+
+/** `GET /version`. */
+export const versionSchema = z.object({ version: z.string().min(1), revision: z.string().nullish() });
+
+/** `GET /groups/:id`. */
+export const groupSchema = z.object({
+  id,
+  name: z.string().min(1),
+  path: z.string().min(1),
+  full_path: z.string().min(1),
+  full_name: z.string().nullish(),
+  parent_id: id.nullish(),
+  web_url: z.string().min(1),
+});
+export type GitLabGroup = z.output<typeof groupSchema>;
+
+/** One entry of `GET /groups/:id/projects`. */
+export const projectSchema = z.object({
+  id,
+  name: z.string().min(1),
+  path: z.string().min(1),
+  path_with_namespace: z.string().min(1),
+  default_branch: z.string().nullish(),
+  visibility: z.enum(['private', 'internal', 'public']).nullish(),
+  archived: z.boolean().nullish(),
+  empty_repo: z.boolean().nullish(),
+  web_url: z.string().min(1),
+});
+export type GitLabProject = z.output<typeof projectSchema>;
+
+/** One entry of `GET /groups/:id/members/all`. */
+export const memberSchema = z.object({
+  id,
+  username: z.string().min(1),
+  name: z.string().nullish(),
+  state: z.string().nullish(),
+  access_level: z.number().int(),
+});
+export type GitLabMember = z.output<typeof memberSchema>;
+
+/** GitLab's OAuth-style refusal (`401 invalid_token`, `403 insufficient_scope`); other bodies are `{message}`. */
+export const refusalSchema = z.object({
+  error: z.string().nullish(),
+  error_description: z.string().nullish(),
+  scope: z.string().nullish(),
+  message: z.unknown().optional(),
+});
+export type GitLabRefusal = z.output<typeof refusalSchema>;
