@@ -1,3 +1,4 @@
+import { createConnectionsApi, type ConnectionsApi } from './connections-client.js';
 import { ApiError, type Http, type RequestOptions } from './http.js';
 import {
   accountListSchema,
@@ -30,7 +31,7 @@ export interface SetupInput {
 }
 
 /** The calls the UI makes to `/api/v1`. Every call that answers a Session also arms the CSRF token. */
-export interface ApiClient {
+export interface ApiClient extends ConnectionsApi {
   setupStatus(options?: RequestOptions): Promise<{ needed: boolean }>;
   completeSetup(input: SetupInput): Promise<Session>;
   /** Resolves `null` when nobody is signed in. */
@@ -63,6 +64,8 @@ export const createApiClient = (http: Http): ApiClient => {
   };
 
   return {
+    ...createConnectionsApi(http),
+
     setupStatus: (options) => http.request('GET', '/api/v1/setup', setupStatusSchema, undefined, options),
 
     completeSetup: async (input) =>

@@ -117,3 +117,68 @@ describe('createHttp', () => {
     await expect(api.setupStatus()).rejects.toMatchObject({ status: 0, code: 'network_error' });
   });
 });
+
+describe('connections calls', () => {
+  it('creates a connection with the CSRF token and reads the created connection', async () => {
+    const connection = {
+      id: 'c1',
+      kind: 'gitlab',
+      name: 'acme',
+      baseUrl: 'https://gitlab.com',
+      target: 'acme',
+      status: 'connected',
+      hasToken: true,
+      tokenUpdatedAt: null,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      hasCaCertificate: false,
+      lastSyncedAt: null,
+      syncError: null,
+      repositoryCount: 0,
+      lastTest: { unexpected: 'shape' },
+      organizations: [{ id: 'o1', name: 'acme', webUrl: 'https://gitlab.com/acme' }],
+    };
+    const { fetch, calls } = fakeFetch(json(200, session), json(201, connection));
+    const api = createApiClient(createHttp({ fetch }));
+    await api.currentSession();
+    const created = await api.createConnection('acc1', { kind: 'gitlab', group: 'acme', token: 'glpat-x' });
+
+    expect(calls[1]!.url).toBe('/api/v1/accounts/acc1/connections');
+    expect(calls[1]!.init.method).toBe('POST');
+    expect(headersOf(calls[1])['x-csrf-token']).toBe('csrf-1');
+    expect(JSON.parse(String(calls[1]!.init.body))).toEqual({
+      kind: 'gitlab',
+      group: 'acme',
+      token: 'glpat-x',
+    });
+    expect(created).toMatchObject({ id: 'c1', repositoryCount: 0, lastTest: null });
+  });
+
+  it('lists repositories with the filters in the query and polls a job by id', async () => {
+    const { fetch, calls } = fakeFetch(
+      json(200, { items: [], nextCursor: null, total: 0 }),
+      json(200, {
+        id: 'j/1',
+        kind: 'connection.sync',
+        status: 'succeeded',
+        attempts: 1,
+        lastError: null,
+        result: null,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        finishedAt: '2026-01-01T00:00:01.000Z',
+      }),
+    );
+    const api = createApiClient(createHttp({ fetch }));
+    await api.listRepositories('acc1', {
+      connectionId: 'c1',
+      q: 'web',
+      archived: false,
+      limit: 50,
+      cursor: 'x',
+    });
+    expect((await api.getJob('acc1', 'j/1')).status).toBe('succeeded');
+    expect(calls[0]!.url).toBe(
+      '/api/v1/accounts/acc1/repositories?connectionId=c1&q=web&archived=false&limit=50&cursor=x',
+    );
+    expect(calls[1]!.url).toBe('/api/v1/accounts/acc1/jobs/j%2F1');
+  });
+});

@@ -62,12 +62,49 @@ export const apiTokenListSchema = z.object({ items: z.array(apiTokenSchema) });
 export const createdTokenSchema = z.object({ token: apiTokenSchema, secret: z.string() });
 export type CreatedToken = z.infer<typeof createdTokenSchema>;
 
-/** The UI reads only the summary of a test report; the full report has its own view later. */
-export const testReportSchema = z.object({
-  ok: z.optional(z.boolean()),
-  checkedAt: z.optional(z.string()),
-  summary: z.optional(z.string()),
+export const checkStatusSchema = z.enum(['ok', 'warn', 'fail', 'skipped']);
+export type CheckStatus = z.infer<typeof checkStatusSchema>;
+
+/** One line of a connection report: what was found and, for a warning or failure, what to do. */
+export const checkSchema = z.object({
+  status: checkStatusSchema,
+  message: z.string(),
+  fix: z.nullish(z.string()),
 });
+export type Check = z.infer<typeof checkSchema>;
+
+/** The answer to "Test connection" (`TestReport` of src/scm/provider.ts), rendered line by line. */
+export const testReportSchema = z.object({
+  ok: z.boolean(),
+  status: z.enum(['ok', 'warn', 'fail']),
+  checkedAt: z.string(),
+  reachable: checkSchema,
+  identity: z.nullish(z.object({ id: z.string(), login: z.string(), name: z.nullish(z.string()) })),
+  serverVersion: z.nullish(z.string()),
+  scopes: z.nullish(
+    z.object({ granted: z.array(z.string()), needed: z.array(z.string()), missing: z.array(z.string()) }),
+  ),
+  target: checkSchema,
+  tokenExpiry: z.nullish(
+    z.object({
+      expiresAt: z.nullable(z.string()),
+      daysLeft: z.nullish(z.number()),
+      status: checkStatusSchema,
+      warning: z.nullish(z.string()),
+      fix: z.nullish(z.string()),
+    }),
+  ),
+  capabilities: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      status: checkStatusSchema,
+      message: z.string(),
+      fix: z.nullish(z.string()),
+    }),
+  ),
+});
+export type TestReport = z.infer<typeof testReportSchema>;
 
 export const organizationSchema = z.object({
   id: z.string(),
@@ -86,11 +123,59 @@ export const connectionSchema = z.object({
   hasToken: z.boolean(),
   tokenUpdatedAt: z.nullish(z.string()),
   createdAt: z.string(),
-  lastTest: z.nullish(z.catch(testReportSchema, {})),
+  hasCaCertificate: z.optional(z.boolean()),
+  lastSyncedAt: z.nullish(z.string()),
+  syncError: z.nullish(z.string()),
+  repositoryCount: z.optional(z.number()),
+  /** A stored report the page cannot read (an older shape) shows as "not tested" rather than breaking the list. */
+  lastTest: z.nullish(z.catch(z.nullable(testReportSchema), null)),
   organizations: z.array(organizationSchema),
 });
 export type Connection = z.infer<typeof connectionSchema>;
 export const connectionListSchema = z.object({ items: z.array(connectionSchema) });
+
+export const jobSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  attempts: z.number(),
+  lastError: z.nullish(z.string()),
+  createdAt: z.string(),
+  finishedAt: z.nullish(z.string()),
+});
+export type Job = z.infer<typeof jobSchema>;
+export const startedJobSchema = z.object({ job: jobSchema });
+
+export const accountOrganizationSchema = z.object({
+  id: z.string(),
+  connectionId: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  webUrl: z.nullish(z.string()),
+  repositoryCount: z.optional(z.number()),
+});
+export type AccountOrganization = z.infer<typeof accountOrganizationSchema>;
+export const accountOrganizationListSchema = z.object({ items: z.array(accountOrganizationSchema) });
+
+export const repositorySchema = z.object({
+  id: z.string(),
+  connectionId: z.string(),
+  organizationId: z.nullish(z.string()),
+  name: z.string(),
+  fullName: z.string(),
+  defaultBranch: z.nullish(z.string()),
+  visibility: z.nullish(z.string()),
+  archived: z.boolean(),
+  webUrl: z.nullish(z.string()),
+  syncedAt: z.nullish(z.string()),
+});
+export type Repository = z.infer<typeof repositorySchema>;
+export const repositoryPageSchema = z.object({
+  items: z.array(repositorySchema),
+  nextCursor: z.nullish(z.string()),
+  total: z.optional(z.number()),
+});
+export type RepositoryPage = z.infer<typeof repositoryPageSchema>;
 
 /** The error body of every API answer. */
 export const errorBodySchema = z.object({ code: z.optional(z.string()), message: z.optional(z.string()) });

@@ -1,4 +1,10 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
 
 type TextFieldProps = InputHTMLAttributes<HTMLInputElement> & {
   readonly label: string;
@@ -14,6 +20,29 @@ export const TextField = ({ label, help, id, ...input }: TextFieldProps) => {
     <div className="field">
       <label htmlFor={inputId}>{label}</label>
       <input id={inputId} aria-describedby={help ? helpId : undefined} {...input} />
+      {help ? (
+        <p className="field-help" id={helpId}>
+          {help}
+        </p>
+      ) : null}
+    </div>
+  );
+};
+
+type TextAreaFieldProps = TextareaHTMLAttributes<HTMLTextAreaElement> & {
+  readonly label: string;
+  readonly help?: ReactNode;
+};
+
+/** A labelled multi-line input (a PEM certificate) with optional help text under it. */
+export const TextAreaField = ({ label, help, id, ...textarea }: TextAreaFieldProps) => {
+  const generated = useId();
+  const textareaId = id ?? generated;
+  const helpId = `${textareaId}-help`;
+  return (
+    <div className="field">
+      <label htmlFor={textareaId}>{label}</label>
+      <textarea id={textareaId} aria-describedby={help ? helpId : undefined} {...textarea} />
       {help ? (
         <p className="field-help" id={helpId}>
           {help}

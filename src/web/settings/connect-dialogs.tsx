@@ -1,17 +1,32 @@
 import type { ComponentType } from 'react';
 import { findScmKind, type ScmKind, type ScmKindId } from '../../core/scm-kinds.js';
-import type { AccountSummary } from '../api/schemas.js';
+import type { AccountSummary, Connection } from '../api/schemas.js';
+import type { TokenKindId } from './connection-input.js';
 import { PendingConnectDialog } from './pending-connect-dialog.js';
+import { TokenConnectDialog } from './token-connect-dialog.js';
 
 /** What every kind's connect dialog gets; a kind's real flow replaces its entry in `connectDialogs`. */
 export interface ConnectDialogProps {
   readonly account: AccountSummary;
   readonly onClose: () => void;
   /** Called once a connection was created, so the list reloads. */
-  readonly onConnected: () => void;
+  readonly onConnected: (connection: Connection) => void;
 }
 
 const kind = (id: ScmKindId): ScmKind => findScmKind(id)!;
+const tokenKind = <K extends TokenKindId>(id: K) => kind(id) as ScmKind & { readonly id: K };
+
+const tokenDialog = (id: TokenKindId) => {
+  const TokenKindDialog = ({ account, onClose, onConnected }: ConnectDialogProps) => (
+    <TokenConnectDialog
+      kind={tokenKind(id)}
+      accountId={account.id}
+      onClose={onClose}
+      onConnected={onConnected}
+    />
+  );
+  return TokenKindDialog;
+};
 
 export const ConnectGitHubDialog = ({ onClose }: ConnectDialogProps) => (
   <PendingConnectDialog kind={kind('github')} onClose={onClose} />
@@ -21,25 +36,11 @@ export const ConnectGitHubEnterpriseDialog = ({ onClose }: ConnectDialogProps) =
   <PendingConnectDialog kind={kind('github-enterprise')} onClose={onClose} />
 );
 
-export const ConnectGitLabDialog = ({ onClose }: ConnectDialogProps) => (
-  <PendingConnectDialog kind={kind('gitlab')} onClose={onClose} />
-);
-
-export const ConnectGitLabSelfManagedDialog = ({ onClose }: ConnectDialogProps) => (
-  <PendingConnectDialog kind={kind('gitlab-self-managed')} onClose={onClose} />
-);
-
-export const ConnectBitbucketCloudDialog = ({ onClose }: ConnectDialogProps) => (
-  <PendingConnectDialog kind={kind('bitbucket-cloud')} onClose={onClose} />
-);
-
-export const ConnectBitbucketDataCenterDialog = ({ onClose }: ConnectDialogProps) => (
-  <PendingConnectDialog kind={kind('bitbucket-data-center')} onClose={onClose} />
-);
-
-export const ConnectAzureDevOpsDialog = ({ onClose }: ConnectDialogProps) => (
-  <PendingConnectDialog kind={kind('azure-devops')} onClose={onClose} />
-);
+export const ConnectGitLabDialog = tokenDialog('gitlab');
+export const ConnectGitLabSelfManagedDialog = tokenDialog('gitlab-self-managed');
+export const ConnectBitbucketCloudDialog = tokenDialog('bitbucket-cloud');
+export const ConnectBitbucketDataCenterDialog = tokenDialog('bitbucket-data-center');
+export const ConnectAzureDevOpsDialog = tokenDialog('azure-devops');
 
 /** The dialog of each kind, opened by its button on Settings > Source Code Managers. */
 export const connectDialogs: Readonly<Record<ScmKindId, ComponentType<ConnectDialogProps>>> = {

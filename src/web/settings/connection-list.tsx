@@ -1,57 +1,42 @@
-import { findScmKind } from '../../core/scm-kinds.js';
 import type { Connection } from '../api/schemas.js';
 import { EmptyState } from '../components/empty-state.js';
-import { ExternalLink } from '../components/external-link.js';
-import { formatDateTime } from '../lib/format.js';
+import { ConnectionRow } from './connection-row.js';
 
-const statusLabels: Readonly<Record<Connection['status'], string>> = {
-  connected: 'Connected',
-  pending: 'Pending',
-  error: 'Error',
-};
+export interface ConnectionListProps {
+  readonly accountId: string;
+  readonly connections: readonly Connection[];
+  readonly isAdmin: boolean;
+  readonly onChanged: () => void;
+  readonly onNotice: (message: string) => void;
+}
 
-const lastTestText = (connection: Connection): string | null => {
-  const report = connection.lastTest;
-  if (!report) return null;
-  const outcome = report.ok === undefined ? 'Tested' : report.ok ? 'Test passed' : 'Test failed';
-  const when = report.checkedAt ? ` ${formatDateTime(report.checkedAt)}` : '';
-  return report.summary ? `${outcome}${when}: ${report.summary}` : `${outcome}${when}`;
-};
-
-/** The account's connections, one row each with its kind, target, address and status. */
-export const ConnectionList = ({ connections }: { readonly connections: readonly Connection[] }) => {
+/** The account's connections, one row each with its kind, target, address, status and actions. */
+export const ConnectionList = ({
+  accountId,
+  connections,
+  isAdmin,
+  onChanged,
+  onNotice,
+}: ConnectionListProps) => {
   if (connections.length === 0) {
     return (
       <EmptyState title="No source code managers connected yet">
-        <p>Pick one below to connect it.</p>
+        <p>{isAdmin ? 'Pick one below to connect it.' : 'An admin of this account can connect one.'}</p>
       </EmptyState>
     );
   }
   return (
     <ul className="list" aria-label="Connections">
-      {connections.map((connection) => {
-        const kind = findScmKind(connection.kind);
-        const test = lastTestText(connection);
-        return (
-          <li key={connection.id} className="list-row">
-            <div className="list-main">
-              <p className="list-title">{connection.name}</p>
-              <p className="list-meta">
-                {kind?.name ?? connection.kind}
-                {connection.target ? <> · {connection.target}</> : null}
-                {connection.baseUrl ? (
-                  <>
-                    {' · '}
-                    <ExternalLink href={connection.baseUrl} />
-                  </>
-                ) : null}
-              </p>
-              {test ? <p className="list-meta">{test}</p> : null}
-            </div>
-            <span className={`badge badge-${connection.status}`}>{statusLabels[connection.status]}</span>
-          </li>
-        );
-      })}
+      {connections.map((connection) => (
+        <ConnectionRow
+          key={connection.id}
+          accountId={accountId}
+          connection={connection}
+          isAdmin={isAdmin}
+          onChanged={onChanged}
+          onNotice={onNotice}
+        />
+      ))}
     </ul>
   );
 };

@@ -11,21 +11,42 @@ import { OrganizationsSection } from './organizations-section.js';
 /** Settings > Source Code Managers: the connections, the seven kinds to add, and their organizations. */
 export const ScmTab = ({ account }: { readonly account: AccountSummary }) => {
   const api = useApi();
-  const [connections, reload] = useResource(`connections:${account.id}`, (signal) =>
+  const [connections, reloadConnections] = useResource(`connections:${account.id}`, (signal) =>
     api.listConnections(account.id, { signal }),
   );
+  const [organizations, reloadOrganizations] = useResource(`organizations:${account.id}`, (signal) =>
+    api.listOrganizations(account.id, { signal }),
+  );
   const [openKind, setOpenKind] = useState<ScmKindId | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const OpenDialog = openKind ? connectDialogs[openKind] : null;
   const isAdmin = account.role === 'admin';
   const items = connections.status === 'ready' ? connections.data : [];
+  const reload = () => {
+    reloadConnections();
+    reloadOrganizations();
+  };
 
   return (
     <div className="stack">
       <section className="card" aria-labelledby="connections-heading">
         <h2 id="connections-heading">Connected source code managers</h2>
+        {notice ? (
+          <p className="notice notice-success" role="status">
+            {notice}
+          </p>
+        ) : null}
         {connections.status === 'loading' ? <p className="muted">Loading…</p> : null}
         {connections.status === 'error' ? <FormError message={connections.message} /> : null}
-        {connections.status === 'ready' ? <ConnectionList connections={items} /> : null}
+        {connections.status === 'ready' ? (
+          <ConnectionList
+            accountId={account.id}
+            connections={items}
+            isAdmin={isAdmin}
+            onChanged={reload}
+            onNotice={setNotice}
+          />
+        ) : null}
       </section>
 
       <section className="card" aria-labelledby="add-scm-heading">
@@ -49,14 +70,15 @@ export const ScmTab = ({ account }: { readonly account: AccountSummary }) => {
         )}
       </section>
 
-      <OrganizationsSection connections={items} />
+      <OrganizationsSection organizations={organizations} connections={items} />
 
       {OpenDialog ? (
         <OpenDialog
           account={account}
           onClose={() => setOpenKind(null)}
-          onConnected={() => {
+          onConnected={(connection) => {
             setOpenKind(null);
+            setNotice(`${connection.name} is connected.`);
             reload();
           }}
         />

@@ -1,0 +1,28 @@
+import { TextAreaField } from '../components/fields.js';
+
+export interface CaCertificateFieldProps {
+  readonly value: string;
+  readonly onChange: (value: string) => void;
+  readonly help?: string;
+  readonly disabled?: boolean;
+}
+
+const defaultHelp =
+  'Only when the instance uses a certificate signed by a private CA: paste that CA certificate, ' +
+  'from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.';
+
+/** The optional PEM of a private CA that signs a self-managed instance's certificate. */
+export const CaCertificateField = ({ value, onChange, help, disabled }: CaCertificateFieldProps) => (
+  <TextAreaField
+    label="CA certificate (PEM)"
+    name="caPem"
+    className="pem-input"
+    rows={5}
+    spellCheck={false}
+    autoComplete="off"
+    help={help ?? defaultHelp}
+    disabled={disabled}
+    value={value}
+    onChange={(event) => onChange(event.target.value)}
+  />
+);

@@ -1,0 +1,196 @@
+import { useEffect, useRef, useState } from 'react';
+import { findScmKind } from '../../core/scm-kinds.js';
+import { useApi } from '../api/api-context.js';
+import type { Connection, TestReport } from '../api/schemas.js';
+import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { ExternalLink } from '../components/external-link.js';
+import { FormError } from '../components/form-error.js';
+import { formatDateTime } from '../lib/format.js';
+import { waitForJob } from '../lib/wait-for-job.js';
+import { TestReportPanel } from './test-report-panel.js';
+import { UpdateTokenDialog } from './update-token-dialog.js';
+
+const statusLabels: Readonly<Record<Connection['status'], string>> = {
+  connected: 'Connected',
+  pending: 'Pending',
+  error: 'Error',
+};
+
+const lastTestLabels: Readonly<Record<TestReport['status'], string>> = {
+  ok: 'Test passed',
+  warn: 'Test passed with warnings',
+  fail: 'Test failed',
+};
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+export interface ConnectionRowProps {
+  readonly accountId: string;
+  readonly connection: Connection;
+  /** Shows the Test, Sync, Update token and Remove actions. */
+  readonly isAdmin: boolean;
+  /** Called after a change to the connection (tested, synced, updated, removed), so the lists reload. */
+  readonly onChanged: () => void;
+  /** Called with a sentence for the page's status line. */
+  readonly onNotice: (message: string) => void;
+}
+
+type Busy = 'idle' | 'testing' | 'syncing';
+
+/** One connection: kind, target, address, status, inventory, and its actions with their outcome in place. */
+export const ConnectionRow = ({
+  accountId,
+  connection,
+  isAdmin,
+  onChanged,
+  onNotice,
+}: ConnectionRowProps) => {
+  const api = useApi();
+  const kind = findScmKind(connection.kind);
+  const [busy, setBusy] = useState<Busy>('idle');
+  const [report, setReport] = useState<TestReport | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<'update' | 'remove' | null>(null);
+  const polling = useRef<AbortController | null>(null);
+
+  useEffect(() => () => polling.current?.abort(), []);
+
+  const test = async () => {
+    setBusy('testing');
+    setError(null);
+    try {
+      setReport(await api.testConnection(accountId, connection.id));
+      onChanged();
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : 'Could not test the connection.');
+    }
+    setBusy('idle');
+  };
+
+  const sync = async () => {
+    setBusy('syncing');
+    setError(null);
+    const controller = new AbortController();
+    polling.current = controller;
+    try {
+      const started = await api.syncConnection(accountId, connection.id);
+      const job = await waitForJob(started, (jobId, signal) => api.getJob(accountId, jobId, { signal }), {
+        signal: controller.signal,
+      });
+      if (job.status === 'succeeded') onNotice(`${connection.name} was synced.`);
+      else setError(job.lastError ?? `The sync ${job.status === 'cancelled' ? 'was cancelled' : 'failed'}.`);
+      onChanged();
+    } catch (caught) {
+      if (controller.signal.aborted) return;
+      setError(caught instanceof Error ? caught.message : 'Could not sync the connection.');
+    }
+    setBusy('idle');
+  };
+
+  const label = `${kind?.name ?? connection.kind}: ${connection.name}`;
+  const lastTest = connection.lastTest;
+  const repositoryCount = connection.repositoryCount;
+  return (
+    <li className="list-row connection-row" aria-label={label}>
+      <div className="connection-summary">
+        <div className="list-main">
+          <p className="list-title">
+            <span className="connection-kind">{kind?.name ?? connection.kind}</span> {connection.name}
+          </p>
+          <p className="list-meta">
+            {connection.target && connection.target !== connection.name ? <>{connection.target} · </> : null}
+            {connection.baseUrl ? <ExternalLink href={connection.baseUrl} /> : null}
+          </p>
+          <p className="list-meta">
+            {repositoryCount === undefined ? null : (
+              <>{plural(repositoryCount, 'repository', 'repositories')} · </>
+            )}
+            {connection.lastSyncedAt
+              ? `Last synced ${formatDateTime(connection.lastSyncedAt)}`
+              : 'Not synced yet'}
+            {lastTest ? (
+              <>
+                {' · '}
+                {lastTestLabels[lastTest.status]} {formatDateTime(lastTest.checkedAt)}
+              </>
+            ) : null}
+          </p>
+          {connection.syncError ? (
+            <p className="list-meta text-danger">Last sync failed: {connection.syncError}</p>
+          ) : null}
+        </div>
+        <span className={`badge badge-${connection.status}`}>{statusLabels[connection.status]}</span>
+      </div>
+
+      {isAdmin ? (
+        <div className="connection-actions" role="group" aria-label={`Actions for ${label}`}>
+          <button
+            type="button"
+            className="button button-small"
+            disabled={busy !== 'idle'}
+            onClick={() => void test()}
+          >
+            {busy === 'testing' ? 'Testing…' : 'Test connection'}
+          </button>
+          <button
+            type="button"
+            className="button button-small"
+            disabled={busy !== 'idle'}
+            onClick={() => void sync()}
+          >
+            {busy === 'syncing' ? 'Syncing…' : 'Sync now'}
+          </button>
+          <button type="button" className="button button-small" onClick={() => setDialog('update')}>
+            Update token
+          </button>
+          <button
+            type="button"
+            className="button button-small button-danger-quiet"
+            onClick={() => setDialog('remove')}
+          >
+            Remove
+          </button>
+        </div>
+      ) : null}
+
+      {busy === 'syncing' ? (
+        <p className="muted" role="status">
+          Syncing repositories from {kind?.name ?? 'the source code manager'}…
+        </p>
+      ) : null}
+      <FormError message={error} />
+      {report ? <TestReportPanel title={label} report={report} onHide={() => setReport(null)} /> : null}
+
+      {dialog === 'update' ? (
+        <UpdateTokenDialog
+          accountId={accountId}
+          connection={connection}
+          onClose={() => setDialog(null)}
+          onUpdated={() => {
+            setDialog(null);
+            onNotice(`The token of ${connection.name} was updated.`);
+            onChanged();
+          }}
+        />
+      ) : null}
+
+      {dialog === 'remove' ? (
+        <ConfirmDialog
+          title="Remove connection"
+          confirmLabel="Remove connection"
+          onClose={() => setDialog(null)}
+          onConfirm={async () => {
+            await api.deleteConnection(accountId, connection.id);
+            onNotice(`${connection.name} was removed.`);
+            onChanged();
+          }}
+        >
+          <p>
+            Remove <strong>{connection.name}</strong> ({kind?.name ?? connection.kind})? Its source code
+            organizations and repositories are removed with it, and its token is deleted.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </li>
+  );
+};
