@@ -9,12 +9,22 @@ interface ErrorBody {
   details?: Record<string, unknown>;
 }
 
-/** Maps what an SCM said to what our caller gets: a status class and a message with a fix, nothing upstream. */
+/** Codes that mean the address the caller typed is unusable: fix the request, 400. */
+const addressCodes = new Set(['invalid_base_url', 'scheme_not_allowed', 'ssrf_blocked', 'dns_resolution_failed']);
+
+/**
+ * Maps what an SCM said to what our caller gets: a status class and a message with a fix, nothing upstream.
+ * 400 for an address we will not or cannot reach, 422 for what the SCM refused or our checks of its answers
+ * refused (token, scopes, target), 429 / 502 / 504 for the SCM being limited, broken or slow.
+ */
 export function scmErrorAnswer(error: ScmError): { status: number; body: ErrorBody } {
   const status =
-    error.kind === 'blocked-address' || (error.kind === 'invalid' && error.status === undefined)
+    error.kind === 'blocked-address' || addressCodes.has(error.code)
       ? 400
-      : error.kind === 'auth' || error.kind === 'forbidden' || error.kind === 'not-found'
+      : error.kind === 'auth' ||
+          error.kind === 'forbidden' ||
+          error.kind === 'not-found' ||
+          (error.kind === 'invalid' && error.status === undefined)
         ? 422
         : error.kind === 'rate-limited'
           ? 429
@@ -32,13 +42,11 @@ export function scmErrorAnswer(error: ScmError): { status: number; body: ErrorBo
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | ScmError | Error, request, reply) => {
     if (error instanceof AppError) {
-      return reply
-        .status(error.status)
-        .send({
-          code: error.code,
-          message: error.message,
-          ...(error.details ? { details: error.details } : {}),
-        });
+      return reply.status(error.status).send({
+        code: error.code,
+        message: error.message,
+        ...(error.details ? { details: error.details } : {}),
+      });
     }
     if (isScmError(error)) {
       const answer = scmErrorAnswer(error);
@@ -87,11 +95,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({
-        code: 'not_found',
-        message: `No route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}.`,
-      }),
+    reply.status(404).send({
+      code: 'not_found',
+      message: `No route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}.`,
+    }),
   );
 }

@@ -13,6 +13,8 @@ console.log(`SCM twins (demo scenarios):
   Bitbucket Cloud (API and web) ${twins.bitbucketCloud.url}
   Bitbucket Data Center         ${twins.bitbucketDataCenter.baseUrl}
   Azure DevOps                  ${twins.azureDevOps.url}
+  GitHub (API and web pages)    ${twins.github.apiUrl}
+  GitHub Enterprise Server      ${twins.githubEnterprise.webUrl} (API ${twins.githubEnterprise.apiUrl})
 
 Demo tokens:
 ${demoConnectionGuide(twins)}

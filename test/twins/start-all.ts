@@ -9,9 +9,12 @@ import {
   demoBitbucketDataCenterScenario,
   type BitbucketDataCenterTwin,
 } from './bitbucket-data-center/index.js';
+import { startGitHubTwin, demoGitHubScenario, type GitHubTwin } from './github/index.js';
 import { startGitLabTwin, demoGitLabScenario, type GitLabTwin } from './gitlab/index.js';
 
 export interface DemoTwins {
+  readonly github: GitHubTwin;
+  readonly githubEnterprise: GitHubTwin;
   readonly gitlab: GitLabTwin;
   readonly gitlabSelfManaged: GitLabTwin;
   readonly bitbucketCloud: BitbucketCloudTwin;
@@ -29,6 +32,8 @@ export async function startDemoTwins(basePort?: number): Promise<DemoTwins> {
     bitbucketCloud: await startBitbucketCloudTwin(demoBitbucketCloudScenario(), port(2)),
     bitbucketDataCenter: await startBitbucketDataCenterTwin(demoBitbucketDataCenterScenario(), port(3)),
     azureDevOps: await startAzureDevOpsTwin(demoAzureDevOpsScenario(), port(4)),
+    github: await startGitHubTwin(demoGitHubScenario(), port(5)),
+    githubEnterprise: await startGitHubTwin(demoGitHubScenario(), { ...port(6), flavor: 'enterprise' }),
   };
   return {
     ...twins,
