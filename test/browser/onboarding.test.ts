@@ -15,6 +15,7 @@ const admin = {
   password: 'correct horse battery staple 42',
   accountName: 'Acme Security',
 };
+const renamedAccount = 'Platform Security';
 const invitee = { name: 'Dev Person', email: 'dev@example.com', password: 'another long passphrase 7' };
 
 const visible = (locator: Locator) => locator.waitFor({ state: 'visible' });
@@ -113,18 +114,49 @@ describe.skipIf(skipReason !== null)('onboarding in the browser', () => {
     await visible(accountButton().getByText('Platform Team'));
   });
 
+  it('renames the account from the menu, shows the refusal of a bad name, and the server agrees', async () => {
+    await accountButton().click();
+    await menu().getByRole('menuitem', { name: 'Rename account' }).click();
+    const renameDialog = page.getByRole('dialog', { name: 'Rename account' });
+    const nameField = renameDialog.getByLabel('Account name');
+    expect(await nameField.inputValue()).toBe('Platform Team');
+    await page.keyboard.press('Escape');
+    await gone(renameDialog);
+
+    await accountButton().click();
+    await menu().getByRole('menuitem', { name: 'Rename account' }).click();
+    await nameField.fill('x'.repeat(101));
+    await renameDialog.getByRole('button', { name: 'Save' }).click();
+    expect(await renameDialog.getByRole('alert').textContent()).toContain('at most 100 characters');
+    await nameField.fill(renamedAccount);
+    await saveScreenshot(page, '05b-rename-account');
+    await renameDialog.getByRole('button', { name: 'Save' }).click();
+    await gone(renameDialog);
+    await visible(accountButton().getByText(renamedAccount));
+    await accountButton().click();
+    await visible(menu().getByRole('menuitemradio', { name: renamedAccount }));
+    await page.keyboard.press('Escape');
+    await gone(menu());
+
+    const accounts = await page.evaluate(async () => {
+      const response = await fetch('/api/v1/accounts', { credentials: 'same-origin' });
+      return (await response.json()) as { items: { name: string }[] };
+    });
+    expect(accounts.items.map((account) => account.name).sort()).toEqual([admin.accountName, renamedAccount]);
+  });
+
   it('switches back with the drop-down, and the server session follows', async () => {
     await accountButton().click();
     await visible(menu());
     expect(await menu().getByRole('menuitemradio').count()).toBe(2);
     expect(
-      await menu().getByRole('menuitemradio', { name: 'Platform Team' }).getAttribute('aria-checked'),
+      await menu().getByRole('menuitemradio', { name: renamedAccount }).getAttribute('aria-checked'),
     ).toBe('true');
     await menu().getByRole('menuitemradio', { name: admin.accountName }).click();
     await visible(accountButton().getByText(admin.accountName));
     const switched = await serverSession(page);
     const body = switched.body as { currentAccountId: string; accounts: { id: string; name: string }[] };
-    expect(body.accounts.map((account) => account.name).sort()).toEqual([admin.accountName, 'Platform Team']);
+    expect(body.accounts.map((account) => account.name).sort()).toEqual([admin.accountName, renamedAccount]);
     expect(body.accounts.find((account) => account.id === body.currentAccountId)?.name).toBe(
       admin.accountName,
     );
@@ -186,6 +218,12 @@ describe.skipIf(skipReason !== null)('onboarding in the browser', () => {
     await guest.getByRole('button', { name: 'Accept invitation' }).click();
     await guest.waitForURL((url) => url.pathname === '/projects');
     await visible(guest.getByRole('button', { name: /^Account / }).getByText(admin.accountName));
+    await guest.getByRole('button', { name: /^Account / }).click();
+    const guestMenu = guest.getByRole('menu', { name: 'Accounts' });
+    await visible(guestMenu.getByRole('menuitem', { name: 'Create account' }));
+    expect(await guestMenu.getByRole('menuitem', { name: 'Rename account' }).count()).toBe(0);
+    await guest.keyboard.press('Escape');
+    await gone(guestMenu);
     await guest.goto(`${service.url}/settings/members`);
     await visible(guest.getByRole('cell', { name: admin.email, exact: true }));
     expect(await guest.getByRole('button', { name: 'Add member' }).count()).toBe(0);

@@ -41,7 +41,8 @@ export interface ApiClient extends ConnectionsApi {
   switchAccount(accountId: string): Promise<Session>;
   listAccounts(options?: RequestOptions): Promise<AccountSummary[]>;
   createAccount(name: string): Promise<AccountSummary>;
-  renameAccount(accountId: string, name: string): Promise<void>;
+  /** Admin only; answers the account with its new name. */
+  renameAccount(accountId: string, name: string): Promise<AccountSummary>;
   listMembers(accountId: string, options?: RequestOptions): Promise<Member[]>;
   addMember(accountId: string, email: string, role: Role): Promise<AddMemberResult>;
   changeMemberRole(accountId: string, userId: string, role: Role): Promise<void>;
@@ -112,7 +113,8 @@ export const createApiClient = (http: Http): ApiClient => {
 
     createAccount: (name) => http.request('POST', '/api/v1/accounts', accountSummarySchema, { name }),
 
-    renameAccount: (accountId, name) => http.requestEmpty('PATCH', accountPath(accountId), { name }),
+    renameAccount: (accountId, name) =>
+      http.request('PATCH', accountPath(accountId), accountSummarySchema, { name }),
 
     listMembers: async (accountId, options) =>
       (await http.request('GET', `${accountPath(accountId)}/members`, memberListSchema, undefined, options))

@@ -4,19 +4,21 @@ import { FormError } from '../components/form-error.js';
 import { useNavigate } from '../router/router-context.js';
 import { useSession, useSessionControl } from '../session/session-context.js';
 import { CreateAccountDialog } from './create-account-dialog.js';
+import { RenameAccountDialog } from './rename-account-dialog.js';
 
 /**
  * The account name at the top of the sidebar; it opens a menu of the user's accounts (the current one
- * checked) and "Create account".
+ * checked), "Rename account" for an admin of the current one, and "Create account".
  */
 export const AccountMenu = () => {
   const api = useApi();
   const session = useSession();
-  const { signedIn } = useSessionControl();
+  const { signedIn, signedOut } = useSessionControl();
   const navigate = useNavigate();
   const menuId = useId();
   const [open, setOpen] = useState(false);
   const [creating, setCreating] = useState(false);
+  const [renaming, setRenaming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const container = useRef<HTMLDivElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
@@ -118,6 +120,21 @@ export const AccountMenu = () => {
             );
           })}
           <div className="menu-separator" role="separator" />
+          {current?.role === 'admin' ? (
+            <button
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              className="menu-item"
+              onClick={() => {
+                setOpen(false);
+                setRenaming(true);
+              }}
+            >
+              <span className="menu-check" aria-hidden="true" />
+              <span className="menu-item-text">Rename account</span>
+            </button>
+          ) : null}
           <button
             type="button"
             role="menuitem"
@@ -136,6 +153,24 @@ export const AccountMenu = () => {
         </div>
       ) : null}
       <FormError message={error} />
+      {renaming && current ? (
+        <RenameAccountDialog
+          account={current}
+          onClose={() => {
+            setRenaming(false);
+            trigger.current?.focus();
+          }}
+          onRenamed={(next) => {
+            setRenaming(false);
+            if (!next) {
+              signedOut();
+              return;
+            }
+            signedIn(next);
+            trigger.current?.focus();
+          }}
+        />
+      ) : null}
       {creating ? (
         <CreateAccountDialog
           onClose={() => setCreating(false)}
