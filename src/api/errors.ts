@@ -10,7 +10,12 @@ interface ErrorBody {
 }
 
 /** Codes that mean the address the caller typed is unusable: fix the request, 400. */
-const addressCodes = new Set(['invalid_base_url', 'scheme_not_allowed', 'ssrf_blocked', 'dns_resolution_failed']);
+const addressCodes = new Set([
+  'invalid_base_url',
+  'scheme_not_allowed',
+  'ssrf_blocked',
+  'dns_resolution_failed',
+]);
 
 /**
  * Maps what an SCM said to what our caller gets: a status class and a message with a fix, nothing upstream.
