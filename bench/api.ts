@@ -5,9 +5,9 @@
  *
  *   npx tsx bench/api.ts [--seconds 10] [--connections 50]
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import Fastify from 'fastify';
 import { setUpAdmin } from '../test/helpers/api-client.js';
 import { startTestService } from '../test/helpers/service.js';
@@ -23,13 +23,13 @@ interface AutocannonResult {
   errors: number;
 }
 
-function load(url: string, headers: Record<string, string> = {}): AutocannonResult {
+async function load(url: string, headers: Record<string, string> = {}): Promise<AutocannonResult> {
   const args = ['autocannon', '-j', '-d', values.seconds!, '-c', values.connections!];
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
   args.push(url);
-  return JSON.parse(
-    execFileSync('npx', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }),
-  ) as AutocannonResult;
+  // Asynchronous, so this process keeps serving while autocannon loads it from another process.
+  const { stdout } = await promisify(execFile)('npx', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(stdout) as AutocannonResult;
 }
 
 const service = await startTestService();
@@ -58,9 +58,9 @@ await bare.listen({ port: 0, host: '127.0.0.1' });
 const bareAddress = bare.server.address();
 const bareUrl = `http://127.0.0.1:${typeof bareAddress === 'object' && bareAddress ? bareAddress.port : 0}/constant`;
 
-load(bareUrl); // warm-up of the load generator
-const baseline = load(bareUrl);
-const members = load(`${service.url}${path}`, { cookie: client.cookie! });
+await load(bareUrl); // warm-up of the load generator
+const baseline = await load(bareUrl);
+const members = await load(`${service.url}${path}`, { cookie: client.cookie! });
 const ratio = members.requests.average / baseline.requests.average;
 
 console.log(
