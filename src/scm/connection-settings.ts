@@ -1,4 +1,5 @@
 import type { ScmKindId } from '../core/scm-kinds.js';
+import { ScmError } from './errors.js';
 import type { ScmHttp, ScmHttpOptions } from './http/index.js';
 import type { ScmIdentity, ScmOrganization, ScmProvider } from './provider.js';
 
@@ -53,3 +54,9 @@ export interface ConnectableProvider extends ScmProvider {
 }
 
 export type ProviderFactory = (settings: ConnectionSettings, deps: ProviderDeps) => ConnectableProvider;
+
+/** What a factory throws when handed settings of a kind it does not serve. */
+export const wrongKindError = (provider: string, kind: ScmKindId): ScmError =>
+  new ScmError('invalid', `The ${provider} provider cannot serve a \`${kind}\` connection.`, {
+    code: 'invalid_kind',
+  });

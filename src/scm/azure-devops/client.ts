@@ -1,8 +1,12 @@
 import type { ZodType } from 'zod';
 import { ScmError } from '../errors.js';
 import {
+  answerOrRefusal,
   continuationTokenPagination,
+  parseAnswer,
+  type AnswerReader,
   type PaginationStrategy,
+  type RefusableAnswer,
   type ScmHttp,
   type ScmRequest,
   type ScmResponse,
@@ -25,9 +29,7 @@ export const projectPageSize = 1000;
 /** Why Azure DevOps refused. */
 export type AdoRefusal = 'bad-credentials' | 'denied' | 'not-found' | 'rejected';
 
-export type AdoAnswer<T> =
-  | { readonly ok: true; readonly data: T }
-  | { readonly ok: false; readonly status: number; readonly refusal: AdoRefusal };
+export type AdoAnswer<T> = RefusableAnswer<T, AdoRefusal>;
 
 /** What a side-effect-free scope probe proved. */
 export type ScopeProbe = 'granted' | 'denied' | 'unknown';
@@ -58,6 +60,14 @@ export interface AdoClient {
 
 const refusedStatuses = [400, 401, 403, 404];
 const noSuchRepository = '00000000-0000-0000-0000-000000000000';
+const reader: AnswerReader<AdoRefusal> = {
+  refused: refusedStatuses,
+  refusal: refusalOf,
+  invalid: (response) =>
+    new ScmError('invalid', `The answer to ${response.url.pathname} is not what Azure DevOps sends.`, {
+      code: 'upstream_invalid_response',
+    }),
+};
 /** Without it a bad PAT answers 203 with an HTML sign-in page instead of 401. */
 const suppressRedirect = { 'x-tfs-fedauthredirect': 'Suppress' };
 
@@ -91,10 +101,10 @@ export function createAdoClient(http: ScmHttp, entitlementsHttp: ScmHttp, organi
     });
 
   function answer<T>(response: ScmResponse<unknown>, schema: ZodType<T>): AdoAnswer<T> {
-    if (isSignInPage(response)) return { ok: false, status: response.status, refusal: 'bad-credentials' };
-    if (response.status >= 300)
-      return { ok: false, status: response.status, refusal: refusalOf(response.status) };
-    return { ok: true, data: parse(schema, response) };
+    if (isSignInPage(response)) {
+      return { ok: false, status: response.status, refusal: 'bad-credentials', headers: response.headers };
+    }
+    return answerOrRefusal(response, schema, reader);
   }
 
   async function probe(client: ScmHttp, request: ScmRequest, missingIsGranted = false): Promise<ScopeProbe> {
@@ -143,7 +153,7 @@ export function createAdoClient(http: ScmHttp, entitlementsHttp: ScmHttp, organi
         query: { 'api-version': apiVersion },
       });
       if (isSignInPage(response)) throw signInPageError();
-      return parse(repositoryListSchema, response).value;
+      return parseAnswer(repositoryListSchema, response, reader.invalid).value;
     },
 
     userEntitlements: () =>
@@ -180,17 +190,9 @@ export function createAdoClient(http: ScmHttp, entitlementsHttp: ScmHttp, organi
   };
 }
 
-function refusalOf(status: number): AdoRefusal {
+function refusalOf({ status }: ScmResponse<unknown>): AdoRefusal {
   if (status === 401) return 'bad-credentials';
   if (status === 403) return 'denied';
   if (status === 404) return 'not-found';
   return 'rejected';
-}
-
-function parse<T>(schema: ZodType<T>, response: ScmResponse<unknown>): T {
-  const result = schema.safeParse(response.data);
-  if (result.success) return result.data;
-  throw new ScmError('invalid', `The answer to ${response.url.pathname} is not what Azure DevOps sends.`, {
-    code: 'upstream_invalid_response',
-  });
 }

@@ -1,5 +1,6 @@
 import { ScmError } from '../errors.js';
-import type { ScmIdentity, ScmOrganization } from '../provider.js';
+import type { ScmOrganization } from '../provider.js';
+import { missingScopes, type ScmIdentity } from '../test-report.js';
 import type { AdoClient, ScopeProbe } from './client.js';
 import type { AdoConnectionData } from './schemas.js';
 
@@ -56,7 +57,7 @@ export const organizationNotFound = (ctx: AdoContext) =>
   );
 
 export const insufficientScopes = (ctx: AdoContext, granted: readonly string[]) => {
-  const missing = neededScopes.filter((scope) => !granted.includes(scope));
+  const missing = missingScopes(granted, neededScopes);
   return new ScmError(
     'forbidden',
     `The token ${granted.length > 0 ? `has ${named(granted)}` : 'has none of the needed scopes'} but lacks ${named(missing)}; the connection needs ${named(neededScopes)}.`,

@@ -1,5 +1,4 @@
-import type { ProviderFactory } from '../connection-settings.js';
-import { ScmError } from '../errors.js';
+import { wrongKindError, type ProviderFactory } from '../connection-settings.js';
 import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
 import { createAdoClient } from './client.js';
@@ -23,13 +22,7 @@ function entitlementsBaseUrl(baseUrl: URL): URL {
  */
 export const createAzureDevOpsProvider: ProviderFactory = (settings, deps) => {
   if (settings.kind !== 'azure-devops') {
-    throw new ScmError(
-      'invalid',
-      `The Azure DevOps provider cannot serve a \`${settings.kind}\` connection.`,
-      {
-        code: 'invalid_kind',
-      },
-    );
+    throw wrongKindError('Azure DevOps', settings.kind);
   }
   const auth = () => ({ authorization: `Basic ${Buffer.from(`:${settings.token}`).toString('base64')}` });
   const ca = settings.caPem === undefined ? {} : { caPem: settings.caPem };

@@ -1,12 +1,15 @@
-import { isScmError, type ScmError } from '../errors.js';
+import { isScmError } from '../errors.js';
 import {
+  blockedRow,
   buildTestReport,
-  capabilityIds,
-  type CapabilityId,
+  capabilityRows,
+  failedRow as failed,
+  missingScopes,
+  notCheckedRow,
   type Check,
   type ScmIdentity,
   type TestReport,
-} from '../provider.js';
+} from '../test-report.js';
 import type { ScopeProbe } from './client.js';
 import {
   describeScopes,
@@ -16,17 +19,6 @@ import {
   resolveOrganization,
   type AdoContext,
 } from './connection-checks.js';
-
-function notChecked(reason: string): Record<CapabilityId, Check> {
-  const row: Check = { status: 'skipped', message: `Not checked: ${reason}` };
-  return Object.fromEntries(capabilityIds.map((id) => [id, row])) as Record<CapabilityId, Check>;
-}
-
-const failed = (error: ScmError): Check => ({
-  status: 'fail',
-  message: error.message,
-  fix: error.fix ?? 'Check the connection settings and try again.',
-});
 
 /** Runs a probe; an SCM failure (timeout, 5xx after retries…) counts as `unknown`. */
 async function settle(probe: () => Promise<ScopeProbe>): Promise<ScopeProbe> {
@@ -65,14 +57,8 @@ export async function testAzureDevOpsConnection(ctx: AdoContext): Promise<TestRe
           ? { status: 'ok', message: `Azure DevOps answered at ${ctx.webRoot}.` }
           : failed(error),
         scopes: undefined,
-        target: answered
-          ? failed(error)
-          : {
-              status: 'fail',
-              message: `Not checked: ${error.message}`,
-              fix: error.fix ?? 'Fix the problem above first.',
-            },
-        capabilities: notChecked(error.message),
+        target: answered ? failed(error) : blockedRow(error),
+        capabilities: capabilityRows({}, notCheckedRow(error.message)),
       },
       now,
     );
@@ -96,7 +82,7 @@ export async function testAzureDevOpsConnection(ctx: AdoContext): Promise<TestRe
     ['vso.memberentitlementmanagement', members],
   ];
   const granted = proven.filter(([, probe]) => probe === 'granted').map(([scope]) => scope);
-  const missingForListing = neededScopes.filter((scope) => !granted.includes(scope));
+  const missingForListing = missingScopes(granted, neededScopes);
 
   return buildTestReport(
     {

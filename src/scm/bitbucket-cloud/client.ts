@@ -1,6 +1,13 @@
 import type { ZodType } from 'zod';
 import { ScmError } from '../errors.js';
-import { nextUrlPagination, type ScmHttp, type ScmResponse } from '../http/index.js';
+import {
+  nextUrlPagination,
+  requestOrRefusal,
+  type AnswerReader,
+  type RefusableAnswer,
+  type ScmHttp,
+  type ScmRequest,
+} from '../http/index.js';
 import {
   accountSchema,
   errorSchema,
@@ -19,14 +26,7 @@ import {
 export const bitbucketPageSize = 100;
 
 /** An answer, or the refusal the caller wants to read rather than have thrown. */
-export type BitbucketAnswer<T> =
-  | { readonly ok: true; readonly data: T; readonly headers: Readonly<Record<string, string>> }
-  | {
-      readonly ok: false;
-      readonly status: number;
-      readonly body: BitbucketErrorBody;
-      readonly headers: Readonly<Record<string, string>>;
-    };
+export type BitbucketAnswer<T> = RefusableAnswer<T, BitbucketErrorBody>;
 
 /** What a one-item probe of a collection found. */
 export interface BitbucketProbe {
@@ -47,42 +47,36 @@ export interface BitbucketClient {
   members(workspace: string): AsyncIterable<BitbucketMembership>;
 }
 
-const refusedStatuses = [401, 403, 404];
+const reader: AnswerReader<BitbucketErrorBody> = {
+  refusal: (response) => errorSchema.catch({}).parse(response.data),
+  invalid: (response, at) =>
+    new ScmError(
+      'invalid',
+      `Bitbucket answered ${response.url.pathname} with an unexpected shape (at ${at}).`,
+      {
+        code: 'upstream_invalid_response',
+        fix: 'Check that the API URL points at Bitbucket Cloud.',
+      },
+    ),
+};
 const encode = (workspace: string) => encodeURIComponent(workspace);
 
 export function createBitbucketClient(http: ScmHttp): BitbucketClient {
-  async function answer<T>(
-    path: string,
-    schema: ZodType<T>,
-    query?: Record<string, string | number>,
-  ): Promise<BitbucketAnswer<T>> {
-    const response = await http.request({ path, ...(query ? { query } : {}), acceptStatus: refusedStatuses });
-    if (response.status >= 200 && response.status < 300) {
-      return { ok: true, data: parse(schema, response), headers: response.headers };
-    }
-    const body = errorSchema.safeParse(response.data);
-    return {
-      ok: false,
-      status: response.status,
-      body: body.success ? body.data : {},
-      headers: response.headers,
-    };
-  }
-
+  const answer = <T>(request: ScmRequest, schema: ZodType<T>) =>
+    requestOrRefusal(http, request, schema, reader);
   const probe = (path: string) =>
     answer(
-      path,
+      { path, query: { pagelen: 1 } },
       pageSchema.transform((page) => ({ size: page.size ?? undefined })),
-      { pagelen: 1 },
     );
   const pages = <T>(path: string, schema: ZodType<T>) =>
     http.paginate({ path }, nextUrlPagination({ pagelen: bitbucketPageSize }), schema);
 
   return {
     // GET /2.0/workspaces/{workspace}
-    workspace: (workspace) => answer(`/2.0/workspaces/${encode(workspace)}`, workspaceSchema),
+    workspace: (workspace) => answer({ path: `/2.0/workspaces/${encode(workspace)}` }, workspaceSchema),
     // GET /2.0/user
-    currentUser: () => answer('/2.0/user', accountSchema),
+    currentUser: () => answer({ path: '/2.0/user' }, accountSchema),
     // GET /2.0/repositories/{workspace}?pagelen=1
     probeRepositories: (workspace) => probe(`/2.0/repositories/${encode(workspace)}`),
     // GET /2.0/workspaces/{workspace}/members?pagelen=1
@@ -94,15 +88,4 @@ export function createBitbucketClient(http: ScmHttp): BitbucketClient {
     // GET /2.0/workspaces/{workspace}/members?pagelen=100, following `next`
     members: (workspace) => pages(`/2.0/workspaces/${encode(workspace)}/members`, membershipSchema),
   };
-}
-
-function parse<T>(schema: ZodType<T>, response: ScmResponse<unknown>): T {
-  const result = schema.safeParse(response.data);
-  if (result.success) return result.data;
-  const at = result.error.issues[0]?.path.map(String).join('.') || '(root)';
-  throw new ScmError(
-    'invalid',
-    `Bitbucket answered ${response.url.pathname} with an unexpected shape (at ${at}).`,
-    { code: 'upstream_invalid_response', fix: 'Check that the API URL points at Bitbucket Cloud.' },
-  );
 }

@@ -46,7 +46,7 @@ export function grantedScopes(
 ): string[] | undefined {
   const header = answer.headers['x-oauth-scopes'];
   if (header !== undefined) return header.split(/[\s,]+/).filter((scope) => scope !== '');
-  if ('ok' in answer && !answer.ok) return refusalDetail(answer.body).granted;
+  if ('ok' in answer && !answer.ok) return refusalDetail(answer.refusal).granted;
   return undefined;
 }
 

@@ -1,5 +1,4 @@
-import { ScmError } from '../errors.js';
-import type { ProviderFactory } from '../connection-settings.js';
+import { wrongKindError, type ProviderFactory } from '../connection-settings.js';
 import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
 import { createBitbucketClient } from './client.js';
@@ -19,13 +18,7 @@ const defaultWebRoot = 'https://bitbucket.org';
  */
 export const createBitbucketCloudProvider: ProviderFactory = (settings, deps) => {
   if (settings.kind !== 'bitbucket-cloud') {
-    throw new ScmError(
-      'invalid',
-      `The Bitbucket Cloud provider cannot serve a \`${settings.kind}\` connection.`,
-      {
-        code: 'invalid_kind',
-      },
-    );
+    throw wrongKindError('Bitbucket Cloud', settings.kind);
   }
   const email = settings.email?.trim();
   const credential = email ? 'api-token' : 'access-token';

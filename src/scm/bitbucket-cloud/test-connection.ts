@@ -1,11 +1,14 @@
 import { isScmError, type ScmError } from '../errors.js';
 import {
   buildTestReport,
-  type CapabilityId,
+  capabilityRows,
+  failedRow as failed,
+  notCheckedRow,
+  notOfferedRow,
   type Check,
   type ScopeReport,
   type TestReport,
-} from '../provider.js';
+} from '../test-report.js';
 import {
   checkRepositoryAccess,
   findIdentity,
@@ -17,23 +20,10 @@ import {
 } from './connection-checks.js';
 import type { BitbucketWorkspace } from './schemas.js';
 
-const notOffered: Check = { status: 'skipped', message: 'Not offered for Bitbucket Cloud connections yet.' };
-const notChecked = (why: string): Check => ({ status: 'skipped', message: `Not checked: ${why}.` });
-const failed = (error: ScmError, fallbackFix: string): Check => ({
-  status: 'fail',
-  message: error.message,
-  fix: error.fix ?? fallbackFix,
-});
-
-function rows(listRepositories: Check, readMembers: Check): Record<CapabilityId, Check> {
-  return {
-    'list-repositories': listRepositories,
-    'read-members': readMembers,
-    'comment-on-pull-requests': notOffered,
-    'receive-webhooks': notOffered,
-    'write-ci-files': notOffered,
-  };
-}
+const notOffered = notOfferedRow('Bitbucket Cloud');
+const notChecked = (why: string) => notCheckedRow(`${why}.`);
+const rows = (listRepositories: Check, readMembers: Check) =>
+  capabilityRows({ 'list-repositories': listRepositories, 'read-members': readMembers }, notOffered);
 
 /**
  * "Test connection" for Bitbucket Cloud: never rejects for an SCM problem. Bitbucket does not tell an access

@@ -1,6 +1,14 @@
 import { z, type ZodType } from 'zod';
 import { ScmError } from '../errors.js';
-import { startLimitPagination, type ScmHttp, type ScmResponse } from '../http/index.js';
+import {
+  requestOrRefusal,
+  startLimitPagination,
+  type AnswerReader,
+  type RefusableAnswer,
+  type ScmHttp,
+  type ScmRequest,
+  type ScmResponse,
+} from '../http/index.js';
 import {
   applicationPropertiesSchema,
   errorsSchema,
@@ -26,9 +34,7 @@ const branchUtils = '/rest/branch-utils/1.0';
  */
 export type BbdcRefusal = 'bad-credentials' | 'not-permitted' | 'not-found' | 'rejected';
 
-export type BbdcAnswer<T> =
-  | { readonly ok: true; readonly data: T; readonly headers: Readonly<Record<string, string>> }
-  | { readonly ok: false; readonly status: number; readonly refusal: BbdcRefusal };
+export type BbdcAnswer<T> = RefusableAnswer<T, BbdcRefusal>;
 
 /** What a side-effect-free permission probe proved. */
 export type PermissionProbe = 'granted' | 'denied' | 'unknown';
@@ -60,14 +66,23 @@ const refusedStatuses = [400, 401, 403, 404, 409];
 const key = (projectKey: string) => encodeURIComponent(projectKey);
 const impossibleCommit = '0'.repeat(40);
 
+const reader: AnswerReader<BbdcRefusal> = {
+  refused: refusedStatuses,
+  refusal: refusalOf,
+  invalid: (response) =>
+    new ScmError(
+      'invalid',
+      `The answer to ${response.url.pathname} is not what Bitbucket Data Center sends.`,
+      {
+        code: 'upstream_invalid_response',
+        fix: 'Check that the URL points at Bitbucket Data Center (including any context path such as /bitbucket).',
+      },
+    ),
+};
+
 export function createBbdcClient(http: ScmHttp): BbdcClient {
-  async function answer<T>(path: string, schema: ZodType<T>, query = {}): Promise<BbdcAnswer<T>> {
-    const response = await http.request({ path, query, acceptStatus: refusedStatuses });
-    if (response.status >= 200 && response.status < 300) {
-      return { ok: true, data: parse(schema, response), headers: response.headers };
-    }
-    return { ok: false, status: response.status, refusal: refusalOf(response) };
-  }
+  const answer = <T>(request: ScmRequest, schema: ZodType<T>) =>
+    requestOrRefusal(http, request, schema, reader);
 
   async function probe(path: string): Promise<PermissionProbe> {
     const response = await http.request({ path, query: { limit: 1 }, acceptStatus: refusedStatuses });
@@ -77,10 +92,11 @@ export function createBbdcClient(http: ScmHttp): BbdcClient {
 
   return {
     // GET /rest/api/1.0/application-properties
-    applicationProperties: () => answer(`${api}/application-properties`, applicationPropertiesSchema),
+    applicationProperties: () =>
+      answer({ path: `${api}/application-properties` }, applicationPropertiesSchema),
 
     // GET /rest/api/1.0/projects/{KEY}
-    project: (projectKey) => answer(`${api}/projects/${key(projectKey)}`, projectSchema),
+    project: (projectKey) => answer({ path: `${api}/projects/${key(projectKey)}` }, projectSchema),
 
     async whoami() {
       // GET /plugins/servlet/applinks/whoami (plain text)
@@ -98,9 +114,10 @@ export function createBbdcClient(http: ScmHttp): BbdcClient {
 
     async firstRepository(projectKey) {
       // GET /rest/api/1.0/projects/{KEY}/repos?limit=1
-      const page = await answer(`${api}/projects/${key(projectKey)}/repos`, pageOf(repositorySchema), {
-        limit: 1,
-      });
+      const page = await answer(
+        { path: `${api}/projects/${key(projectKey)}/repos`, query: { limit: 1 } },
+        pageOf(repositorySchema),
+      );
       return page.ok ? { ...page, data: page.data.values[0] } : page;
     },
 
@@ -160,17 +177,4 @@ function refusalOf(response: ScmResponse<unknown>): BbdcRefusal {
     default:
       return 'rejected';
   }
-}
-
-function parse<T>(schema: ZodType<T>, response: ScmResponse<unknown>): T {
-  const result = schema.safeParse(response.data);
-  if (result.success) return result.data;
-  throw new ScmError(
-    'invalid',
-    `The answer to ${response.url.pathname} is not what Bitbucket Data Center sends.`,
-    {
-      code: 'upstream_invalid_response',
-      fix: 'Check that the URL points at Bitbucket Data Center (including any context path such as /bitbucket).',
-    },
-  );
 }

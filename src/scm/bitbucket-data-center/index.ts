@@ -1,5 +1,4 @@
-import type { ProviderFactory } from '../connection-settings.js';
-import { ScmError } from '../errors.js';
+import { wrongKindError, type ProviderFactory } from '../connection-settings.js';
 import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
 import { createBbdcClient } from './client.js';
@@ -16,13 +15,7 @@ import { validateBbdc } from './validate.js';
  */
 export const createBitbucketDataCenterProvider: ProviderFactory = (settings, deps) => {
   if (settings.kind !== 'bitbucket-data-center') {
-    throw new ScmError(
-      'invalid',
-      `The Bitbucket Data Center provider cannot serve a \`${settings.kind}\` connection.`,
-      {
-        code: 'invalid_kind',
-      },
-    );
+    throw wrongKindError('Bitbucket Data Center', settings.kind);
   }
   const http = deps.createHttp({
     baseUrl: settings.baseUrl,

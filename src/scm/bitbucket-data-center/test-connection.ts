@@ -1,12 +1,15 @@
 import { isScmError, type ScmError } from '../errors.js';
 import {
+  blockedRow,
   buildTestReport,
-  capabilityIds,
-  type CapabilityId,
+  capabilityRows,
+  failedRow as failed,
+  missingScopes,
+  notCheckedRow,
   type Check,
   type ScmIdentity,
   type TestReport,
-} from '../provider.js';
+} from '../test-report.js';
 import type { PermissionProbe } from './client.js';
 import {
   neededPermissions,
@@ -17,18 +20,6 @@ import {
 
 const tokenFix = (ctx: BbdcContext, permission: string) =>
   `Create an HTTP access token in project ${ctx.projectKey} (Project settings > HTTP access tokens) with ${permission}, then update the connection.`;
-
-/** Every capability row set to `skipped`, for a report that stopped before the capabilities could be probed. */
-function notChecked(reason: string): Record<CapabilityId, Check> {
-  const row: Check = { status: 'skipped', message: `Not checked: ${reason}` };
-  return Object.fromEntries(capabilityIds.map((id) => [id, row])) as Record<CapabilityId, Check>;
-}
-
-const failed = (error: ScmError): Check => ({
-  status: 'fail',
-  message: error.message,
-  fix: error.fix ?? 'Check the connection settings and try again.',
-});
 
 /** Runs a probe; an SCM failure (timeout, 5xx after retries…) becomes `unknown` with its message. */
 async function settle<T>(probe: () => Promise<T>): Promise<T | ScmError> {
@@ -105,7 +96,7 @@ export async function testBbdcConnection(ctx: BbdcContext): Promise<TestReport> 
       scopes: {
         granted,
         needed: [...neededPermissions],
-        missing: neededPermissions.filter((permission) => !granted.includes(permission)),
+        missing: missingScopes(granted, neededPermissions),
       },
       target: { status: 'ok', message: `Project ${key} is visible to the token.` },
       capabilities: {
@@ -156,19 +147,12 @@ function stoppedEarly(error: ScmError, serverVersion: string | undefined, projec
           : 'The instance answered.',
       }
     : failed(error);
-  const target: Check =
-    answered && projectKey !== undefined
-      ? failed(error)
-      : {
-          status: 'fail',
-          message: `Not checked: ${error.message}`,
-          fix: error.fix ?? 'Fix the problem above first.',
-        };
+  const target: Check = answered && projectKey !== undefined ? failed(error) : blockedRow(error);
   return {
     reachable,
     ...(serverVersion === undefined ? {} : { serverVersion }),
     scopes: undefined,
     target,
-    capabilities: notChecked(error.message),
+    capabilities: capabilityRows({}, notCheckedRow(error.message)),
   };
 }

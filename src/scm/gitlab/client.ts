@@ -1,6 +1,11 @@
-import type { ZodType } from 'zod';
 import { ScmError } from '../errors.js';
-import { linkHeaderPagination, type ScmHttp, type ScmResponse } from '../http/index.js';
+import {
+  linkHeaderPagination,
+  requestOrRefusal,
+  type AnswerReader,
+  type RefusableAnswer,
+  type ScmHttp,
+} from '../http/index.js';
 import {
   groupSchema,
   memberSchema,
@@ -21,9 +26,7 @@ import {
 export const gitlabPageSize = 100;
 
 /** An answer that may be a refusal the caller wants to read rather than have thrown. */
-export type GitLabAnswer<T> =
-  | { readonly ok: true; readonly data: T; readonly headers: Readonly<Record<string, string>> }
-  | { readonly ok: false; readonly status: number; readonly refusal: GitLabRefusal };
+export type GitLabAnswer<T> = RefusableAnswer<T, GitLabRefusal>;
 
 /** What a one-item probe of a collection found. */
 export interface GitLabProbe {
@@ -49,23 +52,17 @@ export interface GitLabClient {
   probeMembers(groupId: string): Promise<GitLabProbe>;
 }
 
-const refusedStatuses = [401, 403, 404];
+const reader: AnswerReader<GitLabRefusal> = {
+  refusal: (response) => refusalSchema.catch({}).parse(response.data),
+  invalid: (response, at) =>
+    new ScmError('invalid', `GitLab answered ${response.url.pathname} with an unexpected shape (at ${at}).`, {
+      code: 'upstream_invalid_response',
+      fix: 'Check that the URL points at a GitLab instance.',
+    }),
+};
 const encode = (idOrPath: string) => encodeURIComponent(idOrPath);
 
 export function createGitLabClient(http: ScmHttp): GitLabClient {
-  async function answer<T>(
-    path: string,
-    schema: ZodType<T>,
-    query?: Record<string, string | boolean>,
-  ): Promise<GitLabAnswer<T>> {
-    const response = await http.request({ path, ...(query ? { query } : {}), acceptStatus: refusedStatuses });
-    if (response.status >= 200 && response.status < 300) {
-      return { ok: true, data: parse(schema, response), headers: response.headers };
-    }
-    const refusal = refusalSchema.safeParse(response.data);
-    return { ok: false, status: response.status, refusal: refusal.success ? refusal.data : {} };
-  }
-
   async function probe(path: string, query: Record<string, string | boolean>): Promise<GitLabProbe> {
     const response = await http.request({ path, query: { ...query, per_page: 1 } });
     const items = Array.isArray(response.data) ? response.data : [];
@@ -105,16 +102,23 @@ export function createGitLabClient(http: ScmHttp): GitLabClient {
 
   return {
     // GET /api/v4/personal_access_tokens/self
-    tokenSelf: () => answer('/api/v4/personal_access_tokens/self', tokenSelfSchema),
+    tokenSelf: () =>
+      requestOrRefusal(http, { path: '/api/v4/personal_access_tokens/self' }, tokenSelfSchema, reader),
     // GET /api/v4/user
-    currentUser: () => answer('/api/v4/user', userSchema),
+    currentUser: () => requestOrRefusal(http, { path: '/api/v4/user' }, userSchema, reader),
     async version() {
       // GET /api/v4/version
       const response = await http.request({ path: '/api/v4/version' }, versionSchema);
       return response.data.version;
     },
     // GET /api/v4/groups/:id
-    group: (idOrPath) => answer(`/api/v4/groups/${encode(idOrPath)}`, groupSchema, { with_projects: false }),
+    group: (idOrPath) =>
+      requestOrRefusal(
+        http,
+        { path: `/api/v4/groups/${encode(idOrPath)}`, query: { with_projects: false } },
+        groupSchema,
+        reader,
+      ),
     projects,
     // GET /api/v4/groups/:id/projects?per_page=1
     probeProjects: (groupId) => probe(`/api/v4/groups/${encode(groupId)}/projects`, projectsQuery),
@@ -128,18 +132,4 @@ export function createGitLabClient(http: ScmHttp): GitLabClient {
     // GET /api/v4/groups/:id/members/all?per_page=1
     probeMembers: (groupId) => probe(`/api/v4/groups/${encode(groupId)}/members/all`, {}),
   };
-}
-
-function parse<T>(schema: ZodType<T>, response: ScmResponse<unknown>): T {
-  const result = schema.safeParse(response.data);
-  if (result.success) return result.data;
-  const at = result.error.issues[0]?.path.map(String).join('.') || '(root)';
-  throw new ScmError(
-    'invalid',
-    `GitLab answered ${response.url.pathname} with an unexpected shape (at ${at}).`,
-    {
-      code: 'upstream_invalid_response',
-      fix: 'Check that the URL points at a GitLab instance.',
-    },
-  );
 }

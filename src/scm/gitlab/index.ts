@@ -1,5 +1,4 @@
-import { ScmError } from '../errors.js';
-import type { ProviderFactory } from '../connection-settings.js';
+import { wrongKindError, type ProviderFactory } from '../connection-settings.js';
 import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
 import { createGitLabClient } from './client.js';
@@ -17,9 +16,7 @@ import { validateGitLab } from './validate.js';
 export const createGitLabProvider: ProviderFactory = (settings, deps) => {
   const kind = settings.kind;
   if (kind !== 'gitlab' && kind !== 'gitlab-self-managed') {
-    throw new ScmError('invalid', `The GitLab provider cannot serve a \`${kind}\` connection.`, {
-      code: 'invalid_kind',
-    });
+    throw wrongKindError('GitLab', kind);
   }
   const http = deps.createHttp({
     baseUrl: settings.baseUrl,

@@ -1,14 +1,17 @@
-import { isScmError, type ScmError } from '../errors.js';
+import { isScmError } from '../errors.js';
 import {
   assessTokenExpiry,
   buildTestReport,
-  type CapabilityId,
+  capabilityRows,
+  failedRow as failed,
+  notCheckedRow,
+  notOfferedRow,
   type Check,
   type ScmIdentity,
   type ScopeReport,
   type TestReport,
   type TokenExpiry,
-} from '../provider.js';
+} from '../test-report.js';
 import type { GitLabProbe } from './client.js';
 import {
   describeToken,
@@ -20,25 +23,10 @@ import {
 } from './connection-checks.js';
 import type { GitLabGroup } from './schemas.js';
 
-const notOffered: Check = { status: 'skipped', message: 'Not offered for GitLab connections yet.' };
-
-const failed = (error: ScmError, fallbackFix: string): Check => ({
-  status: 'fail',
-  message: error.message,
-  fix: error.fix ?? fallbackFix,
-});
-
-function rows(listRepositories: Check, readMembers: Check): Record<CapabilityId, Check> {
-  return {
-    'list-repositories': listRepositories,
-    'read-members': readMembers,
-    'comment-on-pull-requests': notOffered,
-    'receive-webhooks': notOffered,
-    'write-ci-files': notOffered,
-  };
-}
-
-const notChecked = (why: string): Check => ({ status: 'skipped', message: `Not checked: ${why}.` });
+const notOffered = notOfferedRow('GitLab');
+const rows = (listRepositories: Check, readMembers: Check) =>
+  capabilityRows({ 'list-repositories': listRepositories, 'read-members': readMembers }, notOffered);
+const notChecked = (why: string) => notCheckedRow(`${why}.`);
 
 /**
  * "Test connection" for GitLab: never rejects for an SCM problem, reports each finding as a line instead

@@ -18,5 +18,12 @@ export {
   type Page,
   type PaginationStrategy,
 } from './pagination.js';
+export {
+  answerOrRefusal,
+  parseAnswer,
+  requestOrRefusal,
+  type AnswerReader,
+  type RefusableAnswer,
+} from './refusal.js';
 export { type RetryOptions } from './retry.js';
 export { normalizeBaseUrl, redactUrl } from './url.js';
