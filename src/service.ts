@@ -9,6 +9,7 @@ import type { Config } from './config/config.js';
 import { createLogger } from './core/log.js';
 import { issueToken } from './core/tokens.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
+import { createHotQueries } from './db/hot-queries.js';
 import { putSetting } from './db/instance-settings.js';
 import { countUsers } from './db/users.js';
 import { createSyncHandler } from './connections/sync.js';
@@ -57,6 +58,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       secrets,
       logger,
       metrics: createMetrics(),
+      queries: createHotQueries(database.db),
       scmShared: createScmHttpShared(),
       webRoot: options.webRoot ?? defaultWebRoot(),
     };

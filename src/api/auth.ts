@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, forbidden, notFound, unauthorized } from '../core/errors.js';
-import { findRole } from '../db/accounts.js';
 import { apiTokenPrefix, findApiToken } from '../db/api-tokens.js';
-import { findSession } from '../db/sessions.js';
+import { hashToken, nowIso } from '../core/tokens.js';
 import type { AppContext, Auth, Role } from './context.js';
 
 export const sessionCookie = 'scm_session';
@@ -53,7 +52,8 @@ async function resolveCaller(request: FastifyRequest, ctx: AppContext): Promise<
   }
   const cookie = request.cookies[sessionCookie];
   if (!cookie) return null;
-  const session = await findSession(ctx.db, cookie);
+  const accountId = requestedAccount(request);
+  const session = await ctx.queries.findSession(hashToken(cookie), accountId, nowIso());
   if (!session) return null;
   return {
     kind: 'session',
@@ -61,7 +61,16 @@ async function resolveCaller(request: FastifyRequest, ctx: AppContext): Promise<
     sessionIdHash: session.idHash,
     accountId: session.accountId,
     csrfToken: session.csrfToken,
+    ...(accountId ? { roleIn: { accountId, role: session.roleInRequestedAccount } } : {}),
   };
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The account an account-scoped route names, so the session and the role are read in one query. */
+function requestedAccount(request: FastifyRequest): string | null {
+  const id = (request.params as { accountId?: unknown } | undefined)?.accountId;
+  return typeof id === 'string' && uuidPattern.test(id) ? id : null;
 }
 
 function checkOrigin(request: FastifyRequest, ctx: AppContext): void {
@@ -98,7 +107,12 @@ export async function requireAccount(
   const auth = request.auth;
   let role: Role | undefined;
   if (auth?.kind === 'token') role = auth.accountId === accountId ? auth.role : undefined;
-  else if (auth?.kind === 'session') role = await findRole(ctx.db, accountId, auth.userId);
+  else if (auth?.kind === 'session') {
+    role =
+      auth.roleIn?.accountId === accountId
+        ? (auth.roleIn.role ?? undefined)
+        : await ctx.queries.findRole(accountId, auth.userId);
+  }
   if (!role) throw notFound('account');
   if (needed === 'admin' && role !== 'admin') throw forbidden('Only an admin of this account can do this.');
   return role;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Db, Engine } from '../db/database.js';
+import type { HotQueries } from '../db/hot-queries.js';
 import type { ScmHttpShared } from '../scm/http/index.js';
 import type { SecretBox } from '../secrets/index.js';
 import type { Metrics } from './metrics.js';
@@ -13,6 +14,8 @@ export interface AppContext {
   readonly secrets: SecretBox;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** The queries every request makes, compiled once. */
+  readonly queries: HotQueries;
   /** Per-host limits and rate-limit pauses shared by every SCM call of this process. */
   readonly scmShared: ScmHttpShared;
   /** Where the built web UI lives; absent when it was not built. */
@@ -28,6 +31,8 @@ export type Auth =
       readonly sessionIdHash: string;
       readonly accountId: string | null;
       readonly csrfToken: string;
+      /** The role in the account the route names, read with the session (null: not a member). */
+      readonly roleIn?: { readonly accountId: string; readonly role: Role | null };
     }
   | { readonly kind: 'token'; readonly tokenId: string; readonly accountId: string; readonly role: Role };
 

@@ -37,17 +37,6 @@ export const listAccountsOfUser = (db: Db, userId: string): Promise<AccountWithR
     .orderBy('accounts.id')
     .execute();
 
-/** The caller's role in the account, or undefined when not a member: the one check every account route makes. */
-export async function findRole(db: Db, accountId: string, userId: string): Promise<Role | undefined> {
-  const row = await db
-    .selectFrom('memberships')
-    .select('role')
-    .where('account_id', '=', accountId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return row?.role;
-}
-
 export const renameAccount = (db: Db, accountId: string, name: string) =>
   db.updateTable('accounts').set({ name }).where('id', '=', accountId).execute();
 

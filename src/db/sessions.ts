@@ -1,12 +1,5 @@
 import type { Db } from './database.js';
-import { addHours, hashToken, issueToken, nowIso } from '../core/tokens.js';
-
-export interface SessionRecord {
-  readonly userId: string;
-  readonly accountId: string | null;
-  readonly csrfToken: string;
-  readonly idHash: string;
-}
+import { addHours, issueToken, nowIso } from '../core/tokens.js';
 
 /** Creates a session and returns the cookie value; only its hash is stored. */
 export async function createSession(
@@ -27,18 +20,6 @@ export async function createSession(
     })
     .execute();
   return { cookie: cookie.value, csrfToken };
-}
-
-export async function findSession(db: Db, cookie: string): Promise<SessionRecord | undefined> {
-  const row = await db
-    .selectFrom('sessions')
-    .select(['id_hash', 'user_id', 'account_id', 'csrf_token'])
-    .where('id_hash', '=', hashToken(cookie))
-    .where('expires_at', '>', nowIso())
-    .executeTakeFirst();
-  return (
-    row && { idHash: row.id_hash, userId: row.user_id, accountId: row.account_id, csrfToken: row.csrf_token }
-  );
 }
 
 export const deleteSession = (db: Db, idHash: string) =>

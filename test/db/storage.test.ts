@@ -12,7 +12,9 @@ import { createApiToken, findApiToken, listApiTokens } from '../../src/db/api-to
 import { migrateToLatest } from '../../src/db/database.js';
 import { takeSetting, putSetting } from '../../src/db/instance-settings.js';
 import { hit } from '../../src/db/rate-limits.js';
-import { createSession, findSession } from '../../src/db/sessions.js';
+import { createHotQueries } from '../../src/db/hot-queries.js';
+import { createSession } from '../../src/db/sessions.js';
+import { hashToken, nowIso } from '../../src/core/tokens.js';
 import { createUser, findUserByEmail } from '../../src/db/users.js';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/database.js';
 
@@ -69,13 +71,18 @@ describeEachEngine('storage', (engine) => {
     const ada = await user('ada@example.com');
     const account = await createAccount(database.db, 'Acme', ada.id);
     const session = await createSession(database.db, { userId: ada.id, accountId: account.id, hours: 1 });
-    expect(await findSession(database.db, session.cookie)).toMatchObject({
+    const queries = createHotQueries(database.db);
+    const findSession = (cookie: string, accountId: string | null = null) =>
+      queries.findSession(hashToken(cookie), accountId, nowIso());
+    expect(await findSession(session.cookie, account.id)).toMatchObject({ roleInRequestedAccount: 'admin' });
+    expect(await findSession(session.cookie, randomUUID())).toMatchObject({ roleInRequestedAccount: null });
+    expect(await findSession(session.cookie)).toMatchObject({
       userId: ada.id,
       accountId: account.id,
     });
-    expect(await findSession(database.db, `${session.cookie}x`)).toBeUndefined();
+    expect(await findSession(`${session.cookie}x`)).toBeUndefined();
     const expired = await createSession(database.db, { userId: ada.id, accountId: null, hours: -1 });
-    expect(await findSession(database.db, expired.cookie)).toBeUndefined();
+    expect(await findSession(expired.cookie)).toBeUndefined();
     const stored = await database.db.selectFrom('sessions').selectAll().execute();
     expect(JSON.stringify(stored)).not.toContain(session.cookie);
     const token = await createApiToken(database.db, {

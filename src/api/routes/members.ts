@@ -28,7 +28,7 @@ export function registerMemberRoutes(app: ZodApp, ctx: AppContext): void {
     },
     async (request) => {
       await requireAccount(request, ctx, request.params.accountId);
-      return { items: await listMembers(ctx.db, request.params.accountId) };
+      return { items: await ctx.queries.listMembers(request.params.accountId) };
     },
   );
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError, notFound, unauthorized } from '../../core/errors.js';
 import { decoyPasswordHash, verifyPassword } from '../../core/password.js';
-import { findRole, listAccountsOfUser } from '../../db/accounts.js';
+import { listAccountsOfUser } from '../../db/accounts.js';
 import { clearRateLimit, hit } from '../../db/rate-limits.js';
 import { deleteSession } from '../../db/sessions.js';
 import { findUserByEmail } from '../../db/users.js';
@@ -94,7 +94,7 @@ export function registerSessionRoutes(app: ZodApp, ctx: AppContext): void {
     },
     async (request, reply) => {
       const auth = requireUser(request);
-      if (!(await findRole(ctx.db, request.body.accountId, auth.userId))) throw notFound('account');
+      if (!(await ctx.queries.findRole(request.body.accountId, auth.userId))) throw notFound('account');
       return startSession(ctx, request, reply, auth.userId, request.body.accountId);
     },
   );
