@@ -28,7 +28,10 @@ async function load(url: string, headers: Record<string, string> = {}): Promise<
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
   args.push(url);
   // Asynchronous, so this process keeps serving while autocannon loads it from another process.
-  const { stdout } = await promisify(execFile)('npx', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)('npx', args, {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as AutocannonResult;
 }
 
