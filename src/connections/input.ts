@@ -1,7 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../config/config.js';
-import { badRequest } from '../core/errors.js';
 import { displayName } from '../core/fields.js';
 import type { ScmKindId } from '../core/scm-kinds.js';
 import type { ConnectionSettings } from '../scm/connection-settings.js';
@@ -102,10 +101,7 @@ export interface ResolvedConnection {
 
 /** Turns the Connect body into settings: self-managed URLs normalized once, cloud kinds on the configured endpoints. */
 export function resolveConnection(body: ConnectBody, config: Config): ResolvedConnection {
-  const instance = (raw: string) => {
-    const url = normalizeBaseUrl(raw, { allowHttp: config.allowHttp });
-    return url;
-  };
+  const instance = (raw: string) => normalizeBaseUrl(raw, { allowHttp: config.allowHttp });
   switch (body.kind) {
     case 'gitlab':
       return resolved(body, config.cloudUrls.gitlab, body.group);
@@ -169,11 +165,3 @@ function parseCertificates(pem: string): X509Certificate[] | undefined {
     return undefined;
   }
 }
-
-export const assertCaPem = (pem: string) => {
-  if (!parseCertificates(pem))
-    throw badRequest(
-      'invalid_ca_certificate',
-      'The CA certificate must be PEM (-----BEGIN CERTIFICATE-----).',
-    );
-};

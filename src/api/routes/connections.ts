@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { scmKindIds } from '../../core/scm-kinds.js';
 import { notFound } from '../../core/errors.js';
-import { listConnections } from '../../db/connections.js';
+import { findConnectionRow, listConnections } from '../../db/connections.js';
 import { caPemField, connectBody, tokenField } from '../../connections/input.js';
 import {
   changeConnection,
@@ -10,7 +10,6 @@ import {
   removeConnection,
   testConnection,
 } from '../../connections/service.js';
-import { findConnectionRow } from '../../db/connections.js';
 import type { ZodApp } from '../app.js';
 import { actorOf, requireAccount } from '../auth.js';
 import type { AppContext } from '../context.js';
