@@ -1,4 +1,5 @@
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { useSubmit } from '../lib/use-submit.js';
 import { Dialog } from './dialog.js';
 import { FormError } from './form-error.js';
 
@@ -14,20 +15,10 @@ export interface ConfirmDialogProps {
 
 /** Asks before a destructive action and shows its error, if any, in place. */
 export const ConfirmDialog = ({ title, children, confirmLabel, onConfirm, onClose }: ConfirmDialogProps) => {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm();
-      onClose();
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : 'Something went wrong.');
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useSubmit(async () => {
+    await onConfirm();
+    onClose();
+  }, 'Something went wrong.');
 
   return (
     <Dialog
@@ -38,12 +29,7 @@ export const ConfirmDialog = ({ title, children, confirmLabel, onConfirm, onClos
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
-          <button
-            type="button"
-            className="button button-danger"
-            disabled={busy}
-            onClick={() => void confirm()}
-          >
+          <button type="button" className="button button-danger" disabled={busy} onClick={run}>
             {confirmLabel}
           </button>
         </>

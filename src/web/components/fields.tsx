@@ -6,20 +6,23 @@ import {
   type TextareaHTMLAttributes,
 } from 'react';
 
-type TextFieldProps = InputHTMLAttributes<HTMLInputElement> & {
+interface FieldFrameProps {
   readonly label: string;
   readonly help?: ReactNode;
-};
+  readonly id: string | undefined;
+  /** Renders the control with the id its label points at and the id of the help text, if any. */
+  readonly children: (controlId: string, helpId: string | undefined) => ReactNode;
+}
 
-/** A labelled input with optional help text under it. */
-export const TextField = ({ label, help, id, ...input }: TextFieldProps) => {
+/** The label, the control and the optional help text under it. */
+const FieldFrame = ({ label, help, id, children }: FieldFrameProps) => {
   const generated = useId();
-  const inputId = id ?? generated;
-  const helpId = `${inputId}-help`;
+  const controlId = id ?? generated;
+  const helpId = help ? `${controlId}-help` : undefined;
   return (
     <div className="field">
-      <label htmlFor={inputId}>{label}</label>
-      <input id={inputId} aria-describedby={help ? helpId : undefined} {...input} />
+      <label htmlFor={controlId}>{label}</label>
+      {children(controlId, helpId)}
       {help ? (
         <p className="field-help" id={helpId}>
           {help}
@@ -28,6 +31,18 @@ export const TextField = ({ label, help, id, ...input }: TextFieldProps) => {
     </div>
   );
 };
+
+type TextFieldProps = InputHTMLAttributes<HTMLInputElement> & {
+  readonly label: string;
+  readonly help?: ReactNode;
+};
+
+/** A labelled input with optional help text under it. */
+export const TextField = ({ label, help, id, ...input }: TextFieldProps) => (
+  <FieldFrame label={label} help={help} id={id}>
+    {(inputId, helpId) => <input id={inputId} aria-describedby={helpId} {...input} />}
+  </FieldFrame>
+);
 
 type TextAreaFieldProps = TextareaHTMLAttributes<HTMLTextAreaElement> & {
   readonly label: string;
@@ -35,34 +50,20 @@ type TextAreaFieldProps = TextareaHTMLAttributes<HTMLTextAreaElement> & {
 };
 
 /** A labelled multi-line input (a PEM certificate) with optional help text under it. */
-export const TextAreaField = ({ label, help, id, ...textarea }: TextAreaFieldProps) => {
-  const generated = useId();
-  const textareaId = id ?? generated;
-  const helpId = `${textareaId}-help`;
-  return (
-    <div className="field">
-      <label htmlFor={textareaId}>{label}</label>
-      <textarea id={textareaId} aria-describedby={help ? helpId : undefined} {...textarea} />
-      {help ? (
-        <p className="field-help" id={helpId}>
-          {help}
-        </p>
-      ) : null}
-    </div>
-  );
-};
+export const TextAreaField = ({ label, help, id, ...textarea }: TextAreaFieldProps) => (
+  <FieldFrame label={label} help={help} id={id}>
+    {(textareaId, helpId) => <textarea id={textareaId} aria-describedby={helpId} {...textarea} />}
+  </FieldFrame>
+);
 
 type SelectFieldProps = SelectHTMLAttributes<HTMLSelectElement> & {
   readonly label: string;
   readonly options: readonly { readonly value: string; readonly label: string }[];
 };
 
-export const SelectField = ({ label, options, id, ...select }: SelectFieldProps) => {
-  const generated = useId();
-  const selectId = id ?? generated;
-  return (
-    <div className="field">
-      <label htmlFor={selectId}>{label}</label>
+export const SelectField = ({ label, options, id, ...select }: SelectFieldProps) => (
+  <FieldFrame label={label} id={id}>
+    {(selectId) => (
       <select id={selectId} {...select}>
         {options.map((option) => (
           <option key={option.value} value={option.value}>
@@ -70,9 +71,9 @@ export const SelectField = ({ label, options, id, ...select }: SelectFieldProps)
           </option>
         ))}
       </select>
-    </div>
-  );
-};
+    )}
+  </FieldFrame>
+);
 
 export const roleOptions = [
   { value: 'member', label: 'Member' },

@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useApi } from '../api/api-context.js';
 import { TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
 import { useResource } from '../lib/use-resource.js';
+import { useSubmit } from '../lib/use-submit.js';
 import { useNavigate } from '../router/router-context.js';
 import { useSessionControl } from '../session/session-context.js';
 import { AuthLayout } from './auth-layout.js';
@@ -15,21 +16,10 @@ export const InvitePage = ({ token }: { readonly token: string }) => {
   const [invitation] = useResource(`invitation:${token}`, (signal) => api.invitation(token, { signal }));
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      signedIn(await api.acceptInvitation(token, name.trim(), password));
-      navigate('/projects', { replace: true });
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : 'Could not accept the invitation.');
-      setBusy(false);
-    }
-  };
+  const { busy, error, onSubmit } = useSubmit(async () => {
+    signedIn(await api.acceptInvitation(token, name.trim(), password));
+    navigate('/projects', { replace: true });
+  }, 'Could not accept the invitation.');
 
   if (invitation.status === 'loading') {
     return (
@@ -52,7 +42,7 @@ export const InvitePage = ({ token }: { readonly token: string }) => {
       <p className="lead">
         You were invited as <strong>{invitation.data.email}</strong>. Choose your name and a password.
       </p>
-      <form className="form" onSubmit={(event) => void submit(event)}>
+      <form className="form" onSubmit={onSubmit}>
         <TextField
           label="Email"
           type="email"

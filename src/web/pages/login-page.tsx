@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useApi } from '../api/api-context.js';
 import { TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
 import { useResource } from '../lib/use-resource.js';
+import { useSubmit } from '../lib/use-submit.js';
 import { useSessionControl } from '../session/session-context.js';
 import { AuthLayout } from './auth-layout.js';
 
@@ -11,21 +12,11 @@ export const LoginPage = () => {
   const { signedIn } = useSessionControl();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [setup] = useResource('setup', (signal) => api.setupStatus({ signal }));
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      signedIn(await api.signIn(email.trim(), password));
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : 'Sign-in failed.');
-      setBusy(false);
-    }
-  };
+  const { busy, error, onSubmit } = useSubmit(async () => {
+    signedIn(await api.signIn(email.trim(), password));
+  }, 'Sign-in failed.');
 
   if (setup.status === 'ready' && setup.data.needed) {
     return (
@@ -40,7 +31,7 @@ export const LoginPage = () => {
 
   return (
     <AuthLayout title="Sign in">
-      <form className="form" onSubmit={(event) => void submit(event)}>
+      <form className="form" onSubmit={onSubmit}>
         <TextField
           label="Email"
           type="email"

@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useApi } from '../api/api-context.js';
 import { TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
 import { useResource } from '../lib/use-resource.js';
+import { useSubmit } from '../lib/use-submit.js';
 import { Link, useLocation } from '../router/router-context.js';
 import { useSessionControl } from '../session/session-context.js';
 import { AuthLayout } from './auth-layout.js';
@@ -14,31 +15,21 @@ export const SetupPage = () => {
   const { search } = useLocation();
   const [token] = useState(() => new URLSearchParams(search).get('token') ?? '');
   const [form, setForm] = useState({ name: '', email: '', password: '', accountName: '' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [setup] = useResource('setup', (signal) => api.setupStatus({ signal }));
 
   const set = (field: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm((current) => ({ ...current, [field]: event.target.value }));
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const session = await api.completeSetup({
-        token,
-        name: form.name.trim(),
-        email: form.email.trim(),
-        password: form.password,
-        accountName: form.accountName.trim(),
-      });
-      signedIn(session);
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : 'Set-up failed.');
-      setBusy(false);
-    }
-  };
+  const { busy, error, onSubmit } = useSubmit(async () => {
+    const session = await api.completeSetup({
+      token,
+      name: form.name.trim(),
+      email: form.email.trim(),
+      password: form.password,
+      accountName: form.accountName.trim(),
+    });
+    signedIn(session);
+  }, 'Set-up failed.');
 
   if (setup.status === 'ready' && !setup.data.needed) {
     return (
@@ -65,7 +56,7 @@ export const SetupPage = () => {
   return (
     <AuthLayout title="Set up scm-connect">
       <p className="lead">Create the first administrator and the account your team works in.</p>
-      <form className="form" onSubmit={(event) => void submit(event)}>
+      <form className="form" onSubmit={onSubmit}>
         <TextField
           label="Your name"
           name="name"

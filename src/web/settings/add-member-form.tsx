@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useApi } from '../api/api-context.js';
 import type { AddMemberResult, Role } from '../api/schemas.js';
 import { roleOptions, SelectField, TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
+import { useSubmit } from '../lib/use-submit.js';
 
 export interface AddMemberFormProps {
   readonly accountId: string;
@@ -14,26 +15,19 @@ export const AddMemberForm = ({ accountId, onAdded }: AddMemberFormProps) => {
   const api = useApi();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('member');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, onSubmit } = useSubmit(
+    async () => {
       const result = await api.addMember(accountId, email.trim(), role);
       setEmail('');
       setRole('member');
       onAdded(result);
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : 'Could not add the member.');
-    }
-    setBusy(false);
-  };
+    },
+    'Could not add the member.',
+    { reusable: true },
+  );
 
   return (
-    <form className="form form-inline" onSubmit={(event) => void submit(event)}>
+    <form className="form form-inline" onSubmit={onSubmit}>
       <TextField
         label="Email"
         type="email"

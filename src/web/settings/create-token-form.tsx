@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useApi } from '../api/api-context.js';
 import type { CreatedToken, Role } from '../api/schemas.js';
 import { roleOptions, SelectField, TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
+import { useSubmit } from '../lib/use-submit.js';
 
 export interface CreateTokenFormProps {
   readonly accountId: string;
@@ -13,26 +14,19 @@ export const CreateTokenForm = ({ accountId, onCreated }: CreateTokenFormProps) 
   const api = useApi();
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('member');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, onSubmit } = useSubmit(
+    async () => {
       const created = await api.createToken(accountId, name.trim(), role);
       setName('');
       setRole('member');
       onCreated(created);
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : 'Could not create the token.');
-    }
-    setBusy(false);
-  };
+    },
+    'Could not create the token.',
+    { reusable: true },
+  );
 
   return (
-    <form className="form form-inline" onSubmit={(event) => void submit(event)}>
+    <form className="form form-inline" onSubmit={onSubmit}>
       <TextField
         label="Token name"
         name="tokenName"

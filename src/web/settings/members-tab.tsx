@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { Dialog } from '../components/dialog.js';
 import { roleOptions } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
+import { ActionsHeader, RowRemoveCell } from '../components/row-actions.js';
 import { SecretOnce } from '../components/secret-once.js';
 import { formatDate, formatDateTime, roleLabel } from '../lib/format.js';
 import { absoluteAppUrl } from '../lib/safe-url.js';
@@ -80,11 +81,7 @@ export const MembersTab = ({ account }: { readonly account: AccountSummary }) =>
                 <th scope="col">Email</th>
                 <th scope="col">Role</th>
                 <th scope="col">Joined</th>
-                {isAdmin ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
+                {isAdmin ? <ActionsHeader /> : null}
               </tr>
             </thead>
             <tbody>
@@ -116,16 +113,7 @@ export const MembersTab = ({ account }: { readonly account: AccountSummary }) =>
                   </td>
                   <td title={formatDateTime(member.joinedAt)}>{formatDate(member.joinedAt)}</td>
                   {isAdmin ? (
-                    <td className="cell-actions">
-                      <button
-                        type="button"
-                        className="button button-small button-danger-quiet"
-                        aria-label={`Remove ${member.name}`}
-                        onClick={() => setRemoving(member)}
-                      >
-                        Remove
-                      </button>
-                    </td>
+                    <RowRemoveCell action="Remove" name={member.name} onClick={() => setRemoving(member)} />
                   ) : null}
                 </tr>
               ))}

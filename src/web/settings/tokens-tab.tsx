@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { Dialog } from '../components/dialog.js';
 import { EmptyState } from '../components/empty-state.js';
 import { FormError } from '../components/form-error.js';
+import { ActionsHeader, RowRemoveCell } from '../components/row-actions.js';
 import { SecretOnce } from '../components/secret-once.js';
 import { formatDateTime, roleLabel } from '../lib/format.js';
 import { useResource } from '../lib/use-resource.js';
@@ -63,11 +64,7 @@ export const TokensTab = ({ account }: { readonly account: AccountSummary }) => 
                 <th scope="col">Token</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
-                {isAdmin ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
+                {isAdmin ? <ActionsHeader /> : null}
               </tr>
             </thead>
             <tbody>
@@ -81,16 +78,7 @@ export const TokensTab = ({ account }: { readonly account: AccountSummary }) => 
                   <td>{formatDateTime(token.createdAt)}</td>
                   <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : 'Never'}</td>
                   {isAdmin ? (
-                    <td className="cell-actions">
-                      <button
-                        type="button"
-                        className="button button-small button-danger-quiet"
-                        aria-label={`Revoke ${token.name}`}
-                        onClick={() => setRevoking(token)}
-                      >
-                        Revoke
-                      </button>
-                    </td>
+                    <RowRemoveCell action="Revoke" name={token.name} onClick={() => setRevoking(token)} />
                   ) : null}
                 </tr>
               ))}

@@ -1,9 +1,10 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { useApi } from '../api/api-context.js';
 import type { Session } from '../api/schemas.js';
 import { Dialog } from '../components/dialog.js';
 import { TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
+import { useSubmit } from '../lib/use-submit.js';
 
 export interface CreateAccountDialogProps {
   readonly onClose: () => void;
@@ -15,22 +16,12 @@ export interface CreateAccountDialogProps {
 export const CreateAccountDialog = ({ onClose, onCreated }: CreateAccountDialogProps) => {
   const api = useApi();
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const formId = useId();
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const account = await api.createAccount(name.trim());
-      onCreated(await api.switchAccount(account.id));
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : 'Could not create the account.');
-      setBusy(false);
-    }
-  };
+  const { busy, error, onSubmit } = useSubmit(async () => {
+    const account = await api.createAccount(name.trim());
+    onCreated(await api.switchAccount(account.id));
+  }, 'Could not create the account.');
 
   return (
     <Dialog
@@ -47,7 +38,7 @@ export const CreateAccountDialog = ({ onClose, onCreated }: CreateAccountDialogP
         </>
       }
     >
-      <form id={formId} className="form" onSubmit={(event) => void submit(event)}>
+      <form id={formId} className="form" onSubmit={onSubmit}>
         <p className="muted">
           An account holds its own source code managers, members and API tokens. You become its admin.
         </p>

@@ -1,9 +1,10 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { useApi } from '../api/api-context.js';
 import type { AccountSummary, Session } from '../api/schemas.js';
 import { Dialog } from '../components/dialog.js';
 import { TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
+import { useSubmit } from '../lib/use-submit.js';
 
 export interface RenameAccountDialogProps {
   readonly account: AccountSummary;
@@ -16,23 +17,13 @@ export interface RenameAccountDialogProps {
 export const RenameAccountDialog = ({ account, onClose, onRenamed }: RenameAccountDialogProps) => {
   const api = useApi();
   const [name, setName] = useState(account.name);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const formId = useId();
   const errorId = useId();
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.renameAccount(account.id, name.trim());
-      onRenamed(await api.currentSession());
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : 'Could not rename the account.');
-      setBusy(false);
-    }
-  };
+  const { busy, error, onSubmit } = useSubmit(async () => {
+    await api.renameAccount(account.id, name.trim());
+    onRenamed(await api.currentSession());
+  }, 'Could not rename the account.');
 
   return (
     <Dialog
@@ -49,7 +40,7 @@ export const RenameAccountDialog = ({ account, onClose, onRenamed }: RenameAccou
         </>
       }
     >
-      <form id={formId} className="form" onSubmit={(event) => void submit(event)}>
+      <form id={formId} className="form" onSubmit={onSubmit}>
         <TextField
           label="Account name"
           name="accountName"
