@@ -50,7 +50,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     ...(options.schema ? { schema: options.schema } : {}),
   });
   try {
-    await migrateToLatest(database.db);
+    await migrateToLatest(database);
     const ctx = {
       config,
       db: database.db,

@@ -39,7 +39,7 @@ export async function runAdminCreate(
   }
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    await migrateToLatest(database.db);
+    await migrateToLatest(database);
     const passwordHash = await hashPassword(secret);
     const accountName = input.data.account ?? 'Default';
     const summary = await database.db.transaction().execute(async (tx) => {

@@ -55,7 +55,7 @@ export async function rotateKeys(
 export async function runKeysRotate(config: Config, options: RotateOptions): Promise<number> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    await migrateToLatest(database.db);
+    await migrateToLatest(database);
     return await rotateKeys(database.db, config, options);
   } finally {
     await database.close();

@@ -21,6 +21,8 @@ export interface DatabaseOptions {
 export interface DatabaseHandle {
   readonly db: Db;
   readonly engine: Engine;
+  /** The PostgreSQL schema in use when one was named. */
+  readonly schema?: string;
   close(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', close: () => db.destroy() };
+    return { db, engine: 'postgres', ...(schema ? { schema } : {}), close: () => db.destroy() };
   }
   const file = options.sqliteFile ?? 'scm-connect.db';
   if (file !== ':memory:') mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -86,9 +88,17 @@ function withStatementCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Datab
   });
 }
 
-/** Brings the schema to the newest migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+/**
+ * Brings the schema to the newest migration; throws with the failing migration's name. With a named
+ * PostgreSQL schema the migration bookkeeping lives in that schema too (otherwise Kysely would take another
+ * schema's bookkeeping tables for its own).
+ */
+export async function migrateToLatest(handle: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<string[]> {
+  const migrator = new Migrator({
+    db: handle.db,
+    provider: migrationProvider,
+    ...(handle.schema ? { migrationTableSchema: handle.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {

@@ -29,7 +29,7 @@ describeEachEngine('storage', (engine) => {
     createUser(database.db, { email, name: email.split('@')[0]!, passwordHash: 'scrypt$x' });
 
   it('migrates once and then has nothing left to do', async () => {
-    expect(await migrateToLatest(database.db)).toEqual([]);
+    expect(await migrateToLatest(database)).toEqual([]);
   });
 
   it('keeps emails unique and writes nothing half-way when a transaction fails', async () => {

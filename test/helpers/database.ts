@@ -35,7 +35,7 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
     if (!databaseUrl) throw new Error('TEST_DATABASE_URL is not set');
     const schema = uniqueSchema();
     const handle = await openDatabase({ databaseUrl, dataDir, schema });
-    await migrateToLatest(handle.db);
+    await migrateToLatest(handle);
     return {
       ...handle,
       location: { dataDir, databaseUrl, schema },
@@ -47,7 +47,7 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
     };
   }
   const handle = await openDatabase({ dataDir });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle);
   return {
     ...handle,
     location: { dataDir },
