@@ -16,7 +16,6 @@ import { upsertOrganization } from '../db/inventory.js';
 import { connectionTokenAad } from '../db/secret-columns.js';
 import { enqueueJob, type Job } from '../jobs/index.js';
 import type { ConnectableProvider, ConnectionSettings } from '../scm/connection-settings.js';
-import { isScmError } from '../scm/errors.js';
 import type { TestReport } from '../scm/provider.js';
 import { resolveConnection, storedSettings, type ConnectBody } from './input.js';
 import { withProvider } from './providers.js';
@@ -224,9 +223,3 @@ export async function removeConnection(
     target: connectionId,
   });
 }
-
-/** Words from an SCM failure that are safe to keep and show. */
-export const safeMessage = (error: unknown): string =>
-  isScmError(error) || error instanceof AppError
-    ? `${error.message}${isScmError(error) && error.fix ? ` ${error.fix}` : ''}`
-    : 'The sync failed for an unexpected reason; see the service log.';

@@ -8,8 +8,8 @@ import {
   upsertRepositories,
   type RepositoryInput,
 } from '../db/inventory.js';
-import type { JobHandler } from '../jobs/index.js';
-import { safeMessage, withStoredProvider } from './service.js';
+import { safeErrorMessage, type JobHandler } from '../jobs/index.js';
+import { withStoredProvider } from './service.js';
 
 const batchSize = 500;
 const payload = z.object({ connectionId: z.string() });
@@ -54,7 +54,7 @@ export async function syncConnection(
       }
     });
   } catch (error) {
-    await updateConnection(ctx.db, accountId, connectionId, { sync_error: safeMessage(error) });
+    await updateConnection(ctx.db, accountId, connectionId, { sync_error: safeErrorMessage(error) });
     throw error;
   }
   const removed = await removeUnseen(ctx.db, { accountId, connectionId, syncedAt, organizationIds });

@@ -27,8 +27,6 @@ export interface ConnectionView {
   readonly organizations: readonly OrganizationView[];
 }
 
-export type ConnectionRow = ConnectionsTable;
-
 /** One connection of one account with everything needed to talk to its SCM (the token still encrypted). */
 export const findConnectionRow = (db: Db, accountId: string, connectionId: string) =>
   db
