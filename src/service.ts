@@ -14,7 +14,13 @@ import { putSetting } from './db/instance-settings.js';
 import { countUsers } from './db/users.js';
 import { createSyncHandler } from './connections/sync.js';
 import { syncJobKind } from './connections/service.js';
-import { createWorker } from './jobs/index.js';
+import {
+  createHousekeepingHandler,
+  createWorker,
+  housekeepingEveryMs,
+  housekeepingJobKind,
+  scheduleEvery,
+} from './jobs/index.js';
 import { createScmHttpShared } from './scm/http/index.js';
 import { createLiveSecretBox } from './secrets/live-secret-box.js';
 
@@ -66,9 +72,17 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const worker = createWorker({
       db: database.db,
       engine: database.engine,
-      handlers: { [syncJobKind]: createSyncHandler(ctx) },
+      handlers: {
+        [syncJobKind]: createSyncHandler(ctx),
+        [housekeepingJobKind]: createHousekeepingHandler(database.db),
+      },
       logger: logger.child({ component: 'worker' }),
       ...(options.workerPollMs ? { pollIntervalMs: options.workerPollMs } : {}),
+    });
+    await scheduleEvery(database.db, {
+      name: 'housekeeping',
+      kind: housekeepingJobKind,
+      everyMs: housekeepingEveryMs,
     });
     await app.listen({ port: config.port, host: config.host });
     worker.start();

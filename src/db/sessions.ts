@@ -25,9 +25,6 @@ export async function createSession(
 export const deleteSession = (db: Db, idHash: string) =>
   db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
 
-export const deleteExpiredSessions = (db: Db) =>
-  db.deleteFrom('sessions').where('expires_at', '<=', nowIso()).execute();
-
 /** A removed member's sessions stop pointing at the account at once. */
 export const detachSessionsFromAccount = (db: Db, accountId: string, userId: string) =>
   db

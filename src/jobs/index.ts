@@ -31,3 +31,10 @@ export {
   type WorkerOptions,
 } from './worker.js';
 export type { BackoffOptions } from './retry-policy.js';
+export { safeErrorMessage } from './retry-policy.js';
+export {
+  createHousekeepingHandler,
+  housekeepingEveryMs,
+  housekeepingJobKind,
+  pruneExpired,
+} from './housekeeping.js';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listSchedules } from '../../src/jobs/index.js';
 import { ApiClient, setUpAdmin } from '../helpers/api-client.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -10,6 +11,11 @@ describe('operations endpoints and the API description', () => {
     admin = (await setUpAdmin(service)).client;
   });
   afterAll(() => service.close());
+
+  it('schedules the hourly housekeeping once', async () => {
+    const schedules = await listSchedules(service.database.db);
+    expect(schedules.map((s) => [s.name, s.kind])).toEqual([['housekeeping', 'instance.housekeeping']]);
+  });
 
   it('answers liveness and readiness', async () => {
     expect(await (await fetch(`${service.url}/healthz`)).json()).toEqual({ status: 'ok' });

@@ -1,0 +1,41 @@
+import type { Db } from '../db/database.js';
+import { pruneJobs } from './jobs.js';
+import type { JobHandler } from './worker.js';
+
+export const housekeepingJobKind = 'instance.housekeeping';
+export const housekeepingEveryMs = 60 * 60 * 1000;
+
+const day = 24 * 60 * 60 * 1000;
+
+export interface HousekeepingResult {
+  readonly sessions: number;
+  readonly invitations: number;
+  readonly rateLimits: number;
+  readonly jobs: number;
+}
+
+/**
+ * Deletes what has stopped meaning anything: expired sessions and invitations, rate-limit windows older
+ * than a day, and finished jobs older than 30 days. Runs hourly as a schedule, so one process does it.
+ */
+export async function pruneExpired(db: Db, now: Date): Promise<HousekeepingResult> {
+  const at = now.toISOString();
+  const sessions = await db.deleteFrom('sessions').where('expires_at', '<=', at).executeTakeFirst();
+  const invitations = await db.deleteFrom('invitations').where('expires_at', '<=', at).executeTakeFirst();
+  const rateLimits = await db
+    .deleteFrom('rate_limits')
+    .where('window_start', '<', new Date(now.getTime() - day).toISOString())
+    .executeTakeFirst();
+  const jobs = await pruneJobs(db, new Date(now.getTime() - 30 * day));
+  return {
+    sessions: Number(sessions.numDeletedRows),
+    invitations: Number(invitations.numDeletedRows),
+    rateLimits: Number(rateLimits.numDeletedRows),
+    jobs,
+  };
+}
+
+export const createHousekeepingHandler =
+  (db: Db): JobHandler =>
+  () =>
+    pruneExpired(db, new Date());
