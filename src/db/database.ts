@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type CompiledQuery } from 'kysely';
 import { migrationProvider } from './migrations.js';
+import { sqliteStatements } from './sqlite-statements.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -23,6 +24,13 @@ export interface DatabaseHandle {
   readonly engine: Engine;
   /** The PostgreSQL schema in use when one was named. */
   readonly schema?: string;
+  /**
+   * SQLite only: changes whenever this process writes through the connection. SQLite means one service
+   * process, so a cache validated by it sees every change the service makes at once.
+   */
+  readonly writeGeneration?: () => number;
+  /** SQLite only: a read run at once when the connection is idle (see `sqliteStatements`). */
+  readonly readNow?: <Row>(query: CompiledQuery<Row>) => Row[] | undefined;
   close(): Promise<void>;
 }
 
@@ -58,34 +66,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, engine: 'sqlite', close: () => db.destroy() };
-}
-
-/**
- * better-sqlite3 compiles a statement on every `prepare`; the queries of a running service are a small fixed
- * set, so each compiled statement is kept and reused.
- */
-function withStatementCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database {
-  const statements = new Map<string, BetterSqlite3.Statement>();
-  const maxStatements = 500;
-  return new Proxy(sqlite, {
-    get(target, property, receiver) {
-      if (property !== 'prepare') {
-        const value = Reflect.get(target, property, receiver) as unknown;
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      }
-      return (source: string) => {
-        let statement = statements.get(source);
-        if (!statement) {
-          if (statements.size >= maxStatements) statements.clear();
-          statement = target.prepare(source);
-          statements.set(source, statement);
-        }
-        return statement;
-      };
-    },
-  });
+  const statements = sqliteStatements(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements.database }) });
+  return {
+    db,
+    engine: 'sqlite',
+    writeGeneration: statements.writeGeneration,
+    readNow: statements.readNow,
+    close: () => db.destroy(),
+  };
 }
 
 /**
