@@ -64,7 +64,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       secrets,
       logger,
       metrics: createMetrics(),
-      queries: createHotQueries(database.db),
+      queries: createHotQueries(database),
       scmShared: createScmHttpShared(),
       webRoot: options.webRoot ?? defaultWebRoot(),
     };

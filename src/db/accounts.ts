@@ -43,7 +43,8 @@ export const renameAccount = (db: Db, accountId: string, name: string) =>
 export const findAccountName = async (db: Db, accountId: string) =>
   (await db.selectFrom('accounts').select('name').where('id', '=', accountId).executeTakeFirst())?.name;
 
-export const listMembers = (db: Db, accountId: string): Promise<Member[]> =>
+/** The query behind every list of an account's members (by email), as rows or rendered as JSON. */
+export const membersQuery = (db: Db, accountId: string) =>
   db
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
@@ -55,8 +56,10 @@ export const listMembers = (db: Db, accountId: string): Promise<Member[]> =>
       'memberships.created_at as joinedAt',
     ])
     .where('memberships.account_id', '=', accountId)
-    .orderBy('users.email')
-    .execute();
+    .orderBy('users.email');
+
+export const listMembers = (db: Db, accountId: string): Promise<Member[]> =>
+  membersQuery(db, accountId).execute();
 
 export async function addMember(db: Db, accountId: string, userId: string, role: Role): Promise<boolean> {
   const result = await db

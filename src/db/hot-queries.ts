@@ -1,7 +1,11 @@
-import type { Db } from './database.js';
-import { prepareQuery } from './prepared.js';
-import type { Member } from './accounts.js';
+import { sql } from 'kysely';
+import { jsonArrayFrom as postgresJsonArray } from 'kysely/helpers/postgres';
+import { jsonArrayFrom as sqliteJsonArray } from 'kysely/helpers/sqlite';
+import { membersQuery } from './accounts.js';
+import type { Engine } from './database.js';
+import { prepareQuery, type PreparedTarget } from './prepared.js';
 import type { Role } from './schema.js';
+import { createSessionCache } from './session-cache.js';
 
 export interface CallerSession {
   readonly idHash: string;
@@ -12,7 +16,10 @@ export interface CallerSession {
   readonly roleInRequestedAccount: Role | null;
 }
 
-/** The queries every authenticated request makes, prepared once per database. */
+/**
+ * The queries every authenticated request makes, prepared once per database. With SQLite (one service process)
+ * the session lookup is answered from a cache that any write by this process invalidates.
+ */
 export interface HotQueries {
   /** The live session with this cookie hash, and in the same query the user's role in `accountId`. */
   findSession(
@@ -21,14 +28,28 @@ export interface HotQueries {
     now: string,
   ): Promise<CallerSession | undefined>;
   findRole(accountId: string, userId: string): Promise<Role | undefined>;
-  listMembers(accountId: string): Promise<Member[]>;
+  /**
+   * The account's members (`memberSchema`, by email) as JSON text, rendered by the database: building a JS object
+   * per row and serialising it again measured as the largest cost of this read.
+   */
+  membersJson(accountId: string): Promise<string>;
 }
 
-export function createHotQueries(db: Db): HotQueries {
+export function createHotQueries(
+  target: PreparedTarget & { readonly engine: Engine; readonly writeGeneration?: (() => number) | undefined },
+): HotQueries {
+  const { db, engine, writeGeneration } = target;
   const session = prepareQuery<
     [string, string, string],
-    { id_hash: string; user_id: string; account_id: string | null; csrf_token: string; role: Role | null }
-  >(db, 3, (requestedAccountId, idHash, now) =>
+    {
+      id_hash: string;
+      user_id: string;
+      account_id: string | null;
+      csrf_token: string;
+      expires_at: string;
+      role: Role | null;
+    }
+  >(target, 3, (requestedAccountId, idHash, now) =>
     db
       .selectFrom('sessions')
       .leftJoin('memberships', (join) =>
@@ -41,46 +62,46 @@ export function createHotQueries(db: Db): HotQueries {
         'sessions.user_id',
         'sessions.account_id',
         'sessions.csrf_token',
+        'sessions.expires_at',
         'memberships.role',
       ])
       .where('sessions.id_hash', '=', idHash!)
       .where('sessions.expires_at', '>', now!),
   );
-  const role = prepareQuery<[string, string], { role: Role }>(db, 2, (accountId, userId) =>
+  const role = prepareQuery<[string, string], { role: Role }>(target, 2, (accountId, userId) =>
     db
       .selectFrom('memberships')
       .select('role')
       .where('account_id', '=', accountId!)
       .where('user_id', '=', userId!),
   );
-  const members = prepareQuery<[string], Member>(db, 1, (accountId) =>
-    db
-      .selectFrom('memberships')
-      .innerJoin('users', 'users.id', 'memberships.user_id')
-      .select([
-        'users.id as userId',
-        'users.email',
-        'users.name',
-        'memberships.role',
-        'memberships.created_at as joinedAt',
-      ])
-      .where('memberships.account_id', '=', accountId!)
-      .orderBy('users.email'),
-  );
+  const members = prepareQuery<[string], { json: string }>(target, 1, (accountId) => {
+    const list = membersQuery(db, accountId!);
+    const json =
+      engine === 'sqlite'
+        ? sql<string>`${sqliteJsonArray(list)}`
+        : sql<string>`${postgresJsonArray(list)}::text`;
+    return db.selectNoFrom(json.as('json'));
+  });
+  const cache = writeGeneration && createSessionCache<CallerSession>(writeGeneration);
   return {
-    listMembers: (accountId) => members(accountId),
-    async findSession(idHash, requestedAccountId, now) {
-      // An account id no row can have stands in when the request names no account.
-      const [row] = await session(requestedAccountId ?? '', idHash, now);
-      return (
-        row && {
+    membersJson: async (accountId) => (await members(accountId))[0]!.json,
+    findSession(idHash, requestedAccountId, now) {
+      const read = async () => {
+        // An account id no row can have stands in when the request names no account.
+        const [row] = await session(requestedAccountId ?? '', idHash, now);
+        if (!row) return undefined;
+        const value: CallerSession = {
           idHash: row.id_hash,
           userId: row.user_id,
           accountId: row.account_id,
           csrfToken: row.csrf_token,
           roleInRequestedAccount: requestedAccountId ? row.role : null,
-        }
-      );
+        };
+        return { value, expiresAt: row.expires_at };
+      };
+      if (!cache) return read().then((found) => found?.value);
+      return cache.get(`${idHash} ${requestedAccountId ?? ''}`, now, read);
     },
     async findRole(accountId, userId) {
       return (await role(accountId, userId))[0]?.role;

@@ -18,7 +18,7 @@ describeEachEngine('prepared queries', (engine) => {
   afterEach(() => database.close());
 
   it('runs one compiled query with new arguments on every call, in any order of use', async () => {
-    const between = prepareQuery<[string, string], { key: string }>(database.db, 2, (high, low) =>
+    const between = prepareQuery<[string, string], { key: string }>(database, 2, (high, low) =>
       database.db
         .selectFrom('instance_settings')
         .select('key')
@@ -33,7 +33,7 @@ describeEachEngine('prepared queries', (engine) => {
 
   it('refuses a query that leaves an argument out', () => {
     expect(() =>
-      prepareQuery<[string, string], { key: string }>(database.db, 2, (key) =>
+      prepareQuery<[string, string], { key: string }>(database, 2, (key) =>
         database.db.selectFrom('instance_settings').select('key').where('key', '=', key!),
       ),
     ).toThrow('every argument');

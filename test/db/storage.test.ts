@@ -71,7 +71,7 @@ describeEachEngine('storage', (engine) => {
     const ada = await user('ada@example.com');
     const account = await createAccount(database.db, 'Acme', ada.id);
     const session = await createSession(database.db, { userId: ada.id, accountId: account.id, hours: 1 });
-    const queries = createHotQueries(database.db);
+    const queries = createHotQueries(database);
     const findSession = (cookie: string, accountId: string | null = null) =>
       queries.findSession(hashToken(cookie), accountId, nowIso());
     expect(await findSession(session.cookie, account.id)).toMatchObject({ roleInRequestedAccount: 'admin' });

@@ -11,6 +11,7 @@ import { actorOf, requireAccount, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { errors, fields, memberSchema } from '../schemas.js';
 import { publicOrigin } from '../session-view.js';
+import { sendJsonText } from '../json-text.js';
 
 const invitationHours = 72;
 const memberParams = z.strictObject({ accountId: fields.uuid, userId: fields.uuid });
@@ -26,9 +27,10 @@ export function registerMemberRoutes(app: ZodApp, ctx: AppContext): void {
         response: { 200: z.object({ items: z.array(memberSchema) }), ...errors(401, 404) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       await requireAccount(request, ctx, request.params.accountId);
-      return { items: await ctx.queries.listMembers(request.params.accountId) };
+      const items = await ctx.queries.membersJson(request.params.accountId);
+      return sendJsonText(reply, `{"items":${items}}`);
     },
   );
 
