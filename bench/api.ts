@@ -8,11 +8,8 @@
  *   npx tsx bench/api.ts [--seconds 5] [--rounds 5] [--connections 50]
  */
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { parseArgs, promisify } from 'node:util';
-import Fastify from 'fastify';
-import { setUpAdmin } from '../test/helpers/api-client.js';
-import { startTestService } from '../test/helpers/service.js';
+import { startMembersFixture } from './members-fixture.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,34 +38,8 @@ async function load(url: string, headers: Record<string, string> = {}): Promise<
   return JSON.parse(stdout) as AutocannonResult;
 }
 
-const service = await startTestService();
-const { client, session } = await setUpAdmin(service);
-const accountId = session.currentAccountId!;
-const now = new Date().toISOString();
-for (let i = 1; i < 20; i++) {
-  const id = randomUUID();
-  await service.database.db
-    .insertInto('users')
-    .values({ id, email: `member${i}@example.com`, name: `Member ${i}`, password_hash: 'x', created_at: now })
-    .execute();
-  await service.database.db
-    .insertInto('memberships')
-    .values({ account_id: accountId, user_id: id, role: 'member', created_at: now })
-    .execute();
-}
-const path = `/api/v1/accounts/${accountId}/members`;
-const check = await client.get<{ items: unknown[] }>(path);
-if (check.status !== 200 || check.body.items.length !== 20)
-  throw new Error(`unexpected answer ${check.status}`);
-
-const bare = Fastify();
-bare.get('/constant', async () => ({ items: [] }));
-await bare.listen({ port: 0, host: '127.0.0.1' });
-const bareAddress = bare.server.address();
-const bareUrl = `http://127.0.0.1:${typeof bareAddress === 'object' && bareAddress ? bareAddress.port : 0}/constant`;
-
-const membersUrl = `${service.url}${path}`;
-const cookie = { cookie: client.cookie! };
+const { service, bareUrl, membersUrl, cookie, accountId, close } = await startMembersFixture();
+const path = new URL(membersUrl).pathname;
 await load(bareUrl); // warm-up of the load generator and both servers
 await load(membersUrl, cookie);
 const rounds: { bare: AutocannonResult; members: AutocannonResult }[] = [];
@@ -100,5 +71,4 @@ console.log(
   `per-round ratios: ${rounds.map((r) => (r.members.requests.average / r.bare.requests.average).toFixed(2)).join(' ')}`,
 );
 console.log(`ratio of medians: ${ratio.toFixed(2)} (target >= 0.3)`);
-await bare.close();
-await service.close();
+await close();
