@@ -16,7 +16,8 @@ export interface SqliteStatements {
   writeGeneration(): number;
   /**
    * Runs a read at once, without Kysely's executor, when the connection is idle; undefined while a transaction is
-   * open on it (its uncommitted writes must not be seen), and the caller then goes through Kysely, which waits.
+   * open on it (its uncommitted writes must not be seen) or rows are being streamed, and the caller then goes
+   * through Kysely, which waits.
    */
   readNow<Row>(query: CompiledQuery<Row>): Row[] | undefined;
 }
@@ -31,29 +32,37 @@ export interface SqliteStatements {
  */
 export function sqliteStatements(sqlite: BetterSqlite3.Database): SqliteStatements {
   const statements = new Map<string, SqliteStatement>();
-  let generation = 0;
-  const written = () => void generation++;
+  const connection: ConnectionState = { generation: 0, openStreams: 0 };
   const prepare = (source: string) => {
     let statement = statements.get(source);
     if (!statement) {
       if (statements.size >= maxStatements) statements.clear();
-      statement = wrap(sqlite.prepare(source), written);
+      statement = wrap(sqlite.prepare(source), connection);
       statements.set(source, statement);
     }
     return statement;
   };
   return {
-    writeGeneration: () => generation,
+    writeGeneration: () => connection.generation,
     readNow: <Row>(query: CompiledQuery<Row>) =>
-      sqlite.inTransaction ? undefined : (prepare(query.sql).all(query.parameters) as Row[]),
+      sqlite.inTransaction || connection.openStreams > 0
+        ? undefined
+        : (prepare(query.sql).all(query.parameters) as Row[]),
     database: { close: () => sqlite.close(), prepare },
   };
 }
 
+interface ConnectionState {
+  generation: number;
+  /** Rows being streamed: better-sqlite3 runs nothing else on the connection meanwhile. */
+  openStreams: number;
+}
+
 // Parameters pass as one array, as Kysely's own driver passes them (better-sqlite3 binds its elements).
 // `readonly` is SQLite's own verdict; a reader may still write (`insert … returning`).
-function wrap(statement: BetterSqlite3.Statement<unknown[]>, written: () => void): SqliteStatement {
+function wrap(statement: BetterSqlite3.Statement<unknown[]>, connection: ConnectionState): SqliteStatement {
   const writes = !statement.readonly;
+  const written = () => void connection.generation++;
   if (!statement.reader) {
     return {
       reader: false,
@@ -76,7 +85,12 @@ function wrap(statement: BetterSqlite3.Statement<unknown[]>, written: () => void
     },
     *iterate(parameters) {
       if (writes) written();
-      for (const values of statement.iterate(parameters)) yield build(values as unknown[]);
+      connection.openStreams++;
+      try {
+        for (const values of statement.iterate(parameters)) yield build(values as unknown[]);
+      } finally {
+        connection.openStreams--;
+      }
     },
   };
 }

@@ -84,7 +84,7 @@ describe('sqliteStatements', () => {
     await step(() => db.selectFrom('t').select('name').where('id', '=', 1).execute(), false);
   });
 
-  it('reads at once while the connection is idle, and refuses to while a transaction is open', async () => {
+  it('reads at once while the connection is idle, and not while a transaction is open or rows stream', async () => {
     await db.insertInto('t').values({ id: 1, name: 'one' }).execute();
     const read = CompiledQuery.raw('select name from t order by id') as CompiledQuery<{ name: string }>;
     expect(statements.readNow(read)).toEqual([{ name: 'one' }]);
@@ -99,5 +99,14 @@ describe('sqliteStatements', () => {
       .catch(() => undefined);
     expect(inside).toBeUndefined();
     expect(statements.readNow(read)).toEqual([{ name: 'one' }]);
+
+    await db.insertInto('t').values({ id: 3, name: 'three' }).execute();
+    const duringStream = [];
+    for await (const row of db.selectFrom('t').select('id').orderBy('id').stream()) {
+      duringStream.push(statements.readNow(read));
+      expect(row.id).toBeGreaterThan(0);
+    }
+    expect(duringStream).toEqual([undefined, undefined]);
+    expect(statements.readNow(read)).toHaveLength(2);
   });
 });
