@@ -3,9 +3,9 @@
  * callgrind. Requests per second swing by a third between runs on a shared machine; instruction counts do not,
  * so this tells whether a change to the request path made it cheaper. It counts user-space instructions of the
  * server process only (not the kernel's share of socket writes and file locks), so its ratio is lower than
- * bench/api's. Needs valgrind (Debian package `valgrind`); about a minute.
+ * bench/api's. Needs valgrind (Debian package `valgrind`); about two minutes.
  *
- *   npx tsx bench/api-instructions.ts [--requests 1000] [--warm-up 3000]
+ *   npx tsx bench/api-instructions.ts [--requests 1000] [--warm-up 6000]
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { startMembersFixture } from './members-fixture.js';
 const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '1000' },
-    'warm-up': { type: 'string', default: '3000' },
+    'warm-up': { type: 'string', default: '6000' },
     inner: { type: 'boolean', default: false },
   },
 });

@@ -5,7 +5,7 @@
  * over several rounds and the medians are compared, so a burst of load from elsewhere on the machine skews one
  * round rather than one side.
  *
- *   npx tsx bench/api.ts [--seconds 5] [--rounds 5] [--connections 50]
+ *   npx tsx bench/api.ts [--seconds 5] [--rounds 7] [--connections 50]
  */
 import { execFile } from 'node:child_process';
 import { parseArgs, promisify } from 'node:util';
@@ -14,7 +14,7 @@ import { startMembersFixture } from './members-fixture.js';
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '7' },
     connections: { type: 'string', default: '50' },
   },
 });
