@@ -1,8 +1,12 @@
-import fastJson from 'fast-json-stringify';
+import { createRequire } from 'node:module';
+import type fastJson from 'fast-json-stringify';
 import type { FastifySerializerCompiler } from 'fastify/types/schema.js';
 import { z } from 'zod';
 
 type Write = (data: unknown) => string;
+
+// Loaded on the first response rather than at start-up (it brings ajv along).
+const load = createRequire(import.meta.url);
 
 /**
  * Responses are written by fast-json-stringify from the JSON Schema of each route's zod response schema: only the
@@ -13,9 +17,11 @@ type Write = (data: unknown) => string;
 export const serializerCompiler: FastifySerializerCompiler<z.ZodType> = ({ schema }) => {
   let write: Write | undefined;
   return (data) => {
-    write ??= fastJson(
-      z.toJSONSchema(schema, { io: 'output', target: 'draft-07', unrepresentable: 'any' }) as object,
-    ) as Write;
+    if (!write) {
+      const compile = load('fast-json-stringify') as typeof fastJson;
+      const jsonSchema = z.toJSONSchema(schema, { io: 'output', target: 'draft-07', unrepresentable: 'any' });
+      write = compile(jsonSchema as object) as Write;
+    }
     return write(data);
   };
 };
