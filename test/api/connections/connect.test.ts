@@ -1,14 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { capabilityIds } from '../../../src/scm/provider.js';
-import type { ApiClient } from '../../helpers/api-client.js';
-import type { TestService } from '../../helpers/service.js';
-import {
-  hostileRepositoryName,
-  startKits,
-  tokenKinds,
-  type TokenKind,
-  type TwinKit,
-} from '../../helpers/twin-kits.js';
+import { hostileRepositoryName, tokenKinds, type TwinKit } from '../../helpers/twin-kits.js';
 import {
   connect,
   connectionsPath,
@@ -17,9 +9,8 @@ import {
   getConnection,
   listAllRepositories,
   listOrganizations,
-  loopbackEnv,
   newAccount,
-  startWithAdmin,
+  useServiceWithKits,
   syncNow,
   waitForFirstSync,
   type ConnectionView,
@@ -27,22 +18,7 @@ import {
   type TestReportView,
 } from './connections-api.js';
 
-let service: TestService;
-let admin: ApiClient;
-let kits: Record<TokenKind, TwinKit>;
-let closeKits: () => Promise<void>;
-
-beforeAll(async () => {
-  const started = await startKits();
-  kits = started.kits;
-  closeKits = started.close;
-  ({ service, admin } = await startWithAdmin({ ...loopbackEnv, ...started.env }));
-});
-
-afterAll(async () => {
-  await service?.close();
-  await closeKits?.();
-});
+const world = useServiceWithKits();
 
 const byId = (items: readonly RepositoryView[]) => new Map(items.map((repo) => [repo.id, repo]));
 
@@ -54,18 +30,18 @@ describe.each(tokenKinds)('%s: connect, sync, test, update, remove', (kind) => {
   const path = () => `${connectionsPath(accountId)}/${connection.id}`;
 
   beforeAll(async () => {
-    kit = kits[kind];
-    accountId = await newAccount(admin, `Connect ${kind}`);
+    kit = world.kits[kind];
+    accountId = await newAccount(world.admin, `Connect ${kind}`);
   });
 
   it('connects (201) and never shows the token: hasToken only, in the answer, the list and the item (K1)', async () => {
-    const answer = await connect(admin, accountId, kit.connectBody());
+    const answer = await connect(world.admin, accountId, kit.connectBody());
     expect(answer.status, answer.text).toBe(201);
     connection = answer.body;
     expect(connection).toMatchObject({ kind, target: kit.target, hasToken: true });
     expect(connection.tokenUpdatedAt).not.toBeNull();
-    const list = await admin.get<{ items: ConnectionView[] }>(connectionsPath(accountId));
-    const item = await admin.get<ConnectionView>(path());
+    const list = await world.admin.get<{ items: ConnectionView[] }>(connectionsPath(accountId));
+    const item = await world.admin.get<ConnectionView>(path());
     expect(list.body.items.map((c) => c.id)).toEqual([connection.id]);
     expect(list.body.items[0]!.hasToken).toBe(true);
     for (const text of [answer.text, list.text, item.text]) {
@@ -75,16 +51,16 @@ describe.each(tokenKinds)('%s: connect, sync, test, update, remove', (kind) => {
   });
 
   it('lists the organization of the connection', async () => {
-    const organizations = await listOrganizations(admin, accountId);
+    const organizations = await listOrganizations(world.admin, accountId);
     expect(organizations).toHaveLength(1);
     expect(organizations[0]).toMatchObject({ connectionId: connection.id, kind, name: kit.target });
     expect(organizations[0]!.webUrl).toMatch(/^https?:\/\//);
   });
 
   it('syncs every repository of the target once, and nothing outside it', async () => {
-    const synced = await waitForFirstSync(admin, accountId, connection.id);
+    const synced = await waitForFirstSync(world.admin, accountId, connection.id);
     expect(synced.syncError).toBeNull();
-    const { items, total } = await listAllRepositories(admin, accountId);
+    const { items, total } = await listAllRepositories(world.admin, accountId);
     expect(total).toBe(kit.repositoryCount);
     expect(items).toHaveLength(kit.repositoryCount);
     expect(new Set(items.map((r) => r.id)).size).toBe(items.length);
@@ -93,14 +69,16 @@ describe.each(tokenKinds)('%s: connect, sync, test, update, remove', (kind) => {
     expect(items.filter((r) => r.archived)).toHaveLength(kit.archivedCount);
     expect(items.map((r) => r.fullName)).not.toContain(kit.outsiderFullName);
     expect(items.map((r) => r.name)).toContain(kit.renameFrom);
-    const organizations = await listOrganizations(admin, accountId);
+    const organizations = await listOrganizations(world.admin, accountId);
     expect(organizations[0]!.repositoryCount).toBe(kit.repositoryCount);
-    expect((await getConnection(admin, accountId, connection.id)).repositoryCount).toBe(kit.repositoryCount);
+    expect((await getConnection(world.admin, accountId, connection.id)).repositoryCount).toBe(
+      kit.repositoryCount,
+    );
     firstListing = items;
   });
 
   it('returns a repository named like markup as the plain text it is, in JSON (S26)', async () => {
-    const answer = await admin.get<{ items: RepositoryView[] }>(
+    const answer = await world.admin.get<{ items: RepositoryView[] }>(
       `/api/v1/accounts/${accountId}/repositories?limit=500`,
     );
     expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
@@ -114,9 +92,9 @@ describe.each(tokenKinds)('%s: connect, sync, test, update, remove', (kind) => {
     const before = firstListing.find((r) => r.name === kit.renameFrom)!;
     kit.renameRepository();
     try {
-      const job = await syncNow(admin, accountId, connection.id);
+      const job = await syncNow(world.admin, accountId, connection.id);
       expect(job.status, job.lastError ?? '').toBe('succeeded');
-      const { items, total } = await listAllRepositories(admin, accountId);
+      const { items, total } = await listAllRepositories(world.admin, accountId);
       expect(total).toBe(kit.repositoryCount);
       expect([...byId(items).keys()].sort()).toEqual([...byId(firstListing).keys()].sort());
       const renamed = byId(items).get(before.id)!;
@@ -129,15 +107,15 @@ describe.each(tokenKinds)('%s: connect, sync, test, update, remove', (kind) => {
   });
 
   it('refuses the same target twice (409 duplicate_connection) and keeps one connection', async () => {
-    const again = await connect(admin, accountId, kit.connectBody({ name: 'Second try' }));
+    const again = await connect(world.admin, accountId, kit.connectBody({ name: 'Second try' }));
     expectError(again, 409, 'duplicate_connection', [kit.tokens.good]);
-    const list = await admin.get<{ items: ConnectionView[] }>(connectionsPath(accountId));
+    const list = await world.admin.get<{ items: ConnectionView[] }>(connectionsPath(accountId));
     expect(list.body.items).toHaveLength(1);
-    expect(await listOrganizations(admin, accountId)).toHaveLength(1);
+    expect(await listOrganizations(world.admin, accountId)).toHaveLength(1);
   });
 
   it('tests the connection: a report with every capability row, kept as lastTest', async () => {
-    const answer = await admin.post<TestReportView>(`${path()}/test`);
+    const answer = await world.admin.post<TestReportView>(`${path()}/test`);
     expect(answer.status, answer.text).toBe(200);
     const report = answer.body;
     expect(report.reachable.status).toBe('ok');
@@ -148,38 +126,38 @@ describe.each(tokenKinds)('%s: connect, sync, test, update, remove', (kind) => {
       if (row.status === 'fail') expect(row.fix, row.id).toBeTruthy();
     }
     expect(answer.text).not.toContain(kit.tokens.good);
-    const stored = await getConnection(admin, accountId, connection.id);
+    const stored = await getConnection(world.admin, accountId, connection.id);
     expect(stored.lastTest).toEqual(report);
   });
 
   it('PATCH without a token keeps the stored token working (K10)', async () => {
-    const renamed = await admin.patch<ConnectionView>(path(), { name: 'Renamed connection' });
+    const renamed = await world.admin.patch<ConnectionView>(path(), { name: 'Renamed connection' });
     expect(renamed.status, renamed.text).toBe(200);
     expect(renamed.body).toMatchObject({ name: 'Renamed connection', hasToken: true });
     expect(renamed.body.tokenUpdatedAt).toBe(connection.tokenUpdatedAt);
-    const report = await admin.post<TestReportView>(`${path()}/test`);
+    const report = await world.admin.post<TestReportView>(`${path()}/test`);
     expect(report.body.reachable.status).toBe('ok');
     expect(report.body.target.status).toBe('ok');
   });
 
   it('PATCH with a bad token is refused (422) and the old token still works (K10)', async () => {
-    const refused = await admin.patch(path(), { token: kit.tokens.bad });
+    const refused = await world.admin.patch(path(), { token: kit.tokens.bad });
     expectError(refused, 422, 'invalid_credentials', [kit.tokens.bad, kit.tokens.good]);
-    const stored = await getConnection(admin, accountId, connection.id);
+    const stored = await getConnection(world.admin, accountId, connection.id);
     expect(stored.tokenUpdatedAt).toBe(connection.tokenUpdatedAt);
-    const report = await admin.post<TestReportView>(`${path()}/test`);
+    const report = await world.admin.post<TestReportView>(`${path()}/test`);
     expect(report.body.reachable.status).toBe('ok');
     expect(report.body.target.status).toBe('ok');
     expect(report.body.status).not.toBe('fail');
   });
 
   it('PATCH with another good token replaces it', async () => {
-    const rotated = await admin.patch<ConnectionView>(path(), { token: kit.tokens.other });
+    const rotated = await world.admin.patch<ConnectionView>(path(), { token: kit.tokens.other });
     expect(rotated.status, rotated.text).toBe(200);
     expect(rotated.text).not.toContain(kit.tokens.other);
     expect(rotated.body.hasToken).toBe(true);
     expect(rotated.body.tokenUpdatedAt).not.toBe(connection.tokenUpdatedAt);
-    const job = await syncNow(admin, accountId, connection.id);
+    const job = await syncNow(world.admin, accountId, connection.id);
     expect(job.status, job.lastError ?? '').toBe('succeeded');
   });
 
@@ -191,7 +169,7 @@ describe.each(tokenKinds)('%s: connect, sync, test, update, remove', (kind) => {
       .every(3, { kind: 'status', status: 502, body: { message: 'Bad gateway (injected)' } });
     let job;
     try {
-      job = await syncNow(admin, accountId, connection.id);
+      job = await syncNow(world.admin, accountId, connection.id);
     } finally {
       kit.twin.faults.clear();
     }
@@ -199,30 +177,31 @@ describe.each(tokenKinds)('%s: connect, sync, test, update, remove', (kind) => {
     const faults = kit.twin.log.slice(mark).map((r) => r.fault);
     expect(faults).toContain('status');
     expect(faults).toContain('rate-limit');
-    const { items, total } = await listAllRepositories(admin, accountId);
+    const { items, total } = await listAllRepositories(world.admin, accountId);
     expect(total).toBe(kit.repositoryCount);
     expect([...byId(items).keys()].sort()).toEqual([...byId(firstListing).keys()].sort());
   });
 
   it('removes the connection (204) with its organizations and repositories', async () => {
-    const removed = await admin.delete(path());
+    const removed = await world.admin.delete(path());
     expect(removed.status, removed.text).toBe(204);
-    expect((await admin.get(path())).status).toBe(404);
-    expect((await admin.get<{ items: unknown[] }>(connectionsPath(accountId))).body.items).toEqual([]);
-    expect(await listOrganizations(admin, accountId)).toEqual([]);
-    expect((await listAllRepositories(admin, accountId)).total).toBe(0);
+    expect((await world.admin.get(path())).status).toBe(404);
+    expect((await world.admin.get<{ items: unknown[] }>(connectionsPath(accountId))).body.items).toEqual([]);
+    expect(await listOrganizations(world.admin, accountId)).toEqual([]);
+    expect((await listAllRepositories(world.admin, accountId)).total).toBe(0);
   });
 });
 
 describe('connect flow across kinds', () => {
   it('connects all five kinds into one account side by side', async () => {
-    const accountId = await newAccount(admin, 'All kinds');
+    const accountId = await newAccount(world.admin, 'All kinds');
     const created = [];
-    for (const kind of tokenKinds) created.push(await connectOk(admin, accountId, kits[kind].connectBody()));
-    const organizations = await listOrganizations(admin, accountId);
+    for (const kind of tokenKinds)
+      created.push(await connectOk(world.admin, accountId, world.kits[kind].connectBody()));
+    const organizations = await listOrganizations(world.admin, accountId);
     expect(organizations.map((o) => o.kind).sort()).toEqual([...tokenKinds].sort());
-    for (const c of created) await waitForFirstSync(admin, accountId, c.id);
-    const { total } = await listAllRepositories(admin, accountId);
-    expect(total).toBe(tokenKinds.reduce((sum, kind) => sum + kits[kind].repositoryCount, 0));
+    for (const c of created) await waitForFirstSync(world.admin, accountId, c.id);
+    const { total } = await listAllRepositories(world.admin, accountId);
+    expect(total).toBe(tokenKinds.reduce((sum, kind) => sum + world.kits[kind].repositoryCount, 0));
   });
 });

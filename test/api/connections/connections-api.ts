@@ -1,6 +1,7 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { setUpAdmin, type ApiClient, type ApiAnswer } from '../../helpers/api-client.js';
 import { startTestService, type TestService } from '../../helpers/service.js';
+import { startKits, type TokenKind, type TwinKit } from '../../helpers/twin-kits.js';
 
 /** A connection as the API returns it. */
 export interface ConnectionView {
@@ -82,6 +83,31 @@ export async function startWithAdmin(
   const service = await startTestService(env, { workerPollMs: 50 });
   const { client, session } = await setUpAdmin(service);
   return { service, admin: client, accountId: session.currentAccountId! };
+}
+
+/** The service with an admin signed in and a twin of every token kind, as one file's tests share them. */
+export interface ServiceWithKits {
+  readonly service: TestService;
+  readonly admin: ApiClient;
+  readonly accountId: string;
+  readonly kits: Record<TokenKind, TwinKit>;
+}
+
+/** Starts the twins and the service before the file's tests and closes both after them. */
+export function useServiceWithKits(): ServiceWithKits {
+  const world = {} as { -readonly [K in keyof ServiceWithKits]: ServiceWithKits[K] };
+  let closeKits: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const started = await startKits();
+    closeKits = started.close;
+    world.kits = started.kits;
+    Object.assign(world, await startWithAdmin({ ...loopbackEnv, ...started.env }));
+  });
+  afterAll(async () => {
+    await world.service?.close();
+    await closeKits?.();
+  });
+  return world;
 }
 
 /** A fresh account of the admin, so each test starts from an empty inventory. */

@@ -1,71 +1,57 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiClient } from '../../helpers/api-client.js';
-import type { TestService } from '../../helpers/service.js';
-import { startKits, tokenKinds, type TokenKind, type TwinKit } from '../../helpers/twin-kits.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tokenKinds, type TwinKit } from '../../helpers/twin-kits.js';
 import {
   connect,
   expectError,
   expectNothingStored,
-  loopbackEnv,
   newAccount,
-  startWithAdmin,
+  useServiceWithKits,
 } from './connections-api.js';
 
-let service: TestService;
-let admin: ApiClient;
-let kits: Record<TokenKind, TwinKit>;
-let closeKits: () => Promise<void>;
-
-beforeAll(async () => {
-  const started = await startKits();
-  kits = started.kits;
-  closeKits = started.close;
-  ({ service, admin } = await startWithAdmin({ ...loopbackEnv, ...started.env }));
-});
-
-afterAll(async () => {
-  await service?.close();
-  await closeKits?.();
-});
+const world = useServiceWithKits();
 
 describe.each(tokenKinds)('%s: a refused Connect stores nothing', (kind) => {
   let kit: TwinKit;
   let accountId: string;
 
   beforeAll(async () => {
-    kit = kits[kind];
-    accountId = await newAccount(admin, `Refusals ${kind}`);
+    kit = world.kits[kind];
+    accountId = await newAccount(world.admin, `Refusals ${kind}`);
   });
 
   it('refuses a token the SCM never issued: 422 invalid_credentials', async () => {
-    const answer = await connect(admin, accountId, kit.connectBody({ token: kit.tokens.bad }));
+    const answer = await connect(world.admin, accountId, kit.connectBody({ token: kit.tokens.bad }));
     expectError(answer, 422, 'invalid_credentials', [kit.tokens.bad]);
-    await expectNothingStored(admin, accountId);
+    await expectNothingStored(world.admin, accountId);
   });
 
   it('refuses an expired token: 422 invalid_credentials', async () => {
-    const answer = await connect(admin, accountId, kit.connectBody({ token: kit.tokens.expired }));
+    const answer = await connect(world.admin, accountId, kit.connectBody({ token: kit.tokens.expired }));
     expectError(answer, 422, 'invalid_credentials', [kit.tokens.expired]);
-    await expectNothingStored(admin, accountId);
+    await expectNothingStored(world.admin, accountId);
   });
 
   it('refuses a token lacking scope: 422 insufficient_scopes naming what is missing (K11)', async () => {
     kit.arrangeInsufficientScope();
     try {
-      const answer = await connect(admin, accountId, kit.connectBody({ token: kit.tokens.insufficient }));
+      const answer = await connect(
+        world.admin,
+        accountId,
+        kit.connectBody({ token: kit.tokens.insufficient }),
+      );
       const body = expectError(answer, 422, 'insufficient_scopes', [kit.tokens.insufficient]);
       for (const word of kit.missingScopeWords) expect(body.message).toContain(word);
     } finally {
       kit.twin.faults.clear();
     }
-    await expectNothingStored(admin, accountId);
+    await expectNothingStored(world.admin, accountId);
   });
 
   it('refuses a target the token cannot see: 422 target_not_found', async () => {
-    const answer = await connect(admin, accountId, kit.connectBody({ target: kit.unknownTarget }));
+    const answer = await connect(world.admin, accountId, kit.connectBody({ target: kit.unknownTarget }));
     const body = expectError(answer, 422, 'target_not_found', [kit.tokens.good]);
     expect(body.message).toContain(kit.unknownTarget);
-    await expectNothingStored(admin, accountId);
+    await expectNothingStored(world.admin, accountId);
   });
 
   it.each([
@@ -76,12 +62,12 @@ describe.each(tokenKinds)('%s: a refused Connect stores nothing', (kind) => {
     ['nothing', () => ''],
   ])('refuses a token with %s before calling the SCM: 400 (V5)', async (_what, mangle) => {
     const before = kit.twin.log.length;
-    const answer = await connect(admin, accountId, kit.connectBody({ token: mangle(kit.tokens.good) }));
+    const answer = await connect(world.admin, accountId, kit.connectBody({ token: mangle(kit.tokens.good) }));
     const body = expectError(answer, 400, 'validation_failed');
     expect(body.message).toMatch(/token/);
     expect(answer.text).not.toContain(kit.tokens.good);
     expect(kit.twin.log.length).toBe(before);
-    await expectNothingStored(admin, accountId);
+    await expectNothingStored(world.admin, accountId);
   });
 
   it('never lets an SCM error body that echoes a token in a URL reach the answer (K3)', async () => {
@@ -94,7 +80,7 @@ describe.each(tokenKinds)('%s: a refused Connect stores nothing', (kind) => {
       for (const status of statuses) kit.twin.faults.next({ kind: 'status', status, body });
       kit.twin.faults.next({ kind: 'status', status: statuses.at(-1)!, body }, 8);
       try {
-        const answer = await connect(admin, accountId, kit.connectBody());
+        const answer = await connect(world.admin, accountId, kit.connectBody());
         expect(answer.status, answer.text).toBeGreaterThanOrEqual(400);
         for (const secret of [leaked, 'private_token', 'ECHOED-UPSTREAM', kit.tokens.good]) {
           expect(answer.text, `${statuses.join('→')}: ${answer.text}`).not.toContain(secret);
@@ -103,19 +89,19 @@ describe.each(tokenKinds)('%s: a refused Connect stores nothing', (kind) => {
         kit.twin.faults.clear();
       }
     }
-    await expectNothingStored(admin, accountId);
+    await expectNothingStored(world.admin, accountId);
   });
 
   it('refuses unknown fields and a missing target with 400 naming the field', async () => {
-    const smuggled = await connect(admin, accountId, { ...kit.connectBody(), accountId: 'other' });
+    const smuggled = await connect(world.admin, accountId, { ...kit.connectBody(), accountId: 'other' });
     expectError(smuggled, 400, 'validation_failed', [kit.tokens.good]);
     const targetFields = ['group', 'workspace', 'projectKey', 'organization'];
     const complete = Object.entries(kit.connectBody());
     const targetField = complete.find(([k]) => targetFields.includes(k))![0];
     const body = Object.fromEntries(complete.filter(([k]) => k !== targetField));
-    const missing = await connect(admin, accountId, body);
+    const missing = await connect(world.admin, accountId, body);
     expect(expectError(missing, 400, 'validation_failed').message).toContain(targetField);
-    await expectNothingStored(admin, accountId);
+    await expectNothingStored(world.admin, accountId);
   });
 });
 
@@ -123,11 +109,15 @@ describe('gitlab subgroups', () => {
   it.each(['gitlab', 'gitlab-self-managed'] as const)(
     '%s: refuses a subgroup with 422 subgroup_not_allowed naming the top-level group',
     async (kind) => {
-      const accountId = await newAccount(admin, `Subgroup ${kind}`);
-      const answer = await connect(admin, accountId, kits[kind].connectBody({ target: 'acme/backend' }));
-      const body = expectError(answer, 422, 'subgroup_not_allowed', [kits[kind].tokens.good]);
+      const accountId = await newAccount(world.admin, `Subgroup ${kind}`);
+      const answer = await connect(
+        world.admin,
+        accountId,
+        world.kits[kind].connectBody({ target: 'acme/backend' }),
+      );
+      const body = expectError(answer, 422, 'subgroup_not_allowed', [world.kits[kind].tokens.good]);
       expect(body.message).toMatch(/`acme`|"acme"|\bacme\b(?!\/)/);
-      await expectNothingStored(admin, accountId);
+      await expectNothingStored(world.admin, accountId);
     },
   );
 });
