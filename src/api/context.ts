@@ -1,23 +1,9 @@
-import type { Logger } from 'pino';
-import type { Config } from '../config/config.js';
-import type { Db, Engine } from '../db/database.js';
-import type { HotQueries } from '../db/hot-queries.js';
-import type { ScmHttpShared } from '../scm/http/index.js';
-import type { SecretBox } from '../secrets/index.js';
+import type { ServiceContext } from '../context.js';
 import type { Metrics } from './metrics.js';
 
-/** What every route needs, created once by the service and passed down: no module-level state. */
-export interface AppContext {
-  readonly config: Config;
-  readonly db: Db;
-  readonly engine: Engine;
-  readonly secrets: SecretBox;
-  readonly logger: Logger;
+/** What every route needs: the service's context plus what only the web server has. */
+export interface AppContext extends ServiceContext {
   readonly metrics: Metrics;
-  /** The queries every request makes, compiled once. */
-  readonly queries: HotQueries;
-  /** Per-host limits and rate-limit pauses shared by every SCM call of this process. */
-  readonly scmShared: ScmHttpShared;
   /** Where the built web UI lives; absent when it was not built. */
   readonly webRoot: string | undefined;
 }

@@ -1,5 +1,5 @@
 import { AppError, conflict, notFound } from '../core/errors.js';
-import type { AppContext } from '../api/context.js';
+import type { ServiceContext } from '../context.js';
 import { recordAudit } from '../db/audit.js';
 import {
   deleteConnection,
@@ -22,7 +22,7 @@ import { withProvider } from './providers.js';
 
 export const syncJobKind = 'connection.sync';
 
-type Ctx = Pick<AppContext, 'db' | 'config' | 'secrets' | 'scmShared'>;
+type Ctx = Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared'>;
 
 /**
  * Connect: checks with the SCM before anything is stored (reachable, token valid, scopes enough, target

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import type { AppContext } from '../api/context.js';
+import type { ServiceContext } from '../context.js';
 import { updateConnection } from '../db/connections.js';
 import {
   removeUnseen,
@@ -26,7 +26,7 @@ export interface SyncResult {
  * failed sync never deletes anything.
  */
 export async function syncConnection(
-  ctx: Pick<AppContext, 'db' | 'config' | 'secrets' | 'scmShared'>,
+  ctx: Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared'>,
   accountId: string,
   connectionId: string,
   options: { signal?: AbortSignal; logger?: Logger } = {},
@@ -64,7 +64,7 @@ export async function syncConnection(
 }
 
 export const createSyncHandler =
-  (ctx: Pick<AppContext, 'db' | 'config' | 'secrets' | 'scmShared'>): JobHandler =>
+  (ctx: Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared'>): JobHandler =>
   async (job, context) => {
     const { connectionId } = payload.parse(job.payload);
     return syncConnection(ctx, job.accountId!, connectionId, {
