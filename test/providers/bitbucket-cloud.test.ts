@@ -117,10 +117,11 @@ describe('Bitbucket Cloud provider: connect', () => {
     expect(error.fix).toBeTruthy();
   });
 
-  it('refuses a token without `repository`, naming granted and needed scopes', async () => {
+  it('refuses a token without `repository`, naming the scope Bitbucket requires', async () => {
     const error = scmError(await rejectionOf(bitbucket.provider({ token: 'bbwat-account-only' }).validate()));
     expect([error.kind, error.code]).toEqual(['forbidden', 'insufficient_scopes']);
-    expect(error.message).toBe('The token has `account`; Bitbucket Cloud connections need `repository`.');
+    expect(error.message).toBe('The token lacks `repository`, which Bitbucket Cloud connections need.');
+    expect(error.fix).toContain('with the `repository` scope');
   });
 
   it.each([

@@ -20,6 +20,7 @@ const scenario: BitbucketDataCenterScenario = {
   users: [
     { name: 'alice', displayName: 'Alice Admin' },
     { name: 'bob', displayName: 'Bob Builder' },
+    { name: 'dave', displayName: 'Dave Departed', active: false },
   ],
   tokens: [
     {
@@ -48,6 +49,11 @@ const scenario: BitbucketDataCenterScenario = {
       scope: { type: 'project', projectKey: 'BIG' },
       permissions: ['PROJECT_READ', 'REPO_READ'],
     },
+    {
+      value: 'mid-read',
+      scope: { type: 'project', projectKey: 'MID' },
+      permissions: ['PROJECT_READ', 'REPO_READ'],
+    },
   ],
   projects: [
     {
@@ -56,15 +62,18 @@ const scenario: BitbucketDataCenterScenario = {
       name: 'Core',
       members: [
         { user: 'alice', permission: 'PROJECT_ADMIN' },
+        { user: 'dave', permission: 'PROJECT_WRITE' },
         { user: 'bob', permission: 'PROJECT_WRITE' },
       ],
       repositories: [
         { slug: 'web', name: 'Web' },
         { slug: 'api', defaultBranch: 'master', public: true },
+        { slug: 'sandbox', defaultBranch: 'trunk', empty: true },
       ],
     },
     { key: 'OTHER', repositories: [{ slug: 'x' }] },
     { key: 'BIG', generatedRepositoryCount: 10_000 },
+    { key: 'MID', generatedRepositoryCount: 2_500 },
   ],
 };
 
@@ -113,6 +122,10 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** Requests the twin received since `from` (a `twin.log` length) whose path ends with `suffix`. */
+const sentSince = (from: number, suffix: string, on = twin) =>
+  on.log.slice(from).filter((call) => call.path.endsWith(suffix)).length;
 
 describe('Bitbucket Data Center provider: validate', () => {
   it('connects: identity, the project with its numeric id, the server version', async () => {
@@ -216,6 +229,95 @@ describe('Bitbucket Data Center provider: validate', () => {
   });
 });
 
+describe('Bitbucket Data Center provider: identity without X-AUSERID', () => {
+  const tokenUser = (token: string) => twin.state.tokens.get(token)!.user;
+
+  it.each([
+    ['X-AUSERNAME only', 'name-only'],
+    ['neither header (whoami names the user)', 'none'],
+  ] as const)('reads the numeric user id from /users/{slug} with %s', async (_what, userHeaders) => {
+    twin.state.userHeaders = userHeaders;
+    try {
+      const before = twin.log.length;
+      const { identity } = await provider('core-read').validate();
+      const user = tokenUser('core-read');
+      expect(identity).toEqual({ id: String(user.id), login: user.name });
+      expect(sentSince(before, `/users/${user.name}`)).toBe(1);
+    } finally {
+      twin.state.userHeaders = 'id-and-name';
+    }
+  });
+
+  it('takes the id from X-AUSERID when the server sends it, with no lookup', async () => {
+    const before = twin.log.length;
+    const { identity } = await provider('core-read').validate();
+    expect(identity.id).toBe(String(tokenUser('core-read').id));
+    expect(twin.log.slice(before).some((call) => call.path.includes('/users/'))).toBe(false);
+  });
+
+  it('refuses with identity_unresolved, naming the proxy headers, when the user cannot be read', async () => {
+    twin.state.userHeaders = 'name-only';
+    twin.faults.next(
+      {
+        kind: 'status',
+        status: 401,
+        body: {
+          errors: [
+            {
+              context: null,
+              message: 'You are not permitted to access this resource',
+              exceptionName: 'com.atlassian.bitbucket.AuthorisationException',
+            },
+          ],
+        },
+      },
+      1,
+      `${api}/users/`,
+    );
+    try {
+      const error = await rejection(provider('core-read').validate());
+      expect(error).toMatchObject({ kind: 'invalid', code: 'identity_unresolved' });
+      expect(error.fix).toContain('X-AUSERID');
+    } finally {
+      twin.faults.clear();
+      twin.state.userHeaders = 'id-and-name';
+    }
+  });
+});
+
+describe('Bitbucket Data Center provider: default branches on releases before 7.5', () => {
+  let older: BitbucketDataCenterTwin;
+  beforeAll(async () => {
+    older = await startBitbucketDataCenterTwin({ ...scenario, version: '7.4.2' });
+    const core = older.state.projects.get('CORE')!;
+    older.state.findRepo(core, 'api')!.defaultBranch = 'release';
+  });
+  afterAll(() => older.close());
+
+  it('reads /branches/default: 204 (empty) and 404 (configured branch never pushed) are no default branch', async () => {
+    const p = createBitbucketDataCenterProvider(
+      {
+        kind: 'bitbucket-data-center',
+        baseUrl: new URL(older.baseUrl),
+        target: 'CORE',
+        token: 'core-read',
+      },
+      deps,
+    );
+    const [org] = await collect(p.listOrganizations());
+    const before = older.log.length;
+    const repos = await collect(p.listRepositories(org!));
+    expect(repos.map(({ fullName, defaultBranch }) => [fullName, defaultBranch])).toEqual([
+      ['CORE/web', 'main'],
+      ['CORE/api', null],
+      ['CORE/sandbox', null],
+    ]);
+    expect(sentSince(before, '/branches/default', older)).toBe(3);
+    expect(sentSince(before, '/default-branch', older)).toBe(0);
+    expect(older.log.length - before).toBe(1 + 3);
+  });
+});
+
 describe('Bitbucket Data Center provider: testConnection', () => {
   it('reports a read token as usable, with the missing write and admin permissions as warnings', async () => {
     const report = await provider('core-read').testConnection();
@@ -270,12 +372,14 @@ describe('Bitbucket Data Center provider: testConnection', () => {
 });
 
 describe('Bitbucket Data Center provider: listing', () => {
-  it('lists 10,000 repositories in ceil(10000 / 1000) requests, each once', async () => {
-    const before = twin.count();
-    const repos = await collect(
-      provider('big-read', 'BIG').listRepositories({ externalId: '3', name: 'BIG' }),
-    );
-    expect(twin.count() - before).toBe(Math.ceil(10_000 / 1000));
+  it('lists 10,000 repositories in ceil(10000 / 1000) pages plus one default-branch request each', async () => {
+    const p = provider('big-read', 'BIG');
+    const [org] = await collect(p.listOrganizations());
+    const before = twin.log.length;
+    const repos = await collect(p.listRepositories(org!));
+    expect(twin.log.length - before).toBe(Math.ceil(10_000 / 1000) + 10_000);
+    expect(sentSince(before, '/projects/BIG/repos')).toBe(Math.ceil(10_000 / 1000));
+    expect(sentSince(before, '/default-branch')).toBe(10_000);
     expect(new Set(repos.map((repo) => repo.externalId)).size).toBe(10_000);
     expect(repos[0]).toMatchObject({
       fullName: 'BIG/repo-00001',
@@ -286,27 +390,38 @@ describe('Bitbucket Data Center provider: listing', () => {
     expect(repos[0]!.webUrl).toBe(`${twin.baseUrl}/projects/BIG/repos/repo-00001/browse`);
   });
 
-  it('completes a 10,000-repository listing through 5xx answers and a 429 with Retry-After', async () => {
+  it('completes a 2,500-repository listing through 5xx answers and a 429 with Retry-After', async () => {
     const before = twin.log.length;
-    twin.faults.next({ kind: 'rate-limit', retryAfterSeconds: 1 }, 1, `${api}/projects/BIG/repos`);
+    twin.faults.next({ kind: 'rate-limit', retryAfterSeconds: 1 }, 1, `${api}/projects/MID/repos`);
     twin.faults.every(4, { kind: 'status', status: 503 });
+    let repos;
     try {
-      const repos = await collect(
-        provider('big-read', 'BIG').listRepositories({ externalId: '3', name: 'BIG' }),
-      );
-      expect(repos).toHaveLength(10_000);
-      expect(new Set(repos.map((repo) => repo.externalId)).size).toBe(10_000);
+      repos = await collect(provider('mid-read', 'MID').listRepositories({ externalId: '4', name: 'MID' }));
     } finally {
       twin.faults.clear();
     }
+    expect(repos).toHaveLength(2_500);
+    expect(new Set(repos.map((repo) => repo.externalId)).size).toBe(2_500);
+    expect(repos.every((repo) => repo.defaultBranch === 'main')).toBe(true);
     const statuses = twin.log.slice(before).map((call) => call.status);
     expect(statuses).toContain(429);
     expect(statuses).toContain(503);
   });
 
+  it('reads each default branch (the listing carries none), in listing order', async () => {
+    const repos = await collect(provider('core-read').listRepositories({ externalId: '77', name: 'CORE' }));
+    expect(repos.map(({ fullName, defaultBranch }) => [fullName, defaultBranch])).toEqual([
+      ['CORE/web', 'main'],
+      ['CORE/api', 'master'],
+      // 7.5 and later answer the configured branch of a repository nothing was pushed to yet.
+      ['CORE/sandbox', 'trunk'],
+    ]);
+  });
+
   it('lists project members once each, PROJECT_ADMIN as admin', async () => {
     const p = provider('core-admin');
     const members = await collect(p.members!.listMembers({ externalId: '77', name: 'CORE' }));
+    // dave is deactivated: Data Center still lists his grant, but he cannot sign in.
     expect(members.map(({ login, role, name }) => ({ login, role, name }))).toEqual([
       { login: 'alice', role: 'admin', name: 'Alice Admin' },
       { login: 'bob', role: 'member', name: 'Bob Builder' },

@@ -36,12 +36,15 @@ export interface BitbucketProbe {
 /** Thin typed calls to Bitbucket Cloud API 2.0; every answer parsed with its zod schema. */
 export interface BitbucketClient {
   workspace(workspace: string): Promise<BitbucketAnswer<BitbucketWorkspace>>;
-  /** The account of an Atlassian API token; access tokens are refused (403). */
+  /** The account of an Atlassian API token (needs `read:user:bitbucket`); not offered to access tokens. */
   currentUser(): Promise<BitbucketAnswer<BitbucketAccount>>;
+  /** The API token's own membership of the workspace, with its account (needs `read:workspace:bitbucket`). */
+  ownMembership(workspace: string): Promise<BitbucketAnswer<BitbucketMembership>>;
   probeRepositories(workspace: string): Promise<BitbucketAnswer<BitbucketProbe>>;
   probeMembers(workspace: string): Promise<BitbucketAnswer<BitbucketProbe>>;
+  probePermissions(workspace: string): Promise<BitbucketAnswer<BitbucketProbe>>;
   repositories(workspace: string): AsyncIterable<BitbucketRepository>;
-  /** Members with their workspace permission (not available to access tokens). */
+  /** Members with their workspace permission (not offered to access tokens). */
   permissions(workspace: string): AsyncIterable<BitbucketMembership>;
   /** Members without a role. */
   members(workspace: string): AsyncIterable<BitbucketMembership>;
@@ -77,10 +80,15 @@ export function createBitbucketClient(http: ScmHttp): BitbucketClient {
     workspace: (workspace) => answer({ path: `/2.0/workspaces/${encode(workspace)}` }, workspaceSchema),
     // GET /2.0/user
     currentUser: () => answer({ path: '/2.0/user' }, accountSchema),
+    // GET /2.0/user/workspaces/{workspace}/permission
+    ownMembership: (workspace) =>
+      answer({ path: `/2.0/user/workspaces/${encode(workspace)}/permission` }, membershipSchema),
     // GET /2.0/repositories/{workspace}?pagelen=1
     probeRepositories: (workspace) => probe(`/2.0/repositories/${encode(workspace)}`),
     // GET /2.0/workspaces/{workspace}/members?pagelen=1
     probeMembers: (workspace) => probe(`/2.0/workspaces/${encode(workspace)}/members`),
+    // GET /2.0/workspaces/{workspace}/permissions?pagelen=1
+    probePermissions: (workspace) => probe(`/2.0/workspaces/${encode(workspace)}/permissions`),
     // GET /2.0/repositories/{workspace}?pagelen=100, following `next`
     repositories: (workspace) => pages(`/2.0/repositories/${encode(workspace)}`, repositorySchema),
     // GET /2.0/workspaces/{workspace}/permissions?pagelen=100, following `next`

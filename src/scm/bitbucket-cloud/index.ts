@@ -45,7 +45,7 @@ export const createBitbucketCloudProvider: ProviderFactory = (settings, deps) =>
   return {
     kind: settings.kind,
     capabilities: { members: true, comments: false, inlineComments: false, ci: false, webhooks: false },
-    members: { listMembers: (org) => listBitbucketMembers(client, org) },
+    members: { listMembers: (org) => listBitbucketMembers(client, credential, org) },
     validate: () => validateBitbucketCloud(context),
     testConnection: () => testBitbucketCloudConnection(context),
     async *listOrganizations(): AsyncGenerator<ScmOrganization> {

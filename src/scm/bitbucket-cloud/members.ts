@@ -1,42 +1,56 @@
-import { isScmError } from '../errors.js';
+import { isScmError, ScmError } from '../errors.js';
 import type { ScmMember, ScmOrganizationRef } from '../provider.js';
 import type { BitbucketClient } from './client.js';
-import type { BitbucketMembership } from './schemas.js';
+import type { BitbucketCredential } from './connection-checks.js';
+import type { BitbucketAccount, BitbucketMembership } from './schemas.js';
+
+/** The name to show for an account: its nickname, else its Atlassian account id, else its UUID. */
+export const accountLogin = (account: BitbucketAccount): string =>
+  account.nickname ?? account.account_id ?? account.uuid;
 
 export function toMember(membership: BitbucketMembership): ScmMember {
   const { user } = membership;
   return {
     externalId: user.uuid,
-    login: user.nickname ?? user.username ?? user.account_id ?? user.uuid,
+    login: accountLogin(user),
     ...(user.display_name ? { name: user.display_name } : {}),
     role: membership.permission === 'owner' ? 'admin' : 'member',
   };
 }
 
+/** What to do when Bitbucket does not offer members to a workspace access token. */
+export const membersNotOfferedFix =
+  'To read members, connect with an Atlassian API token that has `read:workspace:bitbucket`.';
+
+/** Bitbucket answers 401 to an access token on an endpoint it does not offer to access tokens. */
+export const membersNotOffered = (workspaceSlug: string): ScmError =>
+  new ScmError(
+    'forbidden',
+    `Bitbucket does not show the members of \`${workspaceSlug}\` to a workspace access token.`,
+    { status: 401, fix: membersNotOfferedFix },
+  );
+
 /**
- * Workspace members with roles (owners are admins) from `/permissions`. Access tokens may not read
- * permissions: then every member of `/members` is listed as `member`.
+ * Workspace members. An API token reads `/permissions`, so owners are admins; access tokens may not read
+ * permissions, so with one every member of `/members` is listed as `member`.
  */
 export async function* listBitbucketMembers(
   client: BitbucketClient,
+  credential: BitbucketCredential,
   org: ScmOrganizationRef,
 ): AsyncGenerator<ScmMember> {
   const seen = new Set<string>();
-  const fresh = (membership: BitbucketMembership) => {
-    if (seen.has(membership.user.uuid)) return false;
-    seen.add(membership.user.uuid);
-    return true;
-  };
+  const memberships =
+    credential === 'api-token' ? client.permissions(org.externalId) : client.members(org.externalId);
   try {
-    for await (const membership of client.permissions(org.externalId)) {
-      if (fresh(membership)) yield toMember(membership);
+    for await (const membership of memberships) {
+      if (seen.has(membership.user.uuid)) continue;
+      seen.add(membership.user.uuid);
+      yield toMember(membership);
     }
-    return;
   } catch (error) {
-    const refused = isScmError(error) && error.kind === 'forbidden' && seen.size === 0;
-    if (!refused) throw error;
-  }
-  for await (const membership of client.members(org.externalId)) {
-    if (fresh(membership)) yield toMember({ ...membership, permission: null });
+    const notOffered =
+      credential === 'access-token' && isScmError(error) && error.status === 401 && seen.size === 0;
+    throw notOffered ? membersNotOffered(org.name) : error;
   }
 }

@@ -16,12 +16,14 @@ export const workspaceSchema = z.object({
 });
 export type BitbucketWorkspace = z.output<typeof workspaceSchema>;
 
-/** A user or an access token's own "user" as Bitbucket shows them. */
+/**
+ * A user as Bitbucket shows it. Only `uuid` is sure: `username` is gone (removed for GDPR in 2019), and a member
+ * may come without `nickname` or `account_id`.
+ */
 export const accountSchema = z.object({
   uuid: z.string().min(1),
   account_id: z.string().nullish(),
   nickname: z.string().nullish(),
-  username: z.string().nullish(),
   display_name: z.string().nullish(),
 });
 export type BitbucketAccount = z.output<typeof accountSchema>;
@@ -38,7 +40,10 @@ export const repositorySchema = z.object({
 });
 export type BitbucketRepository = z.output<typeof repositorySchema>;
 
-/** One entry of `GET /2.0/workspaces/{workspace}/members` or `…/permissions` (the latter has `permission`). */
+/**
+ * One entry of `GET /2.0/workspaces/{workspace}/members`, `…/permissions` or
+ * `GET /2.0/user/workspaces/{workspace}/permission` (the last two have `permission`).
+ */
 export const membershipSchema = z.object({
   permission: z.string().nullish(),
   user: accountSchema,

@@ -6,18 +6,22 @@ import {
   notCheckedRow,
   notOfferedRow,
   type Check,
+  type ScmIdentity,
   type ScopeReport,
   type TestReport,
 } from '../test-report.js';
+import type { BitbucketAnswer, BitbucketProbe } from './client.js';
 import {
   checkRepositoryAccess,
   findIdentity,
   grantedScopes,
   memberScope,
   resolveWorkspace,
+  scopeRefusalOf,
   scopeReport,
   type BitbucketContext,
 } from './connection-checks.js';
+import { membersNotOffered, membersNotOfferedFix } from './members.js';
 import type { BitbucketWorkspace } from './schemas.js';
 
 const notOffered = notOfferedRow('Bitbucket Cloud');
@@ -68,7 +72,13 @@ async function inspect(context: BitbucketContext) {
     };
   }
   const target: Check = { status: 'ok', message: `Workspace \`${workspace.slug}\` is visible to the token.` };
-  const identity = await findIdentity(context, workspace);
+  let identity: ScmIdentity | undefined;
+  try {
+    identity = await findIdentity(context, workspace);
+  } catch (error) {
+    // The report then has no identity; every other line still tells what the token may do.
+    if (transport(error)) throw error;
+  }
 
   let listRepositories: Check;
   try {
@@ -82,20 +92,47 @@ async function inspect(context: BitbucketContext) {
     };
   } catch (error) {
     if (transport(error)) throw error;
-    listRepositories = failed(error as ScmError, 'Give the token the `repository` scope.');
+    listRepositories = failed(error as ScmError);
   }
 
-  const members = await context.client.probeMembers(workspace.uuid);
+  const members =
+    context.credential === 'api-token'
+      ? await context.client.probePermissions(workspace.uuid)
+      : await context.client.probeMembers(workspace.uuid);
   granted ??= grantedScopes(members);
-  const readMembers: Check = members.ok
-    ? { status: 'ok', message: `Members of \`${workspace.slug}\` are readable.` }
-    : {
-        // Bitbucket does not manage org membership here, so this is a warning, not a failure.
-        status: 'warn',
-        message: `The token cannot read the members of \`${workspace.slug}\` (${members.status}).`,
-        fix: `Add the \`${memberScope[context.credential]}\` scope to the token to read members.`,
-      };
   const scopes: ScopeReport | undefined =
     granted === undefined ? undefined : scopeReport(context.credential, granted);
-  return { reachable, identity, scopes, target, capabilities: rows(listRepositories, readMembers) };
+  return {
+    reachable,
+    ...(identity ? { identity } : {}),
+    scopes,
+    target,
+    capabilities: rows(listRepositories, readMembersRow(context, workspace, members)),
+  };
+}
+
+/** Bitbucket does not manage org membership here, so a token that cannot read members only warns. */
+function readMembersRow(
+  context: BitbucketContext,
+  workspace: BitbucketWorkspace,
+  members: BitbucketAnswer<BitbucketProbe>,
+): Check {
+  if (members.ok) return { status: 'ok', message: `Members of \`${workspace.slug}\` are readable.` };
+  if (members.status === 401 && context.credential === 'access-token') {
+    return {
+      status: 'skipped',
+      message: `Not offered for this credential: ${membersNotOffered(workspace.slug).message}`,
+      fix: membersNotOfferedFix,
+    };
+  }
+  const lacking = scopeRefusalOf(members).required ?? [memberScope[context.credential]];
+  const scopes = lacking.map((scope) => `\`${scope}\``).join(', ');
+  return {
+    status: 'warn',
+    message: `The token cannot read the members of \`${workspace.slug}\` (${members.status}).`,
+    fix:
+      context.credential === 'access-token'
+        ? `To read members, create a workspace access token that also has ${scopes}.`
+        : `To read members, create an API token that also has ${scopes}.`,
+  };
 }

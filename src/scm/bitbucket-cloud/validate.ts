@@ -19,7 +19,7 @@ export async function validateBitbucketCloud(context: BitbucketContext): Promise
   workspaceSlugOf(context.target);
   const { workspace, granted } = await resolveWorkspace(context);
   if (granted !== undefined && scopeReport(context.credential, granted).missing.length > 0) {
-    throw insufficientScopes(context.credential, granted);
+    throw insufficientScopes(context.credential, { granted });
   }
   await checkRepositoryAccess(context, workspace);
   const identity = await findIdentity(context, workspace);

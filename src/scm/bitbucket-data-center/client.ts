@@ -1,6 +1,7 @@
 import { z, type ZodType } from 'zod';
 import { ScmError } from '../errors.js';
 import {
+  parseAnswer,
   requestOrRefusal,
   startLimitPagination,
   type AnswerReader,
@@ -9,15 +10,19 @@ import {
   type ScmRequest,
   type ScmResponse,
 } from '../http/index.js';
+import { branchName, type DefaultBranchResource } from './default-branch.js';
 import {
   applicationPropertiesSchema,
+  defaultBranchSchema,
   errorsSchema,
   projectSchema,
   repositorySchema,
   userPermissionSchema,
+  userSchema,
   type BbdcApplicationProperties,
   type BbdcProject,
   type BbdcRepository,
+  type BbdcUser,
   type BbdcUserPermission,
 } from './schemas.js';
 
@@ -45,8 +50,15 @@ export interface BbdcClient {
   project(key: string): Promise<BbdcAnswer<BbdcProject>>;
   /** The user name the token acts as; empty when the request counted as anonymous. */
   whoami(): Promise<string>;
+  /** A user by slug, with the numeric id that stays when the user is renamed. */
+  user(slug: string): Promise<BbdcAnswer<BbdcUser>>;
   /** Every repository of the project, `limit=1000` per page, following `nextPageStart`. */
   repositories(key: string): AsyncIterable<BbdcRepository>;
+  /**
+   * The repository's default branch name, or `null` when the server names none: `…/branches/default` answers
+   * 204 for an empty repository (404 before 5.6) and 404 when the configured branch was never pushed.
+   */
+  defaultBranch(key: string, slug: string, resource: DefaultBranchResource): Promise<string | null>;
   /** The first repository of the project (`undefined` for an empty project), or the refusal. */
   firstRepository(key: string): Promise<BbdcAnswer<BbdcRepository | undefined>>;
   /** Users granted a permission on the project (needs PROJECT_ADMIN). */
@@ -102,6 +114,19 @@ export function createBbdcClient(http: ScmHttp): BbdcClient {
       // GET /plugins/servlet/applinks/whoami (plain text)
       const response = await http.request({ path: '/plugins/servlet/applinks/whoami', acceptStatus: [404] });
       return response.status === 200 && typeof response.data === 'string' ? response.data.trim() : '';
+    },
+
+    // GET /rest/api/1.0/users/{userSlug}
+    user: (slug) => answer({ path: `${api}/users/${encodeURIComponent(slug)}` }, userSchema),
+
+    async defaultBranch(projectKey, slug, resource) {
+      // GET /rest/api/1.0/projects/{KEY}/repos/{slug}/default-branch (7.5+) or …/branches/default (before)
+      const response = await http.request({
+        path: `${api}/projects/${key(projectKey)}/repos/${encodeURIComponent(slug)}/${resource}`,
+        acceptStatus: [404],
+      });
+      if (response.status !== 200) return null;
+      return branchName(parseAnswer(defaultBranchSchema, response, reader.invalid));
     },
 
     repositories: (projectKey) =>

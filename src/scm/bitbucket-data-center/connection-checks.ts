@@ -75,7 +75,10 @@ export async function readServerVersion(ctx: BbdcContext): Promise<string> {
   );
 }
 
-/** The project and the identity the token acts as; throws `invalid_credentials` or `target_not_found`. */
+/**
+ * The project and the identity the token acts as; throws `invalid_credentials`, `target_not_found` or
+ * `identity_unresolved`.
+ */
 export async function resolveProject(
   ctx: BbdcContext,
 ): Promise<{ project: BbdcProject; identity: ScmIdentity }> {
@@ -108,13 +111,32 @@ export function projectRefusal(
   }
 }
 
-/** Data Center names the caller in `X-AUSERID` / `X-AUSERNAME`; the whoami servlet is the fallback. */
+/**
+ * Data Center names the caller in `X-AUSERID` (numeric id) and `X-AUSERNAME`; the whoami servlet is the
+ * fallback for the name. The id is what identifies the user: names change, so without the header the id is
+ * read from the user's resource.
+ */
 async function identityOf(ctx: BbdcContext, headers: Readonly<Record<string, string>>): Promise<ScmIdentity> {
   const login = headers['x-ausername'] || (await ctx.client.whoami());
   // A request that counted as anonymous saw only what is public: the token was not accepted.
   if (!login) throw invalidCredentials(ctx);
-  return { id: headers['x-auserid'] || login, login };
+  const id = headers['x-auserid'];
+  if (id) return { id, login };
+  const user = await ctx.client.user(login);
+  if (!user.ok) throw identityUnresolved(ctx, login, user.status);
+  return { id: user.data.id, login };
 }
+
+const identityUnresolved = (ctx: BbdcContext, login: string, status: number) =>
+  new ScmError(
+    'invalid',
+    `Bitbucket Data Center at ${ctx.webRoot} did not send the id of the user the token acts as (\`${login}\`), and that user's details are not visible to the token (${status}).`,
+    {
+      code: 'identity_unresolved',
+      status,
+      fix: 'If a reverse proxy sits in front of Bitbucket, let it pass the X-AUSERID and X-AUSERNAME response headers through.',
+    },
+  );
 
 /**
  * The web path of a project: `projects/{KEY}`, or `users/{slug}` for a personal project, whose key the REST

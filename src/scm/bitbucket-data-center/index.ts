@@ -2,7 +2,7 @@ import { wrongKindError, type ProviderFactory } from '../connection-settings.js'
 import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
 import { createBbdcClient } from './client.js';
-import { resolveProject, toOrganization, type BbdcContext } from './connection-checks.js';
+import { readServerVersion, resolveProject, toOrganization, type BbdcContext } from './connection-checks.js';
 import { listBbdcMembers } from './members.js';
 import { listBbdcRepositories } from './repos.js';
 import { testBbdcConnection } from './test-connection.js';
@@ -26,6 +26,13 @@ export const createBitbucketDataCenterProvider: ProviderFactory = (settings, dep
   const webRoot = (settings.webUrl ?? settings.baseUrl).href.replace(/\/+$/, '');
   const context: BbdcContext = { client, projectKey: settings.target, webRoot, now: deps.now };
   const links = createLinkBuilder('bitbucket-data-center', { webUrl: webRoot });
+  // The version picks the default-branch resource the listing reads; asked once per provider.
+  let version: Promise<string> | undefined;
+  const serverVersion = () =>
+    (version ??= readServerVersion(context).catch((error: unknown) => {
+      version = undefined;
+      throw error;
+    }));
 
   return {
     kind: 'bitbucket-data-center',
@@ -34,10 +41,11 @@ export const createBitbucketDataCenterProvider: ProviderFactory = (settings, dep
     validate: () => validateBbdc(context),
     testConnection: () => testBbdcConnection(context),
     async *listOrganizations(): AsyncGenerator<ScmOrganization> {
-      const { project } = await resolveProject(context);
+      // The version is read with the project, so that the repository listing after it needs no more.
+      const [{ project }] = await Promise.all([resolveProject(context), serverVersion()]);
       yield toOrganization(context, project);
     },
-    listRepositories: (org) => listBbdcRepositories(client, webRoot, org),
+    listRepositories: (org) => listBbdcRepositories(client, webRoot, org, serverVersion),
     fileUrl: (location) => links.fileUrl(location),
   };
 };

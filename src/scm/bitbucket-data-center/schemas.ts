@@ -28,7 +28,11 @@ export const projectSchema = z.object({
 });
 export type BbdcProject = z.output<typeof projectSchema>;
 
-/** `RestRepository`: one entry of `GET /rest/api/1.0/projects/{KEY}/repos`. */
+/**
+ * `RestRepository`: one entry of `GET /rest/api/1.0/projects/{KEY}/repos`. It carries no default branch (the
+ * reference marks `defaultBranch` write-only: it is accepted on create, never answered); `archived` exists
+ * from 8.0 on.
+ */
 export const repositorySchema = z.object({
   id,
   slug: z.string().min(1),
@@ -36,21 +40,30 @@ export const repositorySchema = z.object({
   project: z.object({ key: z.string().min(1) }),
   public: z.boolean().nullish(),
   archived: z.boolean().nullish(),
-  /** Branch name (no `refs/heads/`); absent on older releases and for empty repositories. */
-  defaultBranch: z.string().nullish(),
   links,
 });
 export type BbdcRepository = z.output<typeof repositorySchema>;
 
+/**
+ * A repository's default branch: `RestMinimalRef` from `…/default-branch`, `RestBranch` from
+ * `…/branches/default`; both name it in `id` (`refs/heads/main`) and `displayId` (`main`).
+ */
+export const defaultBranchSchema = z.object({ id: z.string().min(1), displayId: z.string().nullish() });
+
+/** `RestApplicationUser`: `GET /rest/api/1.0/users/{userSlug}` and the `user` of permission entries. */
+export const userSchema = z.object({
+  id,
+  name: z.string().min(1),
+  slug: z.string().nullish(),
+  displayName: z.string().nullish(),
+  /** False for a deactivated account, which keeps its grants but cannot sign in. */
+  active: z.boolean().nullish(),
+});
+export type BbdcUser = z.output<typeof userSchema>;
+
 /** One entry of `GET /rest/api/1.0/projects/{KEY}/permissions/users`. */
 export const userPermissionSchema = z.object({
-  user: z.object({
-    id,
-    name: z.string().min(1),
-    slug: z.string().nullish(),
-    displayName: z.string().nullish(),
-    active: z.boolean().nullish(),
-  }),
+  user: userSchema,
   /** `PROJECT_READ`, `PROJECT_WRITE` or `PROJECT_ADMIN` (the enum lists more). */
   permission: z.string().min(1),
 });

@@ -22,34 +22,45 @@ export const bbError = (
     headers,
   );
 
-/** A call's scope requirement, in the vocabulary of each token kind. */
+/**
+ * A call's scope requirement, as the API reference lists it per operation: the OAuth scope an access token
+ * needs (none for some reads) and every scope an API token needs (API token scopes imply no others).
+ */
 export interface BitbucketNeed {
-  readonly access: BitbucketScope;
-  readonly api: BitbucketApiTokenScope;
+  readonly access?: BitbucketScope;
+  readonly api: readonly BitbucketApiTokenScope[];
 }
 
 export const needs = {
-  repoRead: { access: 'repository', api: 'read:repository:bitbucket' },
-  repoWrite: { access: 'repository:write', api: 'write:repository:bitbucket' },
-  prRead: { access: 'pullrequest', api: 'read:pullrequest:bitbucket' },
-  prWrite: { access: 'pullrequest:write', api: 'write:pullrequest:bitbucket' },
-  members: { access: 'account', api: 'read:workspace:bitbucket' },
-  user: { access: 'account', api: 'read:user:bitbucket' },
-  hooksRead: { access: 'webhook', api: 'read:webhook:bitbucket' },
-  hooksWrite: { access: 'webhook', api: 'write:webhook:bitbucket' },
+  workspaceRead: { api: ['read:workspace:bitbucket'] },
+  projectRead: { access: 'project', api: ['read:project:bitbucket'] },
+  repoRead: { access: 'repository', api: ['read:repository:bitbucket'] },
+  repoWrite: { access: 'repository:write', api: ['write:repository:bitbucket'] },
+  branchCreate: {
+    access: 'repository:write',
+    api: ['write:repository:bitbucket', 'read:repository:bitbucket'],
+  },
+  prRead: { access: 'pullrequest', api: ['read:pullrequest:bitbucket'] },
+  prWrite: {
+    access: 'pullrequest:write',
+    api: ['read:pullrequest:bitbucket', 'write:pullrequest:bitbucket'],
+  },
+  members: { access: 'account', api: ['read:workspace:bitbucket'] },
+  user: { access: 'account', api: ['read:user:bitbucket'] },
+  hooksRead: { access: 'webhook', api: ['read:webhook:bitbucket'] },
+  hooksWrite: { access: 'webhook', api: ['read:webhook:bitbucket', 'write:webhook:bitbucket'] },
+  hooksDelete: { access: 'webhook', api: ['delete:webhook:bitbucket'] },
 } as const satisfies Record<string, BitbucketNeed>;
 
-/** Scopes that include others (Bitbucket: `pullrequest` implies `repository`, `…:write` implies read). */
+/**
+ * OAuth scopes that include others, as the scope reference states them (`repository:admin` and
+ * `project:admin` include none). API token scopes include nothing.
+ */
 const implied: Partial<Record<string, readonly string[]>> = {
   'repository:write': ['repository'],
-  'repository:admin': ['repository'],
   pullrequest: ['repository'],
   'pullrequest:write': ['pullrequest', 'repository', 'repository:write'],
   project: ['repository'],
-  'project:admin': ['project', 'repository'],
-  'write:repository:bitbucket': ['read:repository:bitbucket'],
-  'write:pullrequest:bitbucket': ['read:pullrequest:bitbucket'],
-  'write:webhook:bitbucket': ['read:webhook:bitbucket'],
 };
 
 const expand = (scopes: readonly string[]) => new Set(scopes.flatMap((s) => [s, ...(implied[s] ?? [])]));
@@ -60,7 +71,7 @@ export interface BitbucketCaller {
   /** Set for an Atlassian API token (Basic `email:token`). */
   readonly user: BitbucketUser | undefined;
   readonly actor: BitbucketActor;
-  /** 403 with `granted`/`required` unless the credentials carry the scope. */
+  /** 403 naming the `required` scopes unless the credentials carry them. */
   require(need: BitbucketNeed): void;
   canReachWorkspace(workspace: BitbucketWorkspace): boolean;
   canReachRepository(repo: BitbucketRepository): boolean;
@@ -84,7 +95,7 @@ export function identify(state: BitbucketState, request: TwinRequest, now: Date)
       user: undefined,
       actor: token.actor,
       require(need) {
-        if (!granted.has(need.access)) throw missingScope(token.scopes, need.access);
+        if (need.access !== undefined && !granted.has(need.access)) throw missingScope([need.access]);
       },
       canReachWorkspace: (workspace) => workspace.slug === token.workspace,
       canReachRepository: (repo) =>
@@ -100,14 +111,14 @@ export function identify(state: BitbucketState, request: TwinRequest, now: Date)
     const apiToken = state.apiTokens.get(decoded);
     if (!apiToken || apiToken.revoked || expired(apiToken.expiresAt))
       throw bbError(401, invalid, undefined, { 'www-authenticate': 'Basic realm="Bitbucket.org HTTP"' });
-    const granted = expand(apiToken.scopes);
+    const granted = new Set<string>(apiToken.scopes);
     const user = apiToken.user;
     return {
       accessToken: undefined,
       user,
       actor: user,
       require(need) {
-        if (!granted.has(need.api)) throw missingScope(apiToken.scopes, need.api);
+        if (!need.api.every((scope) => granted.has(scope))) throw missingScope(need.api);
       },
       canReachWorkspace: (workspace) => workspace.members.has(user.accountId),
       canReachRepository: (repo) => repo.workspace.members.has(user.accountId),
@@ -117,16 +128,18 @@ export function identify(state: BitbucketState, request: TwinRequest, now: Date)
   throw bbError(401, invalid, undefined, { 'www-authenticate': 'Basic realm="Bitbucket.org HTTP"' });
 }
 
-function missingScope(granted: readonly string[], required: string) {
+/** Bitbucket's scope refusal: the operation's `required` scopes, not those the credentials have. */
+function missingScope(required: readonly string[]) {
   return bbError(403, 'Your credentials lack one or more required privilege scopes.', {
-    granted: [...granted],
-    required: [required],
+    required: [...required],
   });
 }
 
-/** Refusal of user-only APIs (`/user`, permissions) to access tokens. */
-export const notForAccessTokens = () =>
-  bbError(403, 'This API is not accessible by this authentication mechanism');
+/**
+ * What an access token gets from an endpoint not offered to access tokens (`/user`, workspace permissions):
+ * the same 401 as an invalid token.
+ */
+export const notForAccessTokens = () => bbError(401, invalid);
 
 /**
  * Counts a request to `/repositories/*` against an access token's hourly budget and returns the scaled

@@ -91,16 +91,23 @@ describe('Bitbucket Cloud twin through the bitbucket client', () => {
       'Carol Collaborator',
     ]);
     const permissions = await failure(api.workspaces.listPermissions({ workspace: 'acme' }));
-    expect(permissions?.status).toBe(403);
+    expect(permissions?.status).toBe(401);
     const me = await failure(api.user.get({}));
-    expect(me?.status).toBe(403);
-    expect(me?.error.error.message).toBe('This API is not accessible by this authentication mechanism');
+    expect(me?.status).toBe(401);
+    expect(me?.error.error).toEqual({
+      message: 'Token is invalid, expired, or not supported for this endpoint.',
+    });
   });
 
   it('answers an Atlassian API token (Basic email:token) as its user', async () => {
     const api = asUser('alice@example.com', 'ATATT-demo-alice');
     const me = await api.user.get({});
-    expect(me.data).toMatchObject({ display_name: 'Alice Owner', account_id: '557058:alice' });
+    expect(me.data).toMatchObject({
+      display_name: 'Alice Owner',
+      account_id: '557058:alice',
+      nickname: 'alice',
+    });
+    expect(me.data).not.toHaveProperty('username');
     const owners = await api.workspaces.listPermissions({
       workspace: 'acme',
       q: 'permission="owner"',
@@ -164,7 +171,7 @@ describe('Bitbucket Cloud twin through the bitbucket client', () => {
     expect(denied?.status).toBe(403);
     expect(denied?.error.error).toEqual({
       message: 'Your credentials lack one or more required privilege scopes.',
-      detail: { granted: ['repository'], required: ['pullrequest'] },
+      detail: { required: ['pullrequest'] },
     });
   });
 

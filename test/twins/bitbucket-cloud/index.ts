@@ -8,10 +8,11 @@ import {
 import { createBitbucketApi } from './api.js';
 import { addRepositoryRoutes } from './routes-repositories.js';
 import { addWorkspaceRoutes } from './routes-workspaces.js';
-import type { BitbucketAccessTokenSeed, BitbucketCloudScenario } from './scenario.js';
+import type { BitbucketAccessTokenSeed, BitbucketApiTokenSeed, BitbucketCloudScenario } from './scenario.js';
 import {
   BitbucketState,
   type BitbucketAccessToken,
+  type BitbucketApiToken,
   type BitbucketPullRequest,
   type BitbucketRepository,
   type BitbucketWorkspace,
@@ -38,6 +39,8 @@ export interface BitbucketCloudTwin extends TwinServer {
   repository(workspace: string, slug: string): BitbucketRepository;
   pullRequest(workspace: string, slug: string, id: number): BitbucketPullRequest;
   addAccessToken(seed: BitbucketAccessTokenSeed): BitbucketAccessToken;
+  /** Adds an Atlassian API token after start (its email must be a scenario user's). */
+  addApiToken(seed: BitbucketApiTokenSeed): BitbucketApiToken;
   /**
    * Sends `payload` to every active hook of the repository and of its workspace subscribed to `eventKey`
    * (`repo:push`, `pullrequest:created`…), with `X-Event-Key`, `X-Hook-UUID`, `X-Request-UUID`,
@@ -86,6 +89,7 @@ export async function startBitbucketCloudTwin(
     pullRequest: (workspace, slug, id) =>
       must(repository(workspace, slug).pullRequests.get(id), `pull request ${id}`),
     addAccessToken: (seed) => state.addAccessToken(seed),
+    addApiToken: (seed) => state.addApiToken(seed),
     async deliverHook(workspace, slug, eventKey, payload) {
       const repo = repository(workspace, slug);
       const body = JSON.stringify(payload);

@@ -1,6 +1,6 @@
 import type { TwinRequest } from '../server/twin-server.js';
 import { empty, type BitbucketApi } from './api.js';
-import { bbError, needs, type BitbucketCaller } from './auth.js';
+import { bbError, needs, type BitbucketCaller, type BitbucketNeed } from './auth.js';
 import { hookFrom } from './routes-workspaces.js';
 import type { BitbucketComment, BitbucketPullRequest, BitbucketRepository } from './state.js';
 import { page } from './views.js';
@@ -59,7 +59,7 @@ export function addRepositoryRoutes(api: BitbucketApi): void {
   });
 
   api.post('/repositories/:workspace/:slug/refs/branches', (request, caller) => {
-    caller.require(needs.repoWrite);
+    caller.require(needs.branchCreate);
     const repo = repoOf(request, caller);
     const body = request.json<{ name?: unknown; target?: { hash?: unknown } }>() ?? {};
     const name = typeof body.name === 'string' ? body.name : '';
@@ -227,15 +227,15 @@ export function addRepositoryRoutes(api: BitbucketApi): void {
     return empty(204);
   });
 
-  const requireRepoHooks = (caller: BitbucketCaller, repo: BitbucketRepository, write: boolean) => {
-    caller.require(write ? needs.hooksWrite : needs.hooksRead);
+  const requireRepoHooks = (caller: BitbucketCaller, repo: BitbucketRepository, need: BitbucketNeed) => {
+    caller.require(need);
     if (caller.user && caller.permissionIn(repo.workspace) !== 'owner')
       throw bbError(403, 'You must be an administrator of this repository to manage its webhooks.');
   };
 
   api.get('/repositories/:workspace/:slug/hooks', (request, caller) => {
     const repo = repoOf(request, caller);
-    requireRepoHooks(caller, repo, false);
+    requireRepoHooks(caller, repo, needs.hooksRead);
     return {
       body: page(request, repo.hooks, (h) =>
         views.hook(h, { type: 'repository', full_name: `${repo.workspace.slug}/${repo.slug}` }),
@@ -245,7 +245,7 @@ export function addRepositoryRoutes(api: BitbucketApi): void {
 
   api.post('/repositories/:workspace/:slug/hooks', (request, caller) => {
     const repo = repoOf(request, caller);
-    requireRepoHooks(caller, repo, true);
+    requireRepoHooks(caller, repo, needs.hooksWrite);
     const hook = hookFrom(request, 'repository');
     repo.hooks.push(hook);
     return {
@@ -256,7 +256,7 @@ export function addRepositoryRoutes(api: BitbucketApi): void {
 
   api.delete('/repositories/:workspace/:slug/hooks/:uid', (request, caller) => {
     const repo = repoOf(request, caller);
-    requireRepoHooks(caller, repo, true);
+    requireRepoHooks(caller, repo, needs.hooksDelete);
     const index = repo.hooks.findIndex(
       (h) => h.uuid === request.params.uid || h.uuid === `{${request.params.uid}}`,
     );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TwinRequest } from '../server/twin-server.js';
 import { empty, type BitbucketApi } from './api.js';
-import { bbError, needs, notForAccessTokens, type BitbucketCaller } from './auth.js';
+import { bbError, needs, notForAccessTokens, type BitbucketCaller, type BitbucketNeed } from './auth.js';
 import type { BitbucketHook, BitbucketWorkspace } from './state.js';
 import { page } from './views.js';
 
@@ -46,37 +46,6 @@ export function hookFrom(
 export function addWorkspaceRoutes(api: BitbucketApi): void {
   const { state, views } = api;
 
-  api.get('/user', (_request, caller) => {
-    if (!caller.user) throw notForAccessTokens();
-    caller.require(needs.user);
-    return {
-      body: {
-        ...views.actor(caller.user),
-        username: caller.user.nickname,
-        account_status: 'active',
-        has_2fa_enabled: null,
-        created_on: '2024-01-01T00:00:00.000000+00:00',
-      },
-    };
-  });
-
-  api.get('/workspaces/:workspace', (request, caller) => ({
-    body: views.workspace(api.workspace(caller, request.params.workspace!)),
-  }));
-
-  api.get('/workspaces/:workspace/projects', (request, caller) => {
-    caller.require({ access: 'project', api: 'read:project:bitbucket' });
-    const workspace = api.workspace(caller, request.params.workspace!);
-    return {
-      body: page(request, [...workspace.projects.values()], (p) => ({
-        type: 'project',
-        key: p.key,
-        uuid: p.uuid,
-        name: p.name,
-      })),
-    };
-  });
-
   const membership = (workspace: BitbucketWorkspace, accountId: string, withPermission: boolean) => ({
     type: 'workspace_membership',
     ...(withPermission ? { permission: workspace.members.get(accountId) } : {}),
@@ -87,6 +56,47 @@ export function addWorkspaceRoutes(api: BitbucketApi): void {
         href: `${views.workspace(workspace).links.self.href}/members/${encodeURIComponent(accountId)}`,
       },
     },
+  });
+
+  api.get('/user', (_request, caller) => {
+    if (!caller.user) throw notForAccessTokens();
+    caller.require(needs.user);
+    return {
+      body: {
+        ...views.actor(caller.user),
+        account_status: 'active',
+        has_2fa_enabled: null,
+        is_staff: false,
+        created_on: '2024-01-01T00:00:00.000000+00:00',
+      },
+    };
+  });
+
+  api.get('/user/workspaces/:workspace/permission', (request, caller) => {
+    if (!caller.user) throw notForAccessTokens();
+    caller.require(needs.workspaceRead);
+    const workspace = state.workspace(request.params.workspace!);
+    if (!workspace || !caller.canReachWorkspace(workspace))
+      throw bbError(403, 'You do not have access to this workspace.');
+    return { body: membership(workspace, caller.user.accountId, true) };
+  });
+
+  api.get('/workspaces/:workspace', (request, caller) => {
+    caller.require(needs.workspaceRead);
+    return { body: views.workspace(api.workspace(caller, request.params.workspace!)) };
+  });
+
+  api.get('/workspaces/:workspace/projects', (request, caller) => {
+    caller.require(needs.projectRead);
+    const workspace = api.workspace(caller, request.params.workspace!);
+    return {
+      body: page(request, [...workspace.projects.values()], (p) => ({
+        type: 'project',
+        key: p.key,
+        uuid: p.uuid,
+        name: p.name,
+      })),
+    };
   });
 
   api.get('/workspaces/:workspace/members', (request, caller) => {
@@ -104,8 +114,8 @@ export function addWorkspaceRoutes(api: BitbucketApi): void {
     return { body: page(request, ids, (id) => membership(workspace, id, true)) };
   });
 
-  const requireHookAdmin = (caller: BitbucketCaller, workspace: BitbucketWorkspace, write: boolean) => {
-    caller.require(write ? needs.hooksWrite : needs.hooksRead);
+  const requireHookAdmin = (caller: BitbucketCaller, workspace: BitbucketWorkspace, need: BitbucketNeed) => {
+    caller.require(need);
     if (
       caller.accessToken
         ? caller.accessToken.kind !== 'workspace'
@@ -121,13 +131,13 @@ export function addWorkspaceRoutes(api: BitbucketApi): void {
 
   api.get('/workspaces/:workspace/hooks', (request, caller) => {
     const workspace = api.workspace(caller, request.params.workspace!);
-    requireHookAdmin(caller, workspace, false);
+    requireHookAdmin(caller, workspace, needs.hooksRead);
     return { body: page(request, workspace.hooks, (h) => views.hook(h, views.workspaceRef(workspace))) };
   });
 
   api.post('/workspaces/:workspace/hooks', (request, caller) => {
     const workspace = api.workspace(caller, request.params.workspace!);
-    requireHookAdmin(caller, workspace, true);
+    requireHookAdmin(caller, workspace, needs.hooksWrite);
     const hook = hookFrom(request, 'workspace');
     workspace.hooks.push(hook);
     return { status: 201, body: views.hook(hook, views.workspaceRef(workspace)) };
@@ -135,7 +145,7 @@ export function addWorkspaceRoutes(api: BitbucketApi): void {
 
   api.get('/workspaces/:workspace/hooks/:uid', (request, caller) => {
     const workspace = api.workspace(caller, request.params.workspace!);
-    requireHookAdmin(caller, workspace, false);
+    requireHookAdmin(caller, workspace, needs.hooksRead);
     return {
       body: views.hook(findHook(workspace.hooks, request.params.uid!), views.workspaceRef(workspace)),
     };
@@ -143,14 +153,14 @@ export function addWorkspaceRoutes(api: BitbucketApi): void {
 
   api.put('/workspaces/:workspace/hooks/:uid', (request, caller) => {
     const workspace = api.workspace(caller, request.params.workspace!);
-    requireHookAdmin(caller, workspace, true);
+    requireHookAdmin(caller, workspace, needs.hooksWrite);
     const hook = hookFrom(request, 'workspace', findHook(workspace.hooks, request.params.uid!));
     return { body: views.hook(hook, views.workspaceRef(workspace)) };
   });
 
   api.delete('/workspaces/:workspace/hooks/:uid', (request, caller) => {
     const workspace = api.workspace(caller, request.params.workspace!);
-    requireHookAdmin(caller, workspace, true);
+    requireHookAdmin(caller, workspace, needs.hooksDelete);
     workspace.hooks.splice(workspace.hooks.indexOf(findHook(workspace.hooks, request.params.uid!)), 1);
     return empty(204);
   });

@@ -1,4 +1,4 @@
-/** Access-token scopes (workspace, project and repository access tokens). */
+/** Access-token scopes (workspace, project and repository access tokens; `account` is for workspace ones). */
 export type BitbucketScope =
   | 'project'
   | 'project:admin'
@@ -11,7 +11,10 @@ export type BitbucketScope =
   | 'webhook'
   | 'account'
   | 'pipeline'
-  | 'pipeline:write';
+  | 'pipeline:write'
+  | 'pipeline:variable'
+  | 'runner'
+  | 'runner:write';
 
 /** Scopes of an Atlassian API token (used with Basic `email:token`). */
 export type BitbucketApiTokenScope =
@@ -23,11 +26,13 @@ export type BitbucketApiTokenScope =
   | 'read:pullrequest:bitbucket'
   | 'write:pullrequest:bitbucket'
   | 'read:webhook:bitbucket'
-  | 'write:webhook:bitbucket';
+  | 'write:webhook:bitbucket'
+  | 'delete:webhook:bitbucket';
 
 export interface BitbucketUserSeed {
   readonly accountId: string;
   readonly displayName: string;
+  /** Absent: Bitbucket shows the user without one, as members may come. */
   readonly nickname?: string;
   readonly email?: string;
 }

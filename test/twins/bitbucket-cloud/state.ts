@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type {
   BitbucketAccessTokenSeed,
   BitbucketApiTokenScope,
+  BitbucketApiTokenSeed,
   BitbucketCloudScenario,
   BitbucketRepositorySeed,
   BitbucketScope,
@@ -128,28 +129,33 @@ export class BitbucketState {
         uuid: braced(),
         accountId: user.accountId,
         displayName: user.displayName,
-        nickname: user.nickname ?? user.displayName,
+        nickname: user.nickname ?? null,
         email: user.email,
       });
     }
     for (const workspace of scenario.workspaces) this.seedWorkspace(workspace);
     for (const token of scenario.accessTokens) this.addAccessToken(token);
-    for (const seed of scenario.apiTokens ?? []) {
-      const user = [...this.users.values()].find((u) => u.email === seed.email);
-      if (!user) throw new Error(`Bitbucket scenario: no user with email ${seed.email}`);
-      this.apiTokens.set(`${seed.email}:${seed.token}`, {
-        token: seed.token,
-        user,
-        scopes: seed.scopes,
-        expiresAt: seed.expiresAt,
-        revoked: seed.revoked ?? false,
-      });
-    }
+    for (const seed of scenario.apiTokens ?? []) this.addApiToken(seed);
   }
 
   newId(): number {
     this.nextId += 1;
     return this.nextId;
+  }
+
+  /** An Atlassian API token of the scenario user with `seed.email`. */
+  addApiToken(seed: BitbucketApiTokenSeed): BitbucketApiToken {
+    const user = [...this.users.values()].find((u) => u.email === seed.email);
+    if (!user) throw new Error(`Bitbucket scenario: no user with email ${seed.email}`);
+    const token: BitbucketApiToken = {
+      token: seed.token,
+      user,
+      scopes: seed.scopes,
+      expiresAt: seed.expiresAt,
+      revoked: seed.revoked ?? false,
+    };
+    this.apiTokens.set(`${seed.email}:${seed.token}`, token);
+    return token;
   }
 
   addAccessToken(seed: BitbucketAccessTokenSeed): BitbucketAccessToken {

@@ -47,7 +47,8 @@ export class BitbucketViews {
       type: 'user',
       uuid: actor.uuid,
       display_name: actor.displayName,
-      ...(actor.accountId ? { account_id: actor.accountId, nickname: actor.nickname } : {}),
+      ...(actor.accountId ? { account_id: actor.accountId } : {}),
+      ...(actor.nickname ? { nickname: actor.nickname } : {}),
       links: {
         self: { href: this.api(`/users/${encodeURIComponent(actor.uuid)}`) },
         avatar: { href: `${web}/account/${encodeURIComponent(actor.uuid)}/avatar/` },
@@ -71,10 +72,23 @@ export class BitbucketViews {
   }
 
   workspace(workspace: BitbucketWorkspace) {
+    const ref = this.workspaceRef(workspace);
+    const self = ref.links.self.href;
     return {
-      ...this.workspaceRef(workspace),
+      ...ref,
+      links: {
+        ...ref.links,
+        members: { href: `${self}/members` },
+        owners: { href: `${self}/members?q=permission%3D%22owner%22` },
+        projects: { href: `${self}/projects` },
+        repositories: { href: this.api(`/repositories/${workspace.slug}`) },
+        snippets: { href: this.api(`/snippets/${workspace.slug}`) },
+      },
       is_private: true,
+      is_privacy_enforced: false,
+      forking_mode: 'allow_forks',
       created_on: '2024-01-01T00:00:00.000000+00:00',
+      updated_on: '2024-01-01T00:00:00.000000+00:00',
     };
   }
 
@@ -90,6 +104,11 @@ export class BitbucketViews {
       is_private: repo.isPrivate,
       scm: 'git',
       description: '',
+      fork_policy: repo.isPrivate ? 'no_public_forks' : 'allow_forks',
+      language: '',
+      size: 0,
+      has_issues: false,
+      has_wiki: false,
       mainbranch: { type: 'branch', name: repo.mainbranch },
       project: { type: 'project', key: project.key, uuid: project.uuid, name: project.name },
       workspace: this.workspaceRef(repo.workspace),
@@ -104,7 +123,12 @@ export class BitbucketViews {
       links: {
         self: { href: this.api(`/repositories/${full}`) },
         html: { href: `${web}/${full}` },
+        avatar: { href: `https://bytebucket.org/ravatar/${encodeURIComponent(repo.uuid)}?ts=default` },
         pullrequests: { href: this.api(`/repositories/${full}/pullrequests`) },
+        commits: { href: this.api(`/repositories/${full}/commits`) },
+        forks: { href: this.api(`/repositories/${full}/forks`) },
+        watchers: { href: this.api(`/repositories/${full}/watchers`) },
+        downloads: { href: this.api(`/repositories/${full}/downloads`) },
         hooks: { href: this.api(`/repositories/${full}/hooks`) },
         clone: [
           { name: 'https', href: `https://bitbucket.org/${full}.git` },
@@ -132,6 +156,9 @@ export class BitbucketViews {
       source: end(pr.source),
       destination: end(pr.destination),
       close_source_branch: pr.closeSourceBranch,
+      merge_commit: null,
+      closed_by: null,
+      reason: '',
       comment_count: pr.comments.filter((c) => !c.deleted).length,
       task_count: 0,
       created_on: pr.createdOn,

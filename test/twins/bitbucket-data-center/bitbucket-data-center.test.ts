@@ -67,7 +67,7 @@ describe('Bitbucket Data Center twin: server and projects', () => {
     expect(answer.headers.get('x-ausername')).toBe('alice');
   });
 
-  it('gives repositories the RestRepository fields, with http and ssh clone links', async () => {
+  it('gives repositories the RestRepository fields, with http and ssh clone links and no default branch', async () => {
     const answer = await call('GET', `${api}/projects/SHOP/repos/web`, reader);
     expect(answer.status).toBe(200);
     for (const field of [
@@ -84,13 +84,59 @@ describe('Bitbucket Data Center twin: server and projects', () => {
     ]) {
       expect(answer.body).toHaveProperty(field);
     }
+    // `defaultBranch` is write-only in the reference: accepted on create, never answered.
+    expect(answer.body).not.toHaveProperty('defaultBranch');
+    const listed = await call('GET', `${api}/projects/SHOP/repos`, reader);
+    for (const repo of listed.body.values as Record<string, unknown>[]) {
+      expect(repo).not.toHaveProperty('defaultBranch');
+    }
     const clone = (answer.body.links as { clone: { name: string; href: string }[] }).clone;
     expect(clone.map((c) => c.name).sort()).toEqual(['http', 'ssh']);
     expect(clone.find((c) => c.name === 'http')!.href).toBe(`${twin.baseUrl}/scm/shop/web.git`);
-    const branch = await call('GET', `${api}/projects/SHOP/repos/api/default-branch`, reader);
-    expect(branch.body).toMatchObject({ id: 'refs/heads/master', displayId: 'master', type: 'BRANCH' });
+  });
+
+  it('names the default branch as RestMinimalRef on /default-branch and RestBranch on /branches/default', async () => {
+    const configured = await call('GET', `${api}/projects/SHOP/repos/api/default-branch`, reader);
+    expect(configured.body).toEqual({ id: 'refs/heads/master', displayId: 'master', type: 'BRANCH' });
     const legacy = await call('GET', `/rest/api/latest/projects/SHOP/repos/api/branches/default`, reader);
-    expect(legacy.body.displayId).toBe('master');
+    expect(legacy.body).toMatchObject({
+      id: 'refs/heads/master',
+      displayId: 'master',
+      type: 'BRANCH',
+      isDefault: true,
+    });
+    expect(legacy.body.latestCommit).toMatch(/^[0-9a-f]{40}$/);
+    expect((await call('GET', `${api}/projects/SHOP/repos/api/default-branch`)).status).toBe(401);
+  });
+
+  it('answers an empty repository with 204 on /branches/default and its configured branch on /default-branch', async () => {
+    const legacy = await fetch(`${twin.baseUrl}${api}/projects/SHOP/repos/sandbox/branches/default`, {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    expect(legacy.status).toBe(204);
+    expect(await legacy.text()).toBe('');
+    const configured = await call('GET', `${api}/projects/SHOP/repos/sandbox/default-branch`, reader);
+    expect(configured.status).toBe(200);
+    expect(configured.body).toEqual({ id: 'refs/heads/main', displayId: 'main', type: 'BRANCH' });
+    const branches = await call('GET', `${api}/projects/SHOP/repos/sandbox/branches`, reader);
+    expect(branches.body).toMatchObject({ size: 0, values: [], isLastPage: true });
+  });
+
+  it('answers 404 on /branches/default when the configured branch was never pushed', async () => {
+    const web = twin.state.findRepo(twin.state.projects.get('SHOP')!, 'web')!;
+    const before = web.defaultBranch;
+    web.defaultBranch = 'trunk';
+    try {
+      const legacy = await call('GET', `${api}/projects/SHOP/repos/web/branches/default`, reader);
+      expect(legacy.status).toBe(404);
+      expect(firstError(legacy).exceptionName).toBe(
+        'com.atlassian.bitbucket.repository.NoSuchBranchException',
+      );
+      const configured = await call('GET', `${api}/projects/SHOP/repos/web/default-branch`, reader);
+      expect(configured.body).toMatchObject({ displayId: 'trunk' });
+    } finally {
+      web.defaultBranch = before;
+    }
   });
 
   it('pages 10,000 repositories at limit 1000 in exactly 10 requests, following nextPageStart', async () => {
@@ -315,7 +361,8 @@ describe('Bitbucket Data Center twin: pull requests, comments, files, webhooks',
         events: ['pr:opened', 'repo:refs_changed'],
         configuration: { secret: 'topsecret' },
       });
-      expect(created.status).toBe(201);
+      // The reference answers a created webhook with 200.
+      expect(created.status).toBe(200);
       expect(created.body).toMatchObject({
         name: 'scanner',
         url,
@@ -336,6 +383,107 @@ describe('Bitbucket Data Center twin: pull requests, comments, files, webhooks',
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }
+  });
+});
+
+describe('Bitbucket Data Center twin: users and the caller headers', () => {
+  it('answers a user by slug as RestApplicationUser, numeric id included', async () => {
+    const answer = await call('GET', `${api}/users/alice`, reader);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      name: 'alice',
+      slug: 'alice',
+      displayName: 'Alice Admin',
+      active: true,
+      type: 'NORMAL',
+    });
+    expect(typeof answer.body.id).toBe('number');
+  });
+
+  it('answers the service user behind a project token, whose id it sends in X-AUSERID', async () => {
+    const project = await call('GET', `${api}/projects/SHOP`, reader);
+    const name = project.headers.get('x-ausername')!;
+    const user = await call('GET', `${api}/users/${name}`, reader);
+    expect(user.body).toMatchObject({ name, type: 'SERVICE' });
+    expect(String(user.body.id)).toBe(project.headers.get('x-auserid'));
+  });
+
+  it('answers an unknown user with 404 NoSuchUserException and an anonymous caller with 401', async () => {
+    const unknown = await call('GET', `${api}/users/nobody`, reader);
+    expect(unknown.status).toBe(404);
+    expect(firstError(unknown).exceptionName).toBe('com.atlassian.bitbucket.user.NoSuchUserException');
+    expect((await call('GET', `${api}/users/alice`)).status).toBe(401);
+  });
+
+  it('lists a deactivated user among the project permissions, marked active: false', async () => {
+    const scenario = demoBitbucketDataCenterScenario();
+    const withLeaver = await startBitbucketDataCenterTwin({
+      ...scenario,
+      users: [...scenario.users, { name: 'dave', active: false }],
+      projects: [{ key: 'SHOP', members: [{ user: 'dave', permission: 'PROJECT_WRITE' }] }],
+    });
+    try {
+      const answer = await fetch(`${withLeaver.baseUrl}${api}/projects/SHOP/permissions/users`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      const body = (await answer.json()) as { values: { user: { name: string; active: boolean } }[] };
+      expect(body.values.map((v) => v.user)).toMatchObject([{ name: 'dave', active: false }]);
+    } finally {
+      await withLeaver.close();
+    }
+  });
+
+  it('drops X-AUSERID when the scenario puts a proxy in front that strips it', async () => {
+    twin.state.userHeaders = 'name-only';
+    try {
+      const answer = await call('GET', `${api}/projects/SHOP`, alice);
+      expect(answer.headers.get('x-ausername')).toBe('alice');
+      expect(answer.headers.has('x-auserid')).toBe(false);
+    } finally {
+      twin.state.userHeaders = 'id-and-name';
+    }
+  });
+});
+
+describe('Bitbucket Data Center twin: what older releases serve', () => {
+  const at = async (version: string, run: (older: BitbucketDataCenterTwin) => Promise<void>) => {
+    const older = await startBitbucketDataCenterTwin({ ...demoBitbucketDataCenterScenario(), version });
+    try {
+      await run(older);
+    } finally {
+      await older.close();
+    }
+  };
+  const get = async (older: BitbucketDataCenterTwin, path: string) => {
+    const res = await fetch(`${older.baseUrl}${path}`, { headers: { authorization: `Bearer ${reader}` } });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+  };
+
+  it('has no /default-branch before 7.5, only /branches/default', async () => {
+    await at('7.4.2', async (older) => {
+      expect((await get(older, `${api}/projects/SHOP/repos/api/default-branch`)).status).toBe(404);
+      const legacy = await get(older, `${api}/projects/SHOP/repos/api/branches/default`);
+      expect(legacy.body).toMatchObject({ displayId: 'master', isDefault: true });
+    });
+    await at('7.5.0', async (older) => {
+      const configured = await get(older, `${api}/projects/SHOP/repos/api/default-branch`);
+      expect(configured.body).toEqual({ id: 'refs/heads/master', displayId: 'master', type: 'BRANCH' });
+    });
+  });
+
+  it('has no archived flag on repositories before 8.0 and no draft flag on pull requests before 8.18', async () => {
+    await at('7.21.0', async (older) => {
+      expect((await get(older, `${api}/projects/SHOP/repos/web`)).body).not.toHaveProperty('archived');
+    });
+    await at('8.17.0', async (older) => {
+      expect((await get(older, `${api}/projects/SHOP/repos/web`)).body).toHaveProperty('archived', false);
+      const pr = await get(older, `${api}/projects/SHOP/repos/web/pull-requests/1`);
+      expect(pr.body).toHaveProperty('title', 'Add login');
+      expect(pr.body).not.toHaveProperty('draft');
+    });
+    const pr = await call('GET', `${api}/projects/SHOP/repos/web/pull-requests/1`, reader);
+    expect(pr.body).toHaveProperty('draft', false);
   });
 });
 

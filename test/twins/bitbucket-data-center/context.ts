@@ -16,7 +16,10 @@ export interface BbRouteContext {
   readonly router: TwinRouter;
   /** `${contextPath}/rest/api/1.0` and `${contextPath}/rest/api/latest`. */
   readonly apiPrefixes: readonly string[];
-  /** Registers `handler` under every prefix, authenticating first and naming the user in `X-AUSERNAME`. */
+  /**
+   * Registers `handler` under every prefix, authenticating first and naming the caller in `X-AUSERID` and
+   * `X-AUSERNAME` (as far as `state.userHeaders` lets them through).
+   */
   route(method: string, prefixes: readonly string[], path: string, handler: BbHandler): void;
 }
 
@@ -31,13 +34,13 @@ export function createRouteContext(state: BitbucketDataCenterState, router: Twin
         router.add(method, `${prefix}${path}`, async (request) => {
           const principal = authenticate(state, request);
           const response = await handler(request, principal);
-          if (!principal) return response;
+          if (!principal || state.userHeaders === 'none') return response;
           return {
             ...response,
             headers: {
               ...response.headers,
               'x-ausername': principal.user.name,
-              'x-auserid': String(principal.user.id),
+              ...(state.userHeaders === 'id-and-name' ? { 'x-auserid': String(principal.user.id) } : {}),
             },
           };
         });

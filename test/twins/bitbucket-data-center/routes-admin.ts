@@ -97,7 +97,8 @@ export function addAdminRoutes(ctx: BbRouteContext): void {
       };
       applyHook(hook, body);
       hooks.push(hook);
-      return { status: 201, body: webhookJson(hook) };
+      // The reference answers a created webhook with 200.
+      return { body: webhookJson(hook) };
     });
 
     const hookById = (request: TwinRequest, principal: BbPrincipal | undefined) => {

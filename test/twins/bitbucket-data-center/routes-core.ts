@@ -1,11 +1,12 @@
-import { bbErrors, canViewProject, repoLevel, requireProject, requireRepo } from './access.js';
+import { bbError, bbErrors, canViewProject, repoLevel, requireProject, requireRepo } from './access.js';
 import { pageParams, projectFor, repoFor, webBase, type BbRouteContext } from './context.js';
-import { branchJson, page, projectJson, repoJson, userJson } from './shapes.js';
+import { branchJson, minimalRefJson, page, projectJson, repoJson, userJson } from './shapes.js';
 import type { BbRepo } from './state.js';
 
 /** Application properties, projects, repositories, branches, permissions and users. */
 export function addCoreRoutes(ctx: BbRouteContext): void {
   const { state, route, apiPrefixes: api } = ctx;
+  const { features } = state;
 
   // GET /rest/api/latest/application-properties (no authentication needed)
   route('GET', api, '/application-properties', () => ({
@@ -48,7 +49,7 @@ export function addCoreRoutes(ctx: BbRouteContext): void {
       const list = own && repoLevel(principal, own) > 0 ? [own] : [];
       return {
         body: page(
-          list.slice(start, start + limit).map((r) => repoJson(base, r)),
+          list.slice(start, start + limit).map((r) => repoJson(base, r, features)),
           start,
           limit,
           list.length,
@@ -58,7 +59,7 @@ export function addCoreRoutes(ctx: BbRouteContext): void {
     requireProject(principal, project, 1);
     const values = [];
     for (let index = start; index < Math.min(total, start + limit); index++) {
-      values.push(repoJson(base, state.repoAt(project, index)));
+      values.push(repoJson(base, state.repoAt(project, index), features));
     }
     return { body: page(values, start, limit, total) };
   });
@@ -74,26 +75,31 @@ export function addCoreRoutes(ctx: BbRouteContext): void {
 
   // GET /rest/api/latest/projects/{projectKey}/repos/{repositorySlug}
   route('GET', api, '/projects/:key/repos/:slug', (request, principal) => ({
-    body: repoJson(webBase(state, request), readableRepo(request, principal)),
+    body: repoJson(webBase(state, request), readableRepo(request, principal), features),
   }));
 
-  const defaultBranch = (
-    request: Parameters<typeof repoFor>[1],
-    principal: Parameters<typeof repoFor>[2],
-  ) => {
+  if (features.configuredDefaultBranch) {
+    // GET /rest/api/latest/projects/{projectKey}/repos/{repositorySlug}/default-branch (7.5 and later): the
+    // configured branch, also before anything was pushed
+    route('GET', api, '/projects/:key/repos/:slug/default-branch', (request, principal) => ({
+      body: minimalRefJson(readableRepo(request, principal).defaultBranch),
+    }));
+  }
+
+  // GET /rest/api/latest/projects/{projectKey}/repos/{repositorySlug}/branches/default (deprecated in 7.5):
+  // 204 for an empty repository, 404 when the configured branch was never pushed
+  route('GET', api, '/projects/:key/repos/:slug/branches/default', (request, principal) => {
     const repo = readableRepo(request, principal);
+    if (repo.branches.size === 0) return { status: 204 };
     if (!repo.branches.has(repo.defaultBranch)) {
-      throw bbErrors.invalid(
-        'defaultBranch',
-        `Repository ${repo.project.key}/${repo.slug} has no default branch.`,
+      throw bbError(
+        404,
+        'com.atlassian.bitbucket.repository.NoSuchBranchException',
+        `Repository ${repo.project.key}/${repo.slug} has no branch ${repo.defaultBranch}.`,
       );
     }
     return { body: branchJson(repo, repo.defaultBranch) };
-  };
-  // GET /rest/api/latest/projects/{projectKey}/repos/{repositorySlug}/default-branch (8.x and later)
-  route('GET', api, '/projects/:key/repos/:slug/default-branch', defaultBranch);
-  // GET /rest/api/latest/projects/{projectKey}/repos/{repositorySlug}/branches/default (older releases)
-  route('GET', api, '/projects/:key/repos/:slug/branches/default', defaultBranch);
+  });
 
   // GET /rest/api/latest/projects/{projectKey}/repos/{repositorySlug}/branches
   route('GET', api, '/projects/:key/repos/:slug/branches', (request, principal) => {
@@ -143,10 +149,10 @@ export function addCoreRoutes(ctx: BbRouteContext): void {
     return { body: page([], start, limit, 0) };
   });
 
-  // GET /rest/api/latest/users/{userSlug}
+  // GET /rest/api/latest/users/{userSlug}: also the service user behind a project or repository token
   route('GET', api, '/users/:userSlug', (request, principal) => {
     if (!principal) throw bbErrors.notPermitted();
-    const user = state.users.get(request.params.userSlug!);
+    const user = state.findUser(request.params.userSlug!);
     if (!user) throw bbErrors.noUser(request.params.userSlug!);
     return { body: userJson(webBase(state, request), user) };
   });

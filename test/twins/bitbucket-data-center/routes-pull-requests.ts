@@ -75,7 +75,9 @@ export function addPullRequestRoutes(ctx: BbRouteContext): void {
       .sort((a, b) => b.id - a.id);
     const { start, limit } = pageParams(request);
     const base = webBase(state, request);
-    const values = prs.slice(start, start + limit).map((pr) => pullRequestJson(base, repo, pr));
+    const values = prs
+      .slice(start, start + limit)
+      .map((pr) => pullRequestJson(base, repo, pr, state.features));
     return { body: page(values, start, limit, prs.length) };
   });
 
@@ -133,13 +135,15 @@ export function addPullRequestRoutes(ctx: BbRouteContext): void {
       comments: [],
     };
     repo.pullRequests.set(pr.id, pr);
-    return { status: 201, body: pullRequestJson(webBase(state, request), repo, pr) };
+    return { status: 201, body: pullRequestJson(webBase(state, request), repo, pr, state.features) };
   });
 
   // GET /rest/api/latest/projects/{projectKey}/repos/{repositorySlug}/pull-requests/{pullRequestId}
   route('GET', api, `${prPath}/:id`, (request, principal) => {
     const repo = readable(request, principal);
-    return { body: pullRequestJson(webBase(state, request), repo, pullRequestFor(repo, request)) };
+    return {
+      body: pullRequestJson(webBase(state, request), repo, pullRequestFor(repo, request), state.features),
+    };
   });
 
   // GET /rest/api/latest/projects/{projectKey}/repos/{repositorySlug}/pull-requests/{pullRequestId}/activities

@@ -63,8 +63,13 @@ export interface BitbucketRepositorySpec {
   readonly slug: string;
   readonly name?: string;
   readonly description?: string;
-  /** Branch name, default `main`. */
+  /** The configured default branch (name), default `main`. */
   readonly defaultBranch?: string;
+  /**
+   * Never pushed to: no branches and no files, though the default branch is configured. `…/branches/default`
+   * answers 204 for it, `…/default-branch` the configured branch.
+   */
+  readonly empty?: boolean;
   /** Further branches, created from the default branch's head. */
   readonly branches?: readonly string[];
   readonly archived?: boolean;
@@ -109,6 +114,11 @@ export interface BitbucketDataCenterScenario {
   readonly displayName?: string;
   /** A context path the server runs under, e.g. `/bitbucket`; default none. */
   readonly contextPath?: string;
+  /**
+   * Which caller headers authenticated answers carry: `X-AUSERID` and `X-AUSERNAME` (default), or only the
+   * name, as behind a reverse proxy that drops `X-AUSERID`, or neither.
+   */
+  readonly userHeaders?: 'id-and-name' | 'name-only' | 'none';
   readonly users: readonly BitbucketUserSpec[];
   readonly tokens: readonly BitbucketTokenSpec[];
   readonly projects: readonly BitbucketProjectSpec[];
@@ -194,6 +204,7 @@ export function demoBitbucketDataCenterScenario(): BitbucketDataCenterScenario {
           },
           { slug: 'api', name: 'API', defaultBranch: 'master', files: { 'pom.xml': '<project/>\n' } },
           { slug: 'legacy', name: 'Legacy', archived: true },
+          { slug: 'sandbox', name: 'Sandbox', empty: true },
         ],
         webhooks: [
           { name: 'ci', url: 'https://ci.example.com/hook', events: ['repo:refs_changed'], secret: 's3cret' },

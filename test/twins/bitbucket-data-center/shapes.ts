@@ -1,6 +1,7 @@
 import type {
   BbComment,
   BbCommit,
+  BbFeatures,
   BbProject,
   BbPullRequest,
   BbRepo,
@@ -38,7 +39,8 @@ export function projectJson(base: string, project: BbProject) {
   };
 }
 
-export function repoJson(base: string, repo: BbRepo) {
+/** `RestRepository`: no default branch (write-only in the reference); `archived` from 8.0 on. */
+export function repoJson(base: string, repo: BbRepo, features: BbFeatures) {
   const { key } = repo.project;
   const host = base.replace(/^[a-z]+:\/\//, '').split('/')[0]!;
   return {
@@ -51,10 +53,9 @@ export function repoJson(base: string, repo: BbRepo) {
     state: 'AVAILABLE',
     statusMessage: 'Available',
     forkable: true,
-    defaultBranch: repo.defaultBranch,
     project: projectJson(base, repo.project),
     public: repo.public,
-    archived: repo.archived,
+    ...(features.archiving ? { archived: repo.archived } : {}),
     links: {
       clone: [
         { href: `${base}/scm/${key.toLowerCase()}/${repo.slug}.git`, name: 'http' },
@@ -65,6 +66,12 @@ export function repoJson(base: string, repo: BbRepo) {
   };
 }
 
+/** `RestMinimalRef`: what `…/default-branch` answers, whether or not the branch was pushed yet. */
+export function minimalRefJson(name: string) {
+  return { id: `refs/heads/${name}`, displayId: name, type: 'BRANCH' };
+}
+
+/** `RestBranch` (an existing branch); the flag is `isDefault` on the wire. */
 export function branchJson(repo: BbRepo, name: string) {
   const branch = repo.branches.get(name)!;
   return {
@@ -77,17 +84,18 @@ export function branchJson(repo: BbRepo, name: string) {
   };
 }
 
-function refJson(base: string, repo: BbRepo, name: string) {
+function refJson(base: string, repo: BbRepo, name: string, features: BbFeatures) {
   return {
     id: `refs/heads/${name}`,
     displayId: name,
     latestCommit: repo.branches.get(name)?.head,
     type: 'BRANCH',
-    repository: repoJson(base, repo),
+    repository: repoJson(base, repo, features),
   };
 }
 
-export function pullRequestJson(base: string, repo: BbRepo, pr: BbPullRequest) {
+/** `RestPullRequest`; `draft` from 8.18 on. */
+export function pullRequestJson(base: string, repo: BbRepo, pr: BbPullRequest, features: BbFeatures) {
   return {
     id: pr.id,
     version: pr.version,
@@ -96,11 +104,11 @@ export function pullRequestJson(base: string, repo: BbRepo, pr: BbPullRequest) {
     state: pr.state,
     open: pr.state === 'OPEN',
     closed: pr.state !== 'OPEN',
-    draft: false,
+    ...(features.draftPullRequests ? { draft: false } : {}),
     createdDate: pr.createdDate,
     updatedDate: pr.updatedDate,
-    fromRef: refJson(base, repo, pr.fromBranch),
-    toRef: refJson(base, repo, pr.toBranch),
+    fromRef: refJson(base, repo, pr.fromBranch, features),
+    toRef: refJson(base, repo, pr.toBranch, features),
     locked: false,
     author: { user: userJson(base, pr.author), role: 'AUTHOR', approved: false, status: 'UNAPPROVED' },
     reviewers: [],

@@ -91,6 +91,7 @@ export interface BbRepo {
   readonly name: string;
   readonly description: string | undefined;
   readonly project: BbProject;
+  /** The configured default branch; it exists in `branches` once pushed. */
   defaultBranch: string;
   readonly archived: boolean;
   readonly public: boolean;
@@ -114,9 +115,22 @@ export interface BbProject {
   readonly webhooks: BbWebhook[];
 }
 
+/** What the server's release serves, by the version `application-properties` reports. */
+export interface BbFeatures {
+  /** `…/repos/{slug}/default-branch` (7.5: repositories got a configured default branch). */
+  readonly configuredDefaultBranch: boolean;
+  /** `archived` on `RestRepository` (8.0: repository archiving). */
+  readonly archiving: boolean;
+  /** `draft` on `RestPullRequest` (8.18: draft pull requests). */
+  readonly draftPullRequests: boolean;
+}
+
 /** The twin's live state: seeded from the scenario, changed by the API, readable by tests. */
 export interface BitbucketDataCenterState {
   readonly version: string;
+  readonly features: BbFeatures;
+  /** Which caller headers authenticated answers carry. */
+  userHeaders: 'id-and-name' | 'name-only' | 'none';
   readonly buildNumber: string;
   readonly displayName: string;
   readonly contextPath: string;
@@ -131,6 +145,8 @@ export interface BitbucketDataCenterState {
   repoAt(project: BbProject, index: number): BbRepo;
   /** Finds a repository by slug; a generated one is stored from then on so writes stick. */
   findRepo(project: BbProject, slug: string): BbRepo | undefined;
+  /** A user by slug: a person of the scenario or the service user behind a project or repository token. */
+  findUser(slug: string): BbUser | undefined;
   commit(
     branch: BbBranch,
     author: BbUser,
@@ -143,6 +159,13 @@ export interface BitbucketDataCenterState {
 
 const generatedSlug = (index: number) => `repo-${String(index + 1).padStart(5, '0')}`;
 const sha = (seed: string) => createHash('sha1').update(seed).digest('hex');
+
+/** `major.minor` of `version` is at least `major.minor` of `since`. */
+function versionAtLeast(version: string, since: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map((part) => Number.parseInt(part, 10) || 0);
+  const [sinceMajor = 0, sinceMinor = 0] = since.split('.').map(Number);
+  return major > sinceMajor || (major === sinceMajor && minor >= sinceMinor);
+}
 
 /** Builds the state from a scenario; throws on a scenario that refers to unknown users or projects. */
 export function createBitbucketDataCenterState(
@@ -208,8 +231,8 @@ export function createBitbucketDataCenterState(
       files: new Map(),
     };
     for (const [path, content] of Object.entries(spec.files ?? {})) main.files.set(path, content);
-    const branches = new Map<string, BbBranch>([[defaultBranch, main]]);
-    for (const name of spec.branches ?? []) {
+    const branches = new Map<string, BbBranch>(spec.empty ? [] : [[defaultBranch, main]]);
+    for (const name of spec.empty ? [] : (spec.branches ?? [])) {
       branches.set(name, {
         name,
         head: sha(`${project.key}/${spec.slug}@${name}`),
@@ -335,8 +358,15 @@ export function createBitbucketDataCenterState(
     });
   }
 
+  const version = scenario.version ?? '9.4.2';
   return {
-    version: scenario.version ?? '9.4.2',
+    version,
+    features: {
+      configuredDefaultBranch: versionAtLeast(version, '7.5'),
+      archiving: versionAtLeast(version, '8.0'),
+      draftPullRequests: versionAtLeast(version, '8.18'),
+    },
+    userHeaders: scenario.userHeaders ?? 'id-and-name',
     buildNumber: scenario.buildNumber ?? '9004002',
     displayName: scenario.displayName ?? 'Bitbucket',
     contextPath: (scenario.contextPath ?? '').replace(/\/+$/, ''),
@@ -359,6 +389,9 @@ export function createBitbucketDataCenterState(
       const repo = generatedRepo(project, index);
       project.repos.set(slug, repo);
       return repo;
+    },
+    findUser(slug) {
+      return users.get(slug) ?? [...tokens.values()].find((token) => token.user.name === slug)?.user;
     },
     commit,
     nextId,

@@ -86,6 +86,29 @@ describe('GitLab twin over plain HTTP', () => {
     expect(response.headers.get('x-total')).toBeNull();
     const unsupported = await get('/groups/ten-k/projects?pagination=keyset&order_by=name');
     expect(unsupported.status).toBe(405);
+    expect(await unsupported.json()).toEqual({
+      error: 'Keyset pagination is not yet available for this type of request',
+    });
+  });
+
+  it('offers keyset pagination for projects only', async () => {
+    const members = await get('/groups/ten-k/members/all?pagination=keyset&order_by=id&sort=asc');
+    expect(members.status).toBe(405);
+    expect(await members.json()).toEqual({
+      error: 'Keyset pagination is not yet available for this type of request',
+    });
+    expect((await get('/groups/ten-k/members/all?order_by=id&sort=asc')).status).toBe(200);
+  });
+
+  it('shows a group with its own projects unless with_projects=false', async () => {
+    const detail = (await (await get('/groups/acme')).json()) as { projects?: { path: string }[] };
+    expect(detail.projects?.map((p) => p.path)).toContain('website');
+    const bare = (await (await get('/groups/acme?with_projects=false')).json()) as Record<string, unknown>;
+    expect(bare).not.toHaveProperty('projects');
+  });
+
+  it('shows is_admin only to an administrator', async () => {
+    expect(await (await get('/user')).json()).not.toHaveProperty('is_admin');
   });
 
   it('answers unknown, revoked and expired tokens with 401 and their bodies', async () => {

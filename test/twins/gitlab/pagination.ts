@@ -3,20 +3,29 @@ import { TwinHttpError, type TwinRequest, type TwinResponse } from '../server/tw
 /** Above this many records GitLab leaves out `x-total`, `x-total-pages` and the `last` link. */
 const countLimit = 10_000;
 
+/** GitLab's answer to `pagination=keyset` where keyset pagination is not available. */
+const keysetUnavailable = () =>
+  new TwinHttpError(405, { error: 'Keyset pagination is not yet available for this type of request' });
+
 /**
  * Answers a list the way GitLab's REST API does: offset pagination (`page`, `per_page` ≤ 100) with the
- * `x-*` headers and a `Link` header, or keyset pagination (`pagination=keyset&order_by=id`) with only
- * `Link: rel="next"`.
+ * `x-*` headers and a `Link` header, or, for lists of projects (`keyset: true`) ordered by id, keyset
+ * pagination (`pagination=keyset&order_by=id`) with only `Link: rel="next"`. GitLab offers this keyset
+ * pagination for projects only; elsewhere `pagination=keyset` is refused with 405.
  */
 export function paginate<T extends { id: number }>(
   request: TwinRequest,
   items: readonly T[],
   render: (item: T) => unknown,
-  extraHeaders: Record<string, string> = {},
+  options: { readonly keyset?: boolean; readonly headers?: Record<string, string> } = {},
 ): TwinResponse {
   const query = request.url.searchParams;
+  const extraHeaders = options.headers ?? {};
   const perPage = clamp(Number(query.get('per_page') ?? 20) || 20, 1, 100);
-  if (query.get('pagination') === 'keyset') return keyset(request, items, render, perPage, extraHeaders);
+  if (query.get('pagination') === 'keyset') {
+    if (!options.keyset) throw keysetUnavailable();
+    return keyset(request, items, render, perPage, extraHeaders);
+  }
 
   const page = Math.max(1, Math.floor(Number(query.get('page') ?? 1)) || 1);
   const total = items.length;
@@ -54,11 +63,7 @@ function keyset<T extends { id: number }>(
   extraHeaders: Record<string, string>,
 ): TwinResponse {
   const query = request.url.searchParams;
-  if ((query.get('order_by') ?? 'id') !== 'id') {
-    throw new TwinHttpError(405, {
-      message: '405 Method Not Allowed - Keyset pagination is not yet available for this type of request',
-    });
-  }
+  if ((query.get('order_by') ?? 'id') !== 'id') throw keysetUnavailable();
   const descending = query.get('sort') === 'desc';
   const sorted = [...items].sort((a, b) => (descending ? b.id - a.id : a.id - b.id));
   const after = query.get('id_after');

@@ -24,9 +24,15 @@ export function addGroupRoutes(api: GitLabApi): void {
   const level = (caller: GitLabCaller, group: GitLabGroup) =>
     caller.user?.admin ? 50 : state.groupAccess(group, caller.user);
 
+  // The group's details; with its own projects unless `with_projects=false` (GitLab lists at most 100).
   api.get('/groups/:id', (request, caller) => {
     caller.require('read');
-    return { body: views.group(api.group(caller, request.params.id!)) };
+    const group = api.group(caller, request.params.id!);
+    if (request.url.searchParams.get('with_projects') === 'false') return { body: views.group(group) };
+    const projects = state.visibleProjects(state.groupProjects(group, false), caller.user, 0).slice(0, 100);
+    return {
+      body: { ...views.group(group), projects: projects.map((p) => views.project(p)), shared_projects: [] },
+    };
   });
 
   api.get('/groups/:id/subgroups', (request, caller) => {
@@ -55,7 +61,9 @@ export function addGroupRoutes(api: GitLabApi): void {
     const projects = state.visibleProjects(candidates, caller.user, Math.max(0, minLevel));
     const ordered = orderProjects(projects, query.get('order_by'), query.get('sort'));
     const simple = query.get('simple') === 'true';
-    return paginate(request, ordered, (p) => (simple ? views.projectSimple(p) : views.project(p)));
+    return paginate(request, ordered, (p) => (simple ? views.projectSimple(p) : views.project(p)), {
+      keyset: true,
+    });
   });
 
   const memberRoutes = (suffix: string, members: (group: GitLabGroup) => GitLabMember[]) => {

@@ -39,7 +39,8 @@ export class GitLabViews {
       bot: user.bot,
       public_email: user.email ?? null,
       email: user.email ?? `${user.username}@example.com`,
-      is_admin: user.admin,
+      // Only an administrator's own answer carries `is_admin`.
+      ...(user.admin ? { is_admin: true } : {}),
     };
   }
 
