@@ -1,7 +1,9 @@
 /**
  * npm run demo: scm-connect against the SCM twins, offline. The twins stand in for gitlab.com, bitbucket.org,
  * dev.azure.com and two self-managed instances; the service is told where they are and may reach loopback.
- * Data goes to ./data-demo (delete it to start over).
+ * Data goes to ./data-demo (delete it to start over). The twins listen on fixed ports (from
+ * SCM_CONNECT_DEMO_TWINS_PORT, 18101 by default) and answer the same scenario every time, so connections made
+ * in an earlier run keep working after a restart.
  */
 import path from 'node:path';
 import { loadConfig } from '../src/config/config.js';
@@ -9,7 +11,14 @@ import { createLogger } from '../src/core/log.js';
 import { startService } from '../src/service.js';
 import { demoConnectionGuide, startDemoTwins } from '../test/twins/start-all.js';
 
-const twins = await startDemoTwins();
+const twinsPort = Number(process.env.SCM_CONNECT_DEMO_TWINS_PORT ?? '18101');
+if (!Number.isInteger(twinsPort) || twinsPort < 1024 || twinsPort > 65_528) {
+  console.error(
+    'SCM_CONNECT_DEMO_TWINS_PORT must be a port number from 1024 to 65528 (the twins take seven).',
+  );
+  process.exit(2);
+}
+const twins = await startDemoTwins(twinsPort);
 const config = loadConfig({
   ...process.env,
   SCM_CONNECT_PORT: process.env.SCM_CONNECT_PORT ?? '8080',
@@ -25,7 +34,12 @@ const config = loadConfig({
 const service = await startService({ config, logger: createLogger({ level: config.logLevel }) });
 console.log(`
 scm-connect demo: ${service.url}
-${service.setupUrl ? `\n  First, create the admin: ${service.setupUrl}\n` : '\n  Sign in with the admin you created earlier (delete ./data-demo to start over).\n'}
+${
+  service.setupUrl
+    ? `\n  First, create the admin: ${service.setupUrl}\n`
+    : '\n  Sign in with the admin you created earlier (delete ./data-demo to start over). Connections made' +
+      `\n  earlier keep working: the twins are back on the same ports (${twinsPort}-${twinsPort + 6}).\n`
+}
 Then open Settings > Source Code Managers and connect the twins:
 ${demoConnectionGuide(twins)}
 `);

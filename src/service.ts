@@ -6,23 +6,12 @@ import { buildApp } from './api/app.js';
 import { createMetrics } from './api/metrics.js';
 import { setupTokenKey } from './api/routes/setup.js';
 import type { Config } from './config/config.js';
-import { createLogger } from './core/log.js';
 import { issueToken } from './core/tokens.js';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
-import { createHotQueries } from './db/hot-queries.js';
+import type { DatabaseHandle } from './db/database.js';
 import { putSetting } from './db/instance-settings.js';
 import { countUsers } from './db/users.js';
-import { createSyncHandler } from './connections/sync.js';
-import { syncJobKind } from './connections/service.js';
-import {
-  createHousekeepingHandler,
-  createWorker,
-  housekeepingEveryMs,
-  housekeepingJobKind,
-  scheduleEvery,
-} from './jobs/index.js';
-import { createScmHttpShared } from './scm/http/index.js';
-import { createLiveSecretBox } from './secrets/live-secret-box.js';
+import { startBackgroundWork, type BackgroundWork } from './jobs/background.js';
+import { openServiceContext } from './service-context.js';
 
 export interface ServiceOptions {
   readonly config: Config;
@@ -42,50 +31,31 @@ export interface RunningService {
   readonly setupUrl: string | undefined;
   readonly app: FastifyInstance;
   readonly database: DatabaseHandle;
+  /** The built-in worker; undefined with `SCM_CONNECT_WORKER=false`. */
+  readonly background: BackgroundWork | undefined;
   close(): Promise<void>;
 }
 
-/** Opens the database, brings its schema up to date, loads the keys and starts listening. */
+/**
+ * Opens the database, brings its schema up to date, loads the keys and starts listening; runs the built-in
+ * worker too unless `SCM_CONNECT_WORKER=false` (then `scm-connect worker` processes do the background work).
+ */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { config } = options;
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const secrets = createLiveSecretBox({ envValue: config.masterKey, dataDir: config.dataDir });
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    ...(options.schema ? { schema: options.schema } : {}),
-  });
+  const { ctx, database } = await openServiceContext(options);
+  let background: BackgroundWork | undefined;
   try {
-    await migrateToLatest(database);
-    const ctx = {
-      config,
-      db: database.db,
-      engine: database.engine,
-      secrets,
-      logger,
+    const app = await buildApp({
+      ...ctx,
       metrics: createMetrics(),
-      queries: createHotQueries(database),
-      scmShared: createScmHttpShared(),
       webRoot: options.webRoot ?? defaultWebRoot(),
-    };
-    const app = await buildApp(ctx);
-    const worker = createWorker({
-      db: database.db,
-      engine: database.engine,
-      handlers: {
-        [syncJobKind]: createSyncHandler(ctx),
-        [housekeepingJobKind]: createHousekeepingHandler(database.db),
-      },
-      logger: logger.child({ component: 'worker' }),
-      ...(options.workerPollMs ? { pollIntervalMs: options.workerPollMs } : {}),
-    });
-    await scheduleEvery(database.db, {
-      name: 'housekeeping',
-      kind: housekeepingJobKind,
-      everyMs: housekeepingEveryMs,
     });
     await app.listen({ port: config.port, host: config.host });
-    worker.start();
+    if (config.worker) {
+      background = await startBackgroundWork(ctx, {
+        ...(options.workerPollMs ? { pollIntervalMs: options.workerPollMs } : {}),
+      });
+    }
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -103,13 +73,15 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       setupUrl,
       app,
       database,
+      background,
       close: async () => {
         await app.close();
-        await worker.stop({ timeoutMs: 10_000 });
+        await background?.stop({ timeoutMs: 10_000 });
         await database.close();
       },
     };
   } catch (error) {
+    await background?.stop({ timeoutMs: 1_000 });
     await database.close();
     throw error;
   }

@@ -4,15 +4,26 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawServerDefault,
+} from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../core/errors.js';
 import { registerAuth } from './auth.js';
 import type { AppContext } from './context.js';
-import { registerErrorHandling } from './errors.js';
+import {
+  answerClientError,
+  answerFrameworkError,
+  answerUnmetExpectation,
+  registerErrorHandling,
+} from './errors.js';
 import { parseJsonBody } from './json-body.js';
 import { serializerCompiler } from './serializer.js';
+import { registerStorableTextCheck } from './storable-text.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -23,6 +34,7 @@ import { registerMemberRoutes } from './routes/members.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerSetupRoutes } from './routes/setup.js';
 import { registerTokenRoutes } from './routes/tokens.js';
+import { registerWebhookRoutes } from './webhooks/routes.js';
 
 export type App = FastifyInstance;
 export type ZodApp = FastifyInstance<
@@ -40,29 +52,35 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     trustProxy: ctx.config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestTimeout: 30_000,
-    return503OnClosing: true,
+    // Answered by registerClosing instead, as `{code, message}` like every other error.
+    return503OnClosing: false,
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     // One line per request, written when it is answered (registerRequestObservation), instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
+  app.server.on('checkExpectation', answerUnmetExpectation);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const charset = /charset=([^;\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
     if (charset && charset !== 'utf-8' && charset !== 'utf8') {
       done(new AppError(415, 'unsupported_media_type', 'Send JSON encoded as UTF-8.'), undefined);
       return;
     }
     try {
-      done(null, parseJsonBody(body as string));
+      done(null, parseJsonBody(body as Buffer));
     } catch (error) {
       done(error as Error, undefined);
     }
   });
 
+  registerClosing(app);
   await app.register(fastifyCookie);
   registerErrorHandling(app);
+  registerStorableTextCheck(app);
   registerSecurityHeaders(app);
   registerRequestObservation(app, ctx);
 
@@ -103,6 +121,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
+  await registerWebhookRoutes(app, ctx);
   registerHealthRoutes(app, ctx);
   await registerWebUi(app, ctx);
   return app;
@@ -123,6 +142,23 @@ function registerSecurityHeaders(app: FastifyInstance): void {
       if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     }
     done(null, payload);
+  });
+}
+
+/** While the service shuts down, new requests get a 503 that says to retry, and their connection closes. */
+function registerClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) {
+      done();
+      return;
+    }
+    void reply.header('connection', 'close').header('retry-after', 1);
+    done(new AppError(503, 'shutting_down', 'The service is shutting down; send the request again.'));
   });
 }
 

@@ -1,10 +1,12 @@
 import { AppError } from '../core/errors.js';
 
 /**
- * Parses a JSON request body strictly: UTF-8 only, no duplicate keys (which JSON.parse would silently
- * collapse, letting two readers of one body disagree), no `__proto__` / `constructor` keys.
+ * Parses a JSON request body strictly: UTF-8 only (bytes that are not UTF-8 are refused, not replaced), no
+ * duplicate keys (which JSON.parse would silently collapse, letting two readers of one body disagree), no
+ * `__proto__` / `constructor` keys.
  */
-export function parseJsonBody(text: string): unknown {
+export function parseJsonBody(body: Uint8Array | string): unknown {
+  const text = typeof body === 'string' ? body : decodeUtf8(body);
   if (text.trim() === '')
     throw new AppError(400, 'invalid_json', 'The request body is empty; send a JSON object.');
   let value: unknown;
@@ -16,6 +18,19 @@ export function parseJsonBody(text: string): unknown {
   const problem = findKeyProblem(text);
   if (problem) throw new AppError(400, 'invalid_json', problem);
   return value;
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    // ignoreBOM keeps a byte order mark in the text, so JSON.parse refuses it as before.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new AppError(
+      400,
+      'invalid_json',
+      'The request body is not valid UTF-8; send JSON encoded as UTF-8.',
+    );
+  }
 }
 
 /** Walks valid JSON text and reports a duplicate or forbidden object key. */

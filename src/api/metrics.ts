@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
@@ -26,4 +27,15 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
   };
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * Whether an `Authorization` header carries `Bearer <token>`. Both sides are hashed first, so the comparison
+ * takes the same time whatever the length or the first wrong character.
+ */
+export function hasBearerToken(authorization: string | undefined, token: string): boolean {
+  const presented = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
+  return timingSafeEqual(digest(presented), digest(token));
 }

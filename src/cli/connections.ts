@@ -23,6 +23,11 @@ Environment: SCM_CONNECT_URL (default http://127.0.0.1:8080), SCM_CONNECT_API_TO
 the account, from Settings > API tokens).
 `;
 
+interface Problem {
+  code: string;
+  message: string;
+}
+
 interface Connection {
   id: string;
   kind: string;
@@ -30,9 +35,20 @@ interface Connection {
   target: string;
   baseUrl: string;
   status: string;
+  statusReason: (Problem & { source: string }) | null;
   repositoryCount: number;
   lastSyncedAt: string | null;
-  syncError: string | null;
+  syncError: Problem | null;
+}
+
+/** One line per connection; a connection that needs attention says why (with the code scripts match on). */
+export function formatConnection(c: Connection): string {
+  const reason = c.statusReason ? `  ${c.statusReason.code}: ${c.statusReason.message}` : '';
+  const syncError =
+    c.syncError && c.statusReason?.source !== 'sync'
+      ? `  last sync failed (${c.syncError.code}): ${c.syncError.message}`
+      : '';
+  return `${c.id}  ${c.kind.padEnd(22)} ${c.target}  ${c.status}  ${c.repositoryCount} repositories${reason}${syncError}`;
 }
 
 interface Check {
@@ -49,7 +65,7 @@ interface Report {
   identity?: { login: string };
   serverVersion?: string;
   scopes?: { granted: string[]; needed: string[]; missing: string[] };
-  tokenExpiry?: { expiresAt: string | null; status: string; warning?: string };
+  tokenExpiry?: { expiresAt?: string | null; status: string; warning?: string };
   capabilities: (Check & { label: string })[];
 }
 
@@ -80,7 +96,7 @@ export function formatReport(report: Report): string {
   row('target', report.target);
   if (report.tokenExpiry)
     lines.push(
-      `  token expires: ${report.tokenExpiry.expiresAt ?? 'never'}${report.tokenExpiry.warning ? ` (${report.tokenExpiry.warning})` : ''}`,
+      `  token expires: ${report.tokenExpiry.expiresAt === undefined ? 'not readable' : (report.tokenExpiry.expiresAt ?? 'never')}${report.tokenExpiry.warning ? ` (${report.tokenExpiry.warning})` : ''}`,
     );
   for (const capability of report.capabilities) row(capability.label, capability);
   return lines.join('\n');
@@ -128,12 +144,7 @@ export async function runConnections(argv: string[], env: NodeJS.ProcessEnv = pr
       const { items } = await api.call<{ items: Connection[] }>('GET', `/accounts/${account}/connections`);
       if (values.json) out(JSON.stringify(items, null, 2));
       else if (items.length === 0) out('No source code managers connected yet.');
-      else
-        for (const c of items) {
-          out(
-            `${c.id}  ${c.kind.padEnd(22)} ${c.target}  ${c.status}  ${c.repositoryCount} repositories${c.syncError ? `  sync error: ${c.syncError}` : ''}`,
-          );
-        }
+      else for (const c of items) out(formatConnection(c));
       return 0;
     }
     case 'add': {

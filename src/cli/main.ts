@@ -6,13 +6,15 @@ import { runConnections } from './connections.js';
 import { runKeysRotate } from './keys-rotate.js';
 import { runMigrate } from './migrate.js';
 import { runServe } from './serve.js';
+import { runWorker } from './worker.js';
 
 const usage = `scm-connect — connect source code managers to your code-scanning platform
 
 Usage: scm-connect <command> [options]
 
 Commands:
-  serve                     Start the service (web UI, API, worker)
+  serve                     Start the service (web UI, API and, unless SCM_CONNECT_WORKER=false, the worker)
+  worker                    Run background jobs and schedules only, without the web server
   migrate                   Bring the database schema up to date and exit
   keys rotate [--remove-old]
                             Add a new master key, re-encrypt every secret under it; with --remove-old,
@@ -25,7 +27,8 @@ Commands:
 
 Configuration comes from the environment (see README): SCM_CONNECT_PORT, SCM_CONNECT_HOST,
 SCM_CONNECT_PUBLIC_URL, SCM_CONNECT_DATA_DIR, DATABASE_URL, SCM_CONNECT_MASTER_KEY,
-SCM_CONNECT_ALLOWED_HOSTS, SCM_CONNECT_ALLOW_HTTP, SCM_CONNECT_LOG_LEVEL, SCM_CONNECT_SESSION_HOURS.
+SCM_CONNECT_ALLOWED_HOSTS, SCM_CONNECT_ALLOW_HTTP, SCM_CONNECT_LOG_LEVEL, SCM_CONNECT_SESSION_HOURS,
+SCM_CONNECT_WORKER, SCM_CONNECT_WORKER_CONCURRENCY, SCM_CONNECT_SYNC_EVERY.
 
 Options:
   -h, --help                Show this help
@@ -54,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (`${command}${sub ? ` ${sub}` : ''}`) {
     case 'serve':
       return runServe(config);
+    case 'worker':
+      return runWorker(config);
     case 'migrate':
       return runMigrate(config);
     case 'keys rotate':

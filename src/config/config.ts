@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseAllowlist, type AllowlistEntry } from '../scm/http/allowlist.js';
+import { parseDuration } from './duration.js';
 
 /** Everything the service reads from its environment, validated once at start-up. */
 export interface Config {
@@ -26,6 +27,14 @@ export interface Config {
   readonly sessionHours: number;
   /** SCM_CONNECT_TRUST_PROXY: trust X-Forwarded-* from a reverse proxy (default false). */
   readonly trustProxy: boolean;
+  /** SCM_CONNECT_METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <this token>` (default: open). */
+  readonly metricsToken: string | undefined;
+  /** SCM_CONNECT_WORKER: whether `serve` runs the background worker too (default true; `scm-connect worker` always does). */
+  readonly worker: boolean;
+  /** SCM_CONNECT_WORKER_CONCURRENCY: jobs one worker process runs at once (default 2). */
+  readonly workerConcurrency: number;
+  /** SCM_CONNECT_SYNC_EVERY: how often every connection's repositories are synced, in ms (default 6 h; `6h`, `30m`). */
+  readonly syncEveryMs: number;
   /** Where the cloud SCMs are; only changed for a proxy, a regional endpoint, or the offline demo. */
   readonly cloudUrls: CloudUrls;
 }
@@ -86,6 +95,31 @@ const schema = z.object({
     .max(24 * 90)
     .default(12),
   SCM_CONNECT_TRUST_PROXY: booleanText.default(false),
+  SCM_CONNECT_METRICS_TOKEN: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9._~+/=-]{16,512}$/,
+      'must be 16 to 512 letters, digits or -._~+/= (for example the output of `openssl rand -hex 32`)',
+    )
+    .optional(),
+  SCM_CONNECT_WORKER: booleanText.default(true),
+  SCM_CONNECT_WORKER_CONCURRENCY: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 64')
+    .max(64, 'must be between 1 and 64')
+    .default(2),
+  SCM_CONNECT_SYNC_EVERY: z
+    .string()
+    .default('6h')
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms < 60_000 || ms > 24 * 86_400_000) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration from 1m to 24d, such as 6h or 30m' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
   SCM_CONNECT_GITLAB_URL: httpUrl.default('https://gitlab.com'),
   SCM_CONNECT_BITBUCKET_API_URL: httpUrl.default('https://api.bitbucket.org'),
   SCM_CONNECT_BITBUCKET_WEB_URL: httpUrl.default('https://bitbucket.org'),
@@ -127,6 +161,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: values.SCM_CONNECT_LOG_LEVEL,
     sessionHours: values.SCM_CONNECT_SESSION_HOURS,
     trustProxy: values.SCM_CONNECT_TRUST_PROXY,
+    metricsToken: values.SCM_CONNECT_METRICS_TOKEN,
+    worker: values.SCM_CONNECT_WORKER,
+    workerConcurrency: values.SCM_CONNECT_WORKER_CONCURRENCY,
+    syncEveryMs: values.SCM_CONNECT_SYNC_EVERY,
     cloudUrls: {
       gitlab: new URL(values.SCM_CONNECT_GITLAB_URL),
       bitbucketApi: new URL(values.SCM_CONNECT_BITBUCKET_API_URL),

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../config/config.js';
-import { displayName } from '../core/fields.js';
+import { displayName, isPemCertificatesOnly, pemCertificatesOnlyMessage } from '../core/fields.js';
 import type { ScmKindId } from '../core/scm-kinds.js';
 import type { ConnectionSettings } from '../scm/connection-settings.js';
 import { normalizeBaseUrl } from '../scm/http/index.js';
@@ -16,12 +16,16 @@ export const tokenField = z
 export const caPemField = z
   .string()
   .max(64 * 1024, 'must be at most 64 KiB')
+  .refine(isPemCertificatesOnly, { message: pemCertificatesOnlyMessage, abort: true })
   .refine(
     (pem) => parseCertificates(pem) !== undefined,
     'must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)',
   );
 
-const baseUrlField = z.string().min(1, 'must not be empty').max(2048, 'must be at most 2048 characters');
+export const baseUrlField = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(2048, 'must be at most 2048 characters');
 const name = displayName(100).optional();
 
 const groupPath = z
@@ -98,6 +102,14 @@ export interface ResolvedConnection {
   /** Non-secret extras stored as JSON (the Bitbucket account email). */
   readonly extra: Record<string, string>;
 }
+
+/** The kinds whose instance URL (and CA certificate) the admin gives. */
+export const isSelfManagedKind = (kind: string): boolean =>
+  kind === 'gitlab-self-managed' || kind === 'bitbucket-data-center';
+
+/** A self-managed instance URL as typed, normalized to the root stored with the connection (no trailing slash). */
+export const storedBaseUrl = (raw: string, config: Pick<Config, 'allowHttp'>): string =>
+  normalizeBaseUrl(raw, { allowHttp: config.allowHttp }).href.replace(/\/$/, '');
 
 /** Turns the Connect body into settings: self-managed URLs normalized once, cloud kinds on the configured endpoints. */
 export function resolveConnection(body: ConnectBody, config: Config): ResolvedConnection {

@@ -1,23 +1,33 @@
-import { AppError, conflict, notFound } from '../core/errors.js';
+import { randomUUID } from 'node:crypto';
+import { AppError, badRequest, conflict, notFound } from '../core/errors.js';
 import type { ServiceContext } from '../context.js';
 import { recordAudit } from '../db/audit.js';
 import {
   deleteConnection,
   findConnectionRow,
   findDuplicateConnection,
+  healthy,
   insertConnection,
   listConnections,
   newConnectionId,
+  recordTestOutcome,
   updateConnection,
   type ConnectionView,
 } from '../db/connections.js';
 import type { Db } from '../db/database.js';
 import { upsertOrganization } from '../db/inventory.js';
 import { connectionTokenAad } from '../db/secret-columns.js';
-import { enqueueJob, type Job } from '../jobs/index.js';
-import type { ConnectableProvider, ConnectionSettings } from '../scm/connection-settings.js';
+import { enqueueJobOnce, listJobs, type Job } from '../jobs/index.js';
+import type { ConnectableProvider, ValidatedConnection } from '../scm/connection-settings.js';
 import type { TestReport } from '../scm/provider.js';
-import { resolveConnection, storedSettings, type ConnectBody } from './input.js';
+import { readStoredToken, reportProblem, UnreadableTokenError, unreadableTokenReport } from './health.js';
+import {
+  isSelfManagedKind,
+  resolveConnection,
+  storedBaseUrl,
+  storedSettings,
+  type ConnectBody,
+} from './input.js';
 import { withProvider } from './providers.js';
 
 export const syncJobKind = 'connection.sync';
@@ -99,22 +109,40 @@ const duplicate = (target: string) =>
     `${target} is connected already in this account; update that connection instead.`,
   );
 
+/**
+ * Queues a sync of the connection, or returns the one still queued (not yet running), so "Sync now" pressed
+ * twice runs one sync. Race-safe without a lock: the newest sync job is read before the queued one, and a new
+ * job's idempotency key names that newest job, so callers that both find none queued write the same key and
+ * the unique index gives them one job.
+ */
 export async function enqueueSync(
   db: Db,
   accountId: string,
   connectionId: string,
   reason: string,
 ): Promise<Job> {
-  return enqueueJob(db, {
-    accountId,
-    kind: syncJobKind,
-    payload: { connectionId, reason },
-    idempotencyKey: `sync:${connectionId}:${Date.now()}`,
-    maxAttempts: 5,
-  });
+  const syncs = { kind: syncJobKind, connectionId, limit: 1 } as const;
+  const newest = (await listJobs(db, accountId, syncs)).jobs[0];
+  const queued = (await listJobs(db, accountId, { ...syncs, status: 'queued' })).jobs[0];
+  if (queued) return queued;
+  const enqueue = (key: string) =>
+    enqueueJobOnce(db, {
+      accountId,
+      kind: syncJobKind,
+      payload: { connectionId, reason },
+      idempotencyKey: `sync:${connectionId}:${key}`,
+      maxAttempts: 5,
+    });
+  const { job, created } = await enqueue(`after:${newest?.id ?? 'none'}`);
+  if (created || job.status === 'queued' || job.status === 'running') return job;
+  // The key was taken by a job that has finished (two syncs created within one millisecond): queue afresh.
+  return (await enqueue(randomUUID())).job;
 }
 
-/** Runs `use` with the stored connection's provider, its token decrypted for this call only. */
+/**
+ * Runs `use` with the stored connection's provider, its token decrypted for this call only. A token that no
+ * longer decrypts throws {@link UnreadableTokenError}.
+ */
 export async function withStoredProvider<T>(
   ctx: Ctx,
   accountId: string,
@@ -123,20 +151,31 @@ export async function withStoredProvider<T>(
 ): Promise<T> {
   const row = await findConnectionRow(ctx.db, accountId, connectionId);
   if (!row) throw notFound('connection');
-  if (!row.token_encrypted) throw new AppError(409, 'not_connected', 'This connection has no token yet.');
-  const token = ctx.secrets.decrypt(row.token_encrypted, connectionTokenAad(accountId, connectionId));
+  const token = readStoredToken(ctx.secrets, storedToken(row));
   return withProvider(ctx, accountId, storedSettings(row, token, ctx.config), use);
 }
 
-/** Test connection: the full report, kept as the connection's last result; SCM problems are rows, not errors. */
+function storedToken<R extends { token_encrypted: string | null }>(row: R): R & { token_encrypted: string } {
+  if (row.token_encrypted === null) {
+    throw new AppError(409, 'not_connected', 'This connection has no token yet.');
+  }
+  return { ...row, token_encrypted: row.token_encrypted };
+}
+
+/**
+ * Test connection: the full report, kept as the connection's last result, and the connection's status follows
+ * it (needs attention with the first failing line, connected when it passes). SCM problems are rows, not
+ * errors; so is a stored token that no longer decrypts.
+ */
 export async function testConnection(ctx: Ctx, accountId: string, connectionId: string): Promise<TestReport> {
-  const report = await withStoredProvider(ctx, accountId, connectionId, (provider) =>
-    provider.testConnection(),
-  );
-  await updateConnection(ctx.db, accountId, connectionId, {
-    last_test: JSON.stringify(report),
-    status: report.ok ? 'connected' : 'error',
-  });
+  let report: TestReport;
+  try {
+    report = await withStoredProvider(ctx, accountId, connectionId, (provider) => provider.testConnection());
+  } catch (error) {
+    if (!(error instanceof UnreadableTokenError)) throw error;
+    report = unreadableTokenReport(new Date());
+  }
+  await recordTestOutcome(ctx.db, accountId, connectionId, report, reportProblem(report));
   return report;
 }
 
@@ -144,9 +183,16 @@ export interface ConnectionChanges {
   readonly token?: string | undefined;
   readonly caPem?: string | null | undefined;
   readonly name?: string | undefined;
+  /** Self-managed kinds: the instance's new address. */
+  readonly baseUrl?: string | undefined;
 }
 
-/** A new token or CA is checked against the SCM first; when it does not work, the old one stays. */
+/**
+ * Edit: a new token, instance URL or CA certificate is checked with the SCM first (it must reach the same
+ * organization as before) and replaces the old only when it works; all changes are then written at once, so a
+ * refusal leaves the connection as it was. A rename alone asks nothing of the SCM and works whatever the state
+ * of the stored token.
+ */
 export async function changeConnection(
   ctx: Ctx,
   accountId: string,
@@ -156,44 +202,54 @@ export async function changeConnection(
 ): Promise<ConnectionView> {
   const row = await findConnectionRow(ctx.db, accountId, connectionId);
   if (!row) throw notFound('connection');
-  if (
-    changes.caPem !== undefined &&
-    row.kind !== 'gitlab-self-managed' &&
-    row.kind !== 'bitbucket-data-center'
-  ) {
-    throw new AppError(
-      400,
+  const selfManaged = isSelfManagedKind(row.kind);
+  if (changes.caPem !== undefined && !selfManaged) {
+    throw badRequest('validation_failed', 'body.caPem: only self-managed instances take a CA certificate.');
+  }
+  if (changes.baseUrl !== undefined && !selfManaged) {
+    throw badRequest(
       'validation_failed',
-      'body.caPem: only self-managed instances take a CA certificate.',
+      `body.baseUrl: a ${row.kind} connection uses the service's configured address; only self-managed instances have a URL to change.`,
     );
   }
-  const aad = connectionTokenAad(accountId, connectionId);
-  if (changes.token !== undefined || changes.caPem !== undefined) {
-    const token = changes.token ?? ctx.secrets.decrypt(row.token_encrypted!, aad);
-    const caPem = changes.caPem === undefined ? row.ca_pem : changes.caPem;
-    const settings: ConnectionSettings = storedSettings({ ...row, ca_pem: caPem }, token, ctx.config);
-    const validated = await withProvider(ctx, accountId, settings, (provider) => provider.validate());
+  const baseUrl = changes.baseUrl === undefined ? row.base_url : storedBaseUrl(changes.baseUrl, ctx.config);
+  const moved = baseUrl !== row.base_url;
+  const key = { kind: row.kind, baseUrl, target: row.target };
+  if (moved && (await findDuplicateConnection(ctx.db, accountId, key))) throw duplicate(row.target);
+  const caPem = changes.caPem === undefined ? row.ca_pem : changes.caPem;
+  let validated: ValidatedConnection | undefined;
+  if (changes.token !== undefined || changes.caPem !== undefined || moved) {
+    const token = changes.token ?? readTokenForCheck(ctx, row);
+    const settings = storedSettings({ ...row, base_url: baseUrl, ca_pem: caPem }, token, ctx.config);
+    validated = await withProvider(ctx, accountId, settings, (provider) => provider.validate());
     const known = (JSON.parse(row.settings) as { organizationExternalId?: string }).organizationExternalId;
     if (known && known !== validated.organization.externalId) {
       throw new AppError(
         422,
         'target_changed',
-        `The new token reaches another ${row.target} than the one connected; connect it separately.`,
+        moved
+          ? `${row.target} at ${baseUrl} is not the one connected (its id differs); connect that instance separately.`
+          : `The new token reaches another ${row.target} than the one connected; connect it separately.`,
       );
     }
   }
+  const aad = connectionTokenAad(accountId, connectionId);
   await ctx.db.transaction().execute(async (tx) => {
+    if (moved && (await findDuplicateConnection(tx, accountId, key))) throw duplicate(row.target);
     await updateConnection(tx, accountId, connectionId, {
       ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(moved ? { base_url: baseUrl } : {}),
       ...(changes.token !== undefined
         ? {
             token_encrypted: ctx.secrets.encrypt(changes.token, aad),
             token_updated_at: new Date().toISOString(),
-            status: 'connected' as const,
           }
         : {}),
       ...(changes.caPem !== undefined ? { ca_pem: changes.caPem } : {}),
+      // What was just checked works: whatever the connection needed attention for is fixed or is found again.
+      ...(validated ? healthy : {}),
     });
+    if (validated) await upsertOrganization(tx, { accountId, connectionId }, validated.organization);
     await recordAudit(tx, {
       accountId,
       actorUserId: actor,
@@ -202,11 +258,30 @@ export async function changeConnection(
       details: {
         tokenChanged: changes.token !== undefined,
         caChanged: changes.caPem !== undefined,
+        urlChanged: moved,
         renamed: changes.name !== undefined,
       },
     });
   });
+  // Repository links follow the instance's address, and a new token may see what the old one did not.
+  if (validated) await enqueueSync(ctx.db, accountId, connectionId, 'updated');
   return (await listConnections(ctx.db, accountId, connectionId))[0]!;
+}
+
+/** The stored token, to check a new URL or CA certificate with; when it no longer decrypts, a new one is needed. */
+function readTokenForCheck(
+  ctx: Ctx,
+  row: { account_id: string; id: string; token_encrypted: string | null },
+) {
+  try {
+    return readStoredToken(ctx.secrets, storedToken(row));
+  } catch (error) {
+    if (!(error instanceof UnreadableTokenError)) throw error;
+    throw new UnreadableTokenError(
+      'The stored token of this connection can no longer be read, so the new URL or CA certificate cannot be ' +
+        'checked with it: enter the token again together with the change.',
+    );
+  }
 }
 
 export async function removeConnection(

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { ServiceContext } from '../context.js';
-import { updateConnection } from '../db/connections.js';
+import { recordSyncFailure, recordSyncSuccess } from '../db/connections.js';
 import {
   removeUnseen,
   upsertOrganization,
   upsertRepositories,
   type RepositoryInput,
 } from '../db/inventory.js';
-import { safeErrorMessage, type JobHandler } from '../jobs/index.js';
+import type { JobHandler } from '../jobs/index.js';
+import { problemOf } from './health.js';
 import { withStoredProvider } from './service.js';
 
 const batchSize = 500;
@@ -23,13 +24,18 @@ export interface SyncResult {
 /**
  * Brings the stored inventory in line with the SCM: every organization and repository upserted by its stable
  * id (a rename is an update), and what the SCM no longer lists removed — only after a complete listing, so a
- * failed sync never deletes anything.
+ * failed sync never deletes anything. A failure is kept with its code as the sync error and the connection
+ * needs attention until a sync (or a test) works again; a sync stopped by shutdown or cancellation is neither.
  */
 export async function syncConnection(
   ctx: Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared'>,
   accountId: string,
   connectionId: string,
-  options: { signal?: AbortSignal; logger?: Logger } = {},
+  options: {
+    signal?: AbortSignal;
+    logger?: Logger;
+    onProgress?: (repositories: number) => Promise<void>;
+  } = {},
 ): Promise<SyncResult> {
   const syncedAt = new Date().toISOString();
   const organizationIds: string[] = [];
@@ -44,6 +50,7 @@ export async function syncConnection(
           await upsertRepositories(ctx.db, { accountId, connectionId, organizationId, syncedAt }, batch);
           repositories += batch.length;
           batch = [];
+          await options.onProgress?.(repositories);
         };
         for await (const repo of provider.listRepositories(org)) {
           options.signal?.throwIfAborted();
@@ -54,11 +61,11 @@ export async function syncConnection(
       }
     });
   } catch (error) {
-    await updateConnection(ctx.db, accountId, connectionId, { sync_error: safeErrorMessage(error) });
+    if (!options.signal?.aborted) await recordSyncFailure(ctx.db, accountId, connectionId, problemOf(error));
     throw error;
   }
   const removed = await removeUnseen(ctx.db, { accountId, connectionId, syncedAt, organizationIds });
-  await updateConnection(ctx.db, accountId, connectionId, { last_synced_at: syncedAt, sync_error: null });
+  await recordSyncSuccess(ctx.db, accountId, connectionId, syncedAt);
   options.logger?.info({ connectionId, repositories, removed }, 'connection synced');
   return { organizations: organizationIds.length, repositories, removed };
 }
@@ -70,5 +77,6 @@ export const createSyncHandler =
     return syncConnection(ctx, job.accountId!, connectionId, {
       signal: context.signal,
       logger: context.logger,
+      onProgress: (repositories) => context.setProgress(repositories),
     });
   };

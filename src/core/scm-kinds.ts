@@ -27,6 +27,7 @@ export interface ScmField {
 
 export interface ScmKind {
   readonly id: ScmKindId;
+  /** How the UI names the kind everywhere (lists, dialogs, messages); the same words as its button. */
   readonly name: string;
   /** The button on Settings > Source Code Managers. */
   readonly addLabel: string;
@@ -71,9 +72,9 @@ export const scmKinds: readonly ScmKind[] = [
   },
   {
     id: 'gitlab',
-    name: 'GitLab',
+    name: 'GitLab Cloud',
     addLabel: 'Add GitLab Cloud',
-    dialogTitle: 'Connect your GitLab Group',
+    dialogTitle: 'Connect your GitLab Cloud Group',
     hosting: 'cloud',
     connectsWith: 'token',
     fields: [
@@ -90,7 +91,7 @@ export const scmKinds: readonly ScmKind[] = [
     id: 'gitlab-self-managed',
     name: 'GitLab Self-Managed',
     addLabel: 'Add GitLab Self-Managed',
-    dialogTitle: 'Connect your GitLab Group',
+    dialogTitle: 'Connect your GitLab Self-Managed Group',
     hosting: 'self-managed',
     connectsWith: 'token',
     fields: [
@@ -116,7 +117,10 @@ export const scmKinds: readonly ScmKind[] = [
     connectsWith: 'token',
     fields: [
       { id: 'workspace', label: 'Name of your Bitbucket Workspace' },
-      { ...token, help: 'A workspace access token, or an Atlassian API token together with your email.' },
+      {
+        ...token,
+        help: 'A workspace access token with `repository` (`account` to read members), or an Atlassian API token with `read:workspace:bitbucket` and `read:repository:bitbucket` together with your email.',
+      },
       {
         id: 'email',
         label: 'Atlassian account email',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './database.js';
+import { nameOrder } from './name-order.js';
 import type { Role } from './schema.js';
 import { nowIso } from '../core/tokens.js';
 
@@ -33,6 +34,7 @@ export const listAccountsOfUser = (db: Db, userId: string): Promise<AccountWithR
     .innerJoin('accounts', 'accounts.id', 'memberships.account_id')
     .select(['accounts.id', 'accounts.name', 'memberships.role'])
     .where('memberships.user_id', '=', userId)
+    .orderBy(nameOrder('accounts.name'))
     .orderBy('accounts.name')
     .orderBy('accounts.id')
     .execute();
@@ -43,7 +45,7 @@ export const renameAccount = (db: Db, accountId: string, name: string) =>
 export const findAccountName = async (db: Db, accountId: string) =>
   (await db.selectFrom('accounts').select('name').where('id', '=', accountId).executeTakeFirst())?.name;
 
-/** The query behind every list of an account's members (by email), as rows or rendered as JSON. */
+/** The query behind every list of an account's members (by name, then email), as rows or rendered as JSON. */
 export const membersQuery = (db: Db, accountId: string) =>
   db
     .selectFrom('memberships')
@@ -56,6 +58,8 @@ export const membersQuery = (db: Db, accountId: string) =>
       'memberships.created_at as joinedAt',
     ])
     .where('memberships.account_id', '=', accountId)
+    .orderBy(nameOrder('users.name'))
+    .orderBy('users.name')
     .orderBy('users.email');
 
 export const listMembers = (db: Db, accountId: string): Promise<Member[]> =>

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './database.js';
+import { nameOrder } from './name-order.js';
 import type { Role } from './schema.js';
 import { hashToken, issueToken, nowIso } from '../core/tokens.js';
 
@@ -57,7 +58,10 @@ export const listApiTokens = (db: Db, accountId: string): Promise<ApiTokenView[]
     .selectFrom('api_tokens')
     .select(view)
     .where('account_id', '=', accountId)
+    .orderBy(nameOrder('name'))
+    .orderBy('name')
     .orderBy('created_at')
+    .orderBy('id')
     .execute();
 
 export async function revokeApiToken(db: Db, accountId: string, tokenId: string): Promise<boolean> {

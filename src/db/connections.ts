@@ -1,12 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './database.js';
-import type { ConnectionStatus, ConnectionsTable } from './schema.js';
+import { nameOrder } from './name-order.js';
+import type { ConnectionStatus, ConnectionsTable, StatusReasonSource } from './schema.js';
 import { nowIso } from '../core/tokens.js';
 
 export interface OrganizationView {
   readonly id: string;
   readonly name: string;
   readonly webUrl: string;
+}
+
+/** A problem as the API shows it: a machine-readable code, a message that says what to fix, and when. */
+export interface Problem {
+  readonly code: string;
+  readonly message: string;
+  readonly at: string;
+}
+
+/** Why a connection needs attention, and whether a sync or a test found it. */
+export interface StatusReason extends Problem {
+  readonly source: StatusReasonSource;
 }
 
 export interface ConnectionView {
@@ -16,13 +29,16 @@ export interface ConnectionView {
   readonly baseUrl: string;
   readonly target: string;
   readonly status: ConnectionStatus;
+  /** Null while connected. */
+  readonly statusReason: StatusReason | null;
   readonly hasToken: boolean;
   readonly tokenUpdatedAt: string | null;
   readonly hasCaCertificate: boolean;
   readonly createdAt: string;
   readonly lastTest: unknown;
   readonly lastSyncedAt: string | null;
-  readonly syncError: string | null;
+  /** Why the last sync failed; null once one succeeds. */
+  readonly syncError: Problem | null;
   readonly repositoryCount: number;
   readonly organizations: readonly OrganizationView[];
 }
@@ -44,7 +60,7 @@ export async function listConnections(
 ): Promise<ConnectionView[]> {
   let query = db.selectFrom('connections').selectAll().where('account_id', '=', accountId);
   if (connectionId) query = query.where('id', '=', connectionId);
-  const rows = await query.orderBy('created_at').orderBy('id').execute();
+  const rows = await query.orderBy(nameOrder('name')).orderBy('name').orderBy('kind').orderBy('id').execute();
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const organizations = await db
@@ -52,6 +68,7 @@ export async function listConnections(
     .select(['id', 'connection_id', 'name', 'web_url'])
     .where('account_id', '=', accountId)
     .where('connection_id', 'in', ids)
+    .orderBy(nameOrder('name'))
     .orderBy('name')
     .execute();
   const counts = await db
@@ -68,13 +85,28 @@ export async function listConnections(
     baseUrl: row.base_url,
     target: row.target,
     status: row.status,
+    statusReason:
+      row.status_reason_code && row.status_reason_message && row.status_reason_at && row.status_reason_source
+        ? {
+            code: row.status_reason_code,
+            message: row.status_reason_message,
+            at: row.status_reason_at,
+            source: row.status_reason_source,
+          }
+        : null,
     hasToken: row.token_encrypted !== null,
     tokenUpdatedAt: row.token_updated_at,
     hasCaCertificate: row.ca_pem !== null,
     createdAt: row.created_at,
     lastTest: row.last_test ? (JSON.parse(row.last_test) as unknown) : null,
     lastSyncedAt: row.last_synced_at,
-    syncError: row.sync_error,
+    syncError: row.sync_error
+      ? {
+          code: row.sync_error_code ?? 'sync_failed',
+          message: row.sync_error,
+          at: row.sync_error_at ?? row.updated_at,
+        }
+      : null,
     repositoryCount: Number(counts.find((c) => c.connection_id === row.id)?.n ?? 0),
     organizations: organizations
       .filter((o) => o.connection_id === row.id)
@@ -121,7 +153,6 @@ export async function insertConnection(db: Db, input: NewConnection): Promise<vo
       name: input.name,
       base_url: input.baseUrl,
       target: input.target,
-      status: 'connected',
       settings: JSON.stringify(input.settings),
       token_encrypted: input.tokenEncrypted,
       ca_pem: input.caPem,
@@ -131,6 +162,9 @@ export async function insertConnection(db: Db, input: NewConnection): Promise<vo
       updated_at: now,
       last_synced_at: null,
       sync_error: null,
+      sync_error_code: null,
+      sync_error_at: null,
+      ...healthy,
     })
     .execute();
 }
@@ -145,6 +179,7 @@ export async function updateConnection(
     Pick<
       ConnectionsTable,
       | 'name'
+      | 'base_url'
       | 'token_encrypted'
       | 'token_updated_at'
       | 'ca_pem'
@@ -152,6 +187,10 @@ export async function updateConnection(
       | 'last_test'
       | 'last_synced_at'
       | 'sync_error'
+      | 'status_reason_code'
+      | 'status_reason_message'
+      | 'status_reason_at'
+      | 'status_reason_source'
     >
   >,
 ): Promise<boolean> {
@@ -162,6 +201,112 @@ export async function updateConnection(
     .where('id', '=', connectionId)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/** The columns of a connection that works: connected, no reason. */
+export const healthy = {
+  status: 'connected',
+  status_reason_code: null,
+  status_reason_message: null,
+  status_reason_at: null,
+  status_reason_source: null,
+} as const;
+
+/** The columns of a connection that needs attention for `problem`, found by `source`. */
+export const needsAttention = (
+  problem: { readonly code: string; readonly message: string },
+  source: StatusReasonSource,
+  at: string,
+) =>
+  ({
+    status: 'needs_attention',
+    status_reason_code: problem.code,
+    status_reason_message: problem.message,
+    status_reason_at: at,
+    status_reason_source: source,
+  }) as const;
+
+/** A failed sync: kept as the sync error, and the connection needs attention for it. */
+export async function recordSyncFailure(
+  db: Db,
+  accountId: string,
+  connectionId: string,
+  problem: { readonly code: string; readonly message: string },
+): Promise<void> {
+  const at = nowIso();
+  await db
+    .updateTable('connections')
+    .set({
+      sync_error: problem.message,
+      sync_error_code: problem.code,
+      sync_error_at: at,
+      ...needsAttention(problem, 'sync', at),
+      updated_at: at,
+    })
+    .where('account_id', '=', accountId)
+    .where('id', '=', connectionId)
+    .execute();
+}
+
+/**
+ * A complete sync: the sync error is cleared, and so is a reason a sync gave (one a test found stays until a
+ * test passes: listing repositories says nothing about, say, reading members).
+ */
+export async function recordSyncSuccess(
+  db: Db,
+  accountId: string,
+  connectionId: string,
+  syncedAt: string,
+): Promise<void> {
+  const at = nowIso();
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('connections')
+      .set({
+        last_synced_at: syncedAt,
+        sync_error: null,
+        sync_error_code: null,
+        sync_error_at: null,
+        updated_at: at,
+      })
+      .where('account_id', '=', accountId)
+      .where('id', '=', connectionId)
+      .execute();
+    await tx
+      .updateTable('connections')
+      .set({ ...healthy, updated_at: at })
+      .where('account_id', '=', accountId)
+      .where('id', '=', connectionId)
+      .where('status_reason_source', '=', 'sync')
+      .execute();
+  });
+}
+
+/** A test's report kept as the last test; the connection works when `problem` is undefined. */
+export async function recordTestOutcome(
+  db: Db,
+  accountId: string,
+  connectionId: string,
+  report: { readonly checkedAt: string },
+  problem: { readonly code: string; readonly message: string } | undefined,
+): Promise<void> {
+  await updateConnection(db, accountId, connectionId, {
+    last_test: JSON.stringify(report),
+    ...(problem ? needsAttention(problem, 'test', report.checkedAt) : healthy),
+  });
+}
+
+/**
+ * Points every connection (of any account) whose instance URL is `from` at `to`; returns how many moved. For
+ * an instance that moved to another address, e.g. the demo's stand-ins on new ports after a restart.
+ */
+export async function moveBaseUrl(db: Db, from: string, to: string): Promise<number> {
+  const result = await db
+    .updateTable('connections')
+    .set({ base_url: to, updated_at: nowIso() })
+    .where('base_url', '=', from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** Removes the connection; its organizations and repositories go with it (foreign keys cascade). */

@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type CompiledQuery } from 'kysely';
 import { migrationProvider } from './migrations.js';
+import { prepareSqliteFile } from './sqlite-files.js';
 import { sqliteStatements } from './sqlite-statements.js';
 import type { Database } from './schema.js';
 
@@ -17,6 +16,8 @@ export interface DatabaseOptions {
   readonly schema?: string;
   /** SQLite file name inside dataDir, or `:memory:`. */
   readonly sqliteFile?: string;
+  /** Where a warning about the data directory goes (default: a process warning on stderr). */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface DatabaseHandle {
@@ -60,8 +61,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     return { db, engine: 'postgres', ...(schema ? { schema } : {}), close: () => db.destroy() };
   }
   const file = options.sqliteFile ?? 'scm-connect.db';
-  if (file !== ':memory:') mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const sqlite = new BetterSqlite3(file === ':memory:' ? file : path.join(options.dataDir, file));
+  const warn = options.onWarning ?? ((message: string) => process.emitWarning(message));
+  const sqlite = new BetterSqlite3(
+    file === ':memory:' ? file : prepareSqliteFile(options.dataDir, file, warn),
+  );
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');

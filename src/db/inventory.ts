@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { nameOrder } from './name-order.js';
 import { nowIso } from '../core/tokens.js';
 
 export interface OrganizationInput {
@@ -150,7 +151,9 @@ export async function listOrganizations(db: Db, accountId: string): Promise<Orga
       'organizations.name',
       'organizations.web_url',
     ])
+    .orderBy(nameOrder('organizations.name'))
     .orderBy('organizations.name')
+    .orderBy('organizations.id')
     .execute();
   return rows.map((r) => ({ ...r, repositoryCount: Number(r.repositoryCount) }));
 }
@@ -177,7 +180,7 @@ export interface RepositoryListItem {
   readonly syncedAt: string;
 }
 
-/** Repositories of all connections of an account, ordered by full name, keyset-paginated. */
+/** Repositories of all connections of an account, ordered by full name (case-insensitively), keyset-paginated. */
 export async function listRepositories(
   db: Db,
   accountId: string,
@@ -204,15 +207,18 @@ export async function listRepositories(
     'synced_at as syncedAt',
   ]);
   if (filter.after) {
-    const after = filter.after;
-    page = page.where((eb) =>
-      eb.or([
-        eb('full_name', '>', after.fullName),
-        eb.and([eb('full_name', '=', after.fullName), eb('id', '>', after.id)]),
-      ]),
+    // The row after the cursor in the listing's own order (sort key, full name, id).
+    const { fullName, id } = filter.after;
+    page = page.where(
+      sql<boolean>`(${nameOrder('full_name')}, full_name, id) > (lower(cast(${fullName} as text)), cast(${fullName} as text), cast(${id} as text))`,
     );
   }
-  const rows = await page.orderBy('full_name').orderBy('id').limit(filter.limit).execute();
+  const rows = await page
+    .orderBy(nameOrder('full_name'))
+    .orderBy('full_name')
+    .orderBy('id')
+    .limit(filter.limit)
+    .execute();
   return {
     items: rows.map((r) => ({ ...r, archived: Number(r.archived) === 1 })),
     total: Number(total?.n ?? 0),

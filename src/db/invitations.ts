@@ -45,3 +45,18 @@ export async function consumeInvitation(db: Db, id: string): Promise<boolean> {
   const result = await db.deleteFrom('invitations').where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
+
+/**
+ * Whether a member of the account has this email. It runs the same query for every email, known to the
+ * instance or not, and answers only what the account's member list already shows its admins.
+ */
+export async function isMemberEmail(db: Db, accountId: string, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select('memberships.user_id')
+    .where('memberships.account_id', '=', accountId)
+    .where('users.email', '=', email)
+    .executeTakeFirst();
+  return row !== undefined;
+}

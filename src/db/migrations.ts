@@ -2,6 +2,9 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { foundation } from './migrations/0001-foundation.js';
 import { jobs } from './migrations/0002-jobs.js';
 import { inventory } from './migrations/0003-inventory.js';
+import { connectionHealth } from './migrations/0004-connection-health.js';
+import { webhooks } from './migrations/0005-webhooks.js';
+import { jobProgress } from './migrations/0006-job-progress.js';
 
 /**
  * One migration set for SQLite and PostgreSQL. Only portable column types are used (text, integer); ids are
@@ -11,6 +14,9 @@ const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_jobs': jobs,
   '0003_inventory': inventory,
+  '0004_connection_health': connectionHealth,
+  '0005_webhooks': webhooks,
+  '0006_job_progress': jobProgress,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -78,7 +78,11 @@ export interface AuditEventsTable {
   created_at: Timestamp;
 }
 
-export type ConnectionStatus = 'connected' | 'pending' | 'error';
+/** `needs_attention`: the last sync or test failed; the `status_reason_*` columns say why. */
+export type ConnectionStatus = 'connected' | 'pending' | 'needs_attention';
+
+/** What found the problem: a sync, or a test (Test connection or a scheduled check). */
+export type StatusReasonSource = 'sync' | 'test';
 
 export interface ConnectionsTable {
   id: string;
@@ -102,6 +106,14 @@ export interface ConnectionsTable {
   last_synced_at: Timestamp | null;
   /** Why the last sync failed, in words safe to show. */
   sync_error: string | null;
+  /** Its machine-readable code (`invalid_credentials`, `pagination_origin_mismatch`, …). */
+  sync_error_code: string | null;
+  sync_error_at: Timestamp | null;
+  /** Why the status is `needs_attention` (all null while connected). */
+  status_reason_code: string | null;
+  status_reason_message: string | null;
+  status_reason_at: Timestamp | null;
+  status_reason_source: StatusReasonSource | null;
 }
 
 export interface OrganizationsTable {
@@ -161,6 +173,13 @@ export interface JobsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   finished_at: Timestamp | null;
+  /** The connection the job works on (its payload's `connectionId`), for the Activity filter. */
+  connection_id: string | null;
+  /** When the current (or last) run was claimed. */
+  started_at: Timestamp | null;
+  /** How far the current run got: `progress_done` of `progress_total` (null while the total is unknown). */
+  progress_done: number | null;
+  progress_total: number | null;
 }
 
 export interface JobSchedulesTable {
@@ -174,6 +193,49 @@ export interface JobSchedulesTable {
   last_slot_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface WebhookEndpointsTable {
+  /** The unguessable `{hookId}` of `POST /webhooks/{kind}/{hookId}`. */
+  id: string;
+  account_id: string;
+  /** The connection it serves; null for an endpoint of a GitHub App (`app_id`). */
+  connection_id: string | null;
+  app_id: string | null;
+  /** `github`, `gitlab`, `bitbucket-cloud`, `bitbucket-data-center` or `azure-devops`. */
+  kind: string;
+  /** `v1:{kid}:…` ciphertexts bound to this row. */
+  secret_encrypted: string;
+  signing_secret_encrypted: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_delivery_at: Timestamp | null;
+  last_failure_at: Timestamp | null;
+  /** Why the last refused delivery was refused, in words safe to show. */
+  last_failure: string | null;
+  /** JSON array of the SCM's ids of the hook (subscriptions, for Azure DevOps) scm-connect registered; null if none. */
+  registered_hook_ids: string | null;
+  /** Why scm-connect could not register the hook (`{code, message}` JSON, safe to show); null when it could. */
+  registration_problem: string | null;
+}
+
+export type WebhookDeliveryStatus = 'received' | 'processed' | 'ignored' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  account_id: string;
+  endpoint_id: string;
+  /** The SCM's id of the delivery, unique per endpoint. */
+  delivery_id: string;
+  event: string;
+  received_at: Timestamp;
+  /** The raw body as received (UTF-8 JSON). */
+  body: string;
+  body_bytes: number;
+  status: WebhookDeliveryStatus;
+  /** What processing did, or why it did nothing. */
+  outcome: string | null;
+  processed_at: Timestamp | null;
 }
 
 export interface Database {
@@ -191,4 +253,6 @@ export interface Database {
   repositories: RepositoriesTable;
   jobs: JobsTable;
   job_schedules: JobSchedulesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

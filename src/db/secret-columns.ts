@@ -5,6 +5,10 @@ import type { Db } from './database.js';
 export const connectionTokenAad = (accountId: string, connectionId: string) =>
   `account:${accountId}:connection:${connectionId}:token`;
 
+/** The associated data that binds a webhook endpoint's secret (or GitLab signing token) to its row. */
+export const webhookSecretAad = (accountId: string, endpointId: string, which: 'secret' | 'signing-secret') =>
+  `account:${accountId}:webhook-endpoint:${endpointId}:${which}`;
+
 export interface RewrapResult {
   readonly checked: number;
   readonly rewrapped: number;
@@ -39,6 +43,31 @@ export async function rewrapSecrets(db: Db, box: SecretBox): Promise<RewrapResul
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) > 0) rewrapped += 1;
     else remaining += 1;
+  }
+  const endpoints = await db
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'account_id', 'secret_encrypted', 'signing_secret_encrypted'])
+    .execute();
+  const endpointColumns = [
+    ['secret_encrypted', 'secret'],
+    ['signing_secret_encrypted', 'signing-secret'],
+  ] as const;
+  for (const row of endpoints) {
+    for (const [column, which] of endpointColumns) {
+      const value = row[column];
+      if (value === null) continue;
+      checked += 1;
+      if (!box.needsRewrap(value)) continue;
+      const aad = webhookSecretAad(row.account_id, row.id, which);
+      const result = await db
+        .updateTable('webhook_endpoints')
+        .set({ [column]: box.encrypt(box.decrypt(value, aad), aad) })
+        .where('id', '=', row.id)
+        .where(column, '=', value)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) > 0) rewrapped += 1;
+      else remaining += 1;
+    }
   }
   return { checked, rewrapped, remaining };
 }

@@ -1,15 +1,19 @@
 export {
   DEFAULT_MAX_ATTEMPTS,
   cancelJob,
+  connectionIdOf,
   enqueueJob,
   enqueueJobOnce,
+  enqueueJobs,
   findJob,
   listJobs,
   pruneJobs,
+  retryJob,
   type EnqueueJobInput,
   type Job,
   type JobFilter,
   type JobPage,
+  type JobProgress,
   type JobScope,
   type JobStatus,
 } from './jobs.js';
@@ -31,7 +35,7 @@ export {
   type WorkerOptions,
 } from './worker.js';
 export type { BackoffOptions } from './retry-policy.js';
-export { safeErrorMessage } from './retry-policy.js';
+export { readSafeError, safeErrorMessage, type SafeError } from './retry-policy.js';
 export {
   createHousekeepingHandler,
   housekeepingEveryMs,

@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db, Engine } from '../db/database.js';
 import type { Database, JobStatus } from '../db/schema.js';
-import { toJob, toJsonText, type Job } from './jobs.js';
+import { toJob, toJsonText, type Job, type JobProgress } from './jobs.js';
 
 /** Results may be larger than payloads (a bulk run's per-repository outcome) but stay bounded. */
 export const MAX_RESULT_BYTES = 1024 * 1024;
@@ -46,6 +46,9 @@ export async function claimJobs(db: Db, engine: Engine, options: ClaimOptions): 
       attempts: eb('attempts', '+', 1),
       lease_owner: options.owner,
       lease_expires_at: leaseExpiresAt,
+      started_at: now,
+      progress_done: null,
+      progress_total: null,
       updated_at: now,
     }))
     // PostgreSQL: `= any(array(…))` runs the sub-select once; as `in (…)` the planner may run it again for each
@@ -88,6 +91,14 @@ export async function renewLease(db: Db, lease: Lease, now: Date, leaseMs: numbe
 export async function saveProgress(db: Db, lease: Lease, progress: unknown, now: Date): Promise<boolean> {
   const result = await leased(db, lease)
     .set({ result: toJsonText(progress, 'progress', MAX_RESULT_BYTES), updated_at: now.toISOString() })
+    .executeTakeFirst();
+  return changed(result);
+}
+
+/** Stores how far the run got (`done` of `total`); false when the lease is lost. */
+export async function saveCount(db: Db, lease: Lease, progress: JobProgress, now: Date): Promise<boolean> {
+  const result = await leased(db, lease)
+    .set({ progress_done: progress.done, progress_total: progress.total, updated_at: now.toISOString() })
     .executeTakeFirst();
   return changed(result);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
+import { AppError, badRequest } from '../core/errors.js';
 import type { Db } from '../db/database.js';
 import type { JobStatus, JobsTable } from '../db/schema.js';
 
@@ -17,6 +18,8 @@ export interface Job {
   readonly accountId: string | null;
   readonly kind: string;
   readonly payload: unknown;
+  /** The connection it works on: its payload's `connectionId`, when it has one. */
+  readonly connectionId: string | null;
   readonly status: JobStatus;
   /** Runs started so far, the current one included. */
   readonly attempts: number;
@@ -29,7 +32,17 @@ export interface Job {
   readonly idempotencyKey: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** When the current (or last) run started; null before the first. */
+  readonly startedAt: string | null;
   readonly finishedAt: string | null;
+  /** How far the current run got, as its handler last said; null when it said nothing. */
+  readonly progress: JobProgress | null;
+}
+
+/** `done` of `total` units (repositories, steps); `total` is null while it is unknown. */
+export interface JobProgress {
+  readonly done: number;
+  readonly total: number | null;
 }
 
 export interface EnqueueJobInput {
@@ -61,6 +74,7 @@ export function toJob(row: JobRow): Job {
     accountId: row.account_id,
     kind: row.kind,
     payload: JSON.parse(row.payload) as unknown,
+    connectionId: row.connection_id,
     status: row.status,
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
@@ -70,8 +84,16 @@ export function toJob(row: JobRow): Job {
     idempotencyKey: row.idempotency_key,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    startedAt: row.started_at,
     finishedAt: row.finished_at,
+    progress: row.progress_done === null ? null : { done: row.progress_done, total: row.progress_total },
   };
+}
+
+/** The `connectionId` of a payload that names one (syncs, checks, bulk work on one connection). */
+export function connectionIdOf(payload: unknown): string | null {
+  if (typeof payload !== 'object' || payload === null || !('connectionId' in payload)) return null;
+  return typeof payload.connectionId === 'string' ? payload.connectionId : null;
 }
 
 /** JSON text of a value; `undefined` becomes `null`. Throws when it cannot be stored. */
@@ -96,31 +118,9 @@ export async function enqueueJobOnce(
   db: Db,
   input: EnqueueJobInput,
 ): Promise<{ job: Job; created: boolean }> {
-  const maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 1000) {
-    throw new Error('maxAttempts must be an integer from 1 to 1000.');
-  }
-  const now = new Date().toISOString();
   const inserted = await db
     .insertInto('jobs')
-    .values({
-      id: randomUUID(),
-      account_id: input.accountId,
-      kind: input.kind,
-      payload: toJsonText(input.payload, 'payload'),
-      status: 'queued',
-      attempts: 0,
-      max_attempts: maxAttempts,
-      run_at: (input.runAt ?? new Date()).toISOString(),
-      lease_owner: null,
-      lease_expires_at: null,
-      last_error: null,
-      result: null,
-      idempotency_key: input.idempotencyKey ?? null,
-      created_at: now,
-      updated_at: now,
-      finished_at: null,
-    })
+    .values(newJobRow(input, new Date().toISOString()))
     .onConflict((oc) => oc.doNothing())
     .returningAll()
     .executeTakeFirst();
@@ -131,6 +131,50 @@ export async function enqueueJobOnce(
     .executeTakeFirst();
   if (!existing) throw new Error('the job could not be queued');
   return { job: toJob(existing), created: false };
+}
+
+/**
+ * Queues several jobs with one statement (work arriving in bursts: webhook deliveries), inside the caller's
+ * transaction when it has one; returns their ids in order. No idempotency keys: each input is a new job.
+ */
+export async function enqueueJobs(db: Db, inputs: readonly EnqueueJobInput[]): Promise<string[]> {
+  if (inputs.length === 0) return [];
+  if (inputs.some((input) => input.idempotencyKey !== undefined)) {
+    throw new Error('enqueueJobs queues new jobs only: use enqueueJob for an idempotency key.');
+  }
+  const now = new Date().toISOString();
+  const rows = inputs.map((input) => newJobRow(input, now));
+  await db.insertInto('jobs').values(rows).execute();
+  return rows.map((row) => row.id);
+}
+
+function newJobRow(input: EnqueueJobInput, now: string): Insertable<JobsTable> & { id: string } {
+  const maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 1000) {
+    throw new Error('maxAttempts must be an integer from 1 to 1000.');
+  }
+  return {
+    id: randomUUID(),
+    account_id: input.accountId,
+    kind: input.kind,
+    payload: toJsonText(input.payload, 'payload'),
+    connection_id: connectionIdOf(input.payload),
+    status: 'queued',
+    attempts: 0,
+    max_attempts: maxAttempts,
+    run_at: input.runAt?.toISOString() ?? now,
+    lease_owner: null,
+    lease_expires_at: null,
+    last_error: null,
+    result: null,
+    idempotency_key: input.idempotencyKey ?? null,
+    created_at: now,
+    updated_at: now,
+    started_at: null,
+    finished_at: null,
+    progress_done: null,
+    progress_total: null,
+  };
 }
 
 const scoped = (db: Db, scope: JobScope) =>
@@ -148,6 +192,7 @@ export async function findJob(db: Db, scope: JobScope, jobId: string): Promise<J
 export interface JobFilter {
   readonly status?: JobStatus | readonly JobStatus[];
   readonly kind?: string;
+  readonly connectionId?: string;
   /** Page size, 1 to 200; default 50. */
   readonly limit?: number;
   /** The `nextCursor` of the previous page. */
@@ -168,6 +213,7 @@ export async function listJobs(db: Db, scope: JobScope, filter: JobFilter = {}):
   const rows = await scoped(db, scope)
     .$if(statuses.length > 0, (qb) => qb.where('status', 'in', statuses))
     .$if(filter.kind !== undefined, (qb) => qb.where('kind', '=', filter.kind!))
+    .$if(filter.connectionId !== undefined, (qb) => qb.where('connection_id', '=', filter.connectionId!))
     .$if(after !== undefined, (qb) =>
       qb.where((eb) =>
         eb.or([
@@ -191,9 +237,18 @@ export async function listJobs(db: Db, scope: JobScope, filter: JobFilter = {}):
 const encodeCursor = (createdAt: string, id: string) =>
   Buffer.from(`${createdAt}|${id}`).toString('base64url');
 
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The cursor is opaque to callers; anything but one `listJobs` wrote is refused. */
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
   const [createdAt, id, extra] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!createdAt || !id || extra !== undefined) throw new Error('invalid job list cursor');
+  if (!createdAt || !id || extra !== undefined || !isoInstant.test(createdAt) || !uuid.test(id)) {
+    throw badRequest(
+      'invalid_cursor',
+      'The cursor is not one this listing gave: pass the nextCursor of the previous page.',
+    );
+  }
   return { createdAt, id };
 }
 
@@ -218,6 +273,44 @@ export async function cancelJob(db: Db, scope: JobScope, jobId: string): Promise
     .where('status', 'in', ['queued', 'running'])
     .execute();
   return findJob(db, scope, jobId);
+}
+
+/**
+ * Queues a failed or cancelled job again, as new: attempts, error, result and progress cleared, due now. The
+ * job keeps its id, kind, payload and idempotency key. Undefined when there is no such job in this scope;
+ * refused (409) for a job that is queued, running or succeeded.
+ */
+export async function retryJob(db: Db, scope: JobScope, jobId: string): Promise<Job | undefined> {
+  const now = new Date().toISOString();
+  const update = await db
+    .updateTable('jobs')
+    .set({
+      status: 'queued',
+      attempts: 0,
+      run_at: now,
+      last_error: null,
+      result: null,
+      lease_owner: null,
+      lease_expires_at: null,
+      started_at: null,
+      finished_at: null,
+      progress_done: null,
+      progress_total: null,
+      updated_at: now,
+    })
+    .where('id', '=', jobId)
+    .where((eb) => (scope === null ? eb('account_id', 'is', null) : eb('account_id', '=', scope)))
+    .where('status', 'in', ['failed', 'cancelled'])
+    .executeTakeFirst();
+  const job = await findJob(db, scope, jobId);
+  if (job && update.numUpdatedRows === 0n) {
+    throw new AppError(
+      409,
+      'job_not_retryable',
+      `The job is ${job.status}; only a failed or cancelled job can be retried.`,
+    );
+  }
+  return job;
 }
 
 /** Deletes jobs that finished before `before` (any scope); returns how many. Their idempotency keys free up. */

@@ -23,16 +23,38 @@ export type FailureDecision =
 
 const MAX_MESSAGE_LENGTH = 1_000;
 
+const fixMarker = ' Fix: ';
+
+/** A failure as users may read it: what went wrong and, when known, what to do about it. */
+export interface SafeError {
+  readonly message: string;
+  readonly fix: string | null;
+}
+
 /**
- * The message stored as `last_error`: an {@link ScmError} or {@link AppError} message (they are written for
- * the user and carry no secret or upstream body), anything else a generic sentence; the details go to the log.
+ * An {@link ScmError} or {@link AppError} message (they are written for the user and carry no secret or upstream
+ * body) with the ScmError's fix; anything else a generic sentence, the details going to the log.
  */
-export function safeErrorMessage(error: unknown): string {
-  let message: string;
-  if (error instanceof ScmError) message = error.fix ? `${error.message} Fix: ${error.fix}` : error.message;
-  else if (error instanceof AppError) message = error.message;
-  else message = 'The job failed with an unexpected error; the service log has the details.';
-  return message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : message;
+function safeErrorParts(error: unknown): SafeError {
+  if (error instanceof ScmError) return { message: error.message, fix: error.fix ?? null };
+  if (error instanceof AppError) return { message: error.message, fix: null };
+  return { message: 'The job failed with an unexpected error; the service log has the details.', fix: null };
+}
+
+/** `message Fix: fix`, at most 1,000 characters: the text stored as `last_error` (and a sync's error). */
+function formatSafeError(parts: SafeError): string {
+  const text = parts.fix ? `${parts.message}${fixMarker}${parts.fix}` : parts.message;
+  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;
+}
+
+/** The message stored as `last_error`: see {@link safeErrorParts}; {@link readSafeError} reads it back. */
+export const safeErrorMessage = (error: unknown): string => formatSafeError(safeErrorParts(error));
+
+/** The message and the fix of a stored `last_error`. */
+export function readSafeError(text: string): SafeError {
+  const at = text.lastIndexOf(fixMarker);
+  if (at < 0) return { message: text, fix: null };
+  return { message: text.slice(0, at), fix: text.slice(at + fixMarker.length) || null };
 }
 
 /** The delay before the next run after `attempt` failed runs, jittered to between half and all of it. */
@@ -73,7 +95,8 @@ export interface FailureContext {
  * and the run does not count against `maxAttempts`.
  */
 export function decideAfterFailure(error: unknown, context: FailureContext): FailureDecision {
-  const message = safeErrorMessage(error);
+  const parts = safeErrorParts(error);
+  const message = formatSafeError(parts);
   const retryable = error instanceof AppError ? false : (readRetryable(error) ?? true);
   if (!retryable) return { action: 'fail', message };
   const retryAt = readRetryAt(error);
@@ -81,7 +104,8 @@ export function decideAfterFailure(error: unknown, context: FailureContext): Fai
     return { action: 'retry', runAt: retryAt, message, countsAsAttempt: false };
   }
   if (context.attempts >= context.maxAttempts) {
-    return { action: 'fail', message: `${message} (gave up after ${context.attempts} attempts)` };
+    const gaveUp = `${parts.message} (gave up after ${context.attempts} attempts)`;
+    return { action: 'fail', message: formatSafeError({ ...parts, message: gaveUp }) };
   }
   const delay = backoffDelayMs(context.attempts, context.backoff, context.random);
   return { action: 'retry', runAt: new Date(context.now.getTime() + delay), message, countsAsAttempt: true };

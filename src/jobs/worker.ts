@@ -8,6 +8,7 @@ import {
   markSucceeded,
   renewLease,
   requeue,
+  saveCount,
   saveProgress,
   type Lease,
 } from './job-leases.js';
@@ -28,6 +29,11 @@ export interface JobContext {
   readonly logger: Logger;
   /** Stores interim progress as the job's result (shown while it runs); throws when the lease is gone. */
   reportProgress(result: unknown): Promise<void>;
+  /**
+   * Stores how far the run got, `done` of `total` units (`total` omitted while unknown), which the Activity page
+   * shows while the job runs. Each call is a write: call it per batch, not per item. Throws when the lease is gone.
+   */
+  setProgress(done: number, total?: number): Promise<void>;
 }
 
 /**
@@ -69,8 +75,9 @@ export interface Worker {
   start(): void;
   /**
    * Stops claiming, aborts the signals of running handlers and waits for them up to `timeoutMs` (default 30 s).
-   * A handler that ends by throwing after the abort puts its job back in the queue without counting the run; one
-   * that outlives the timeout keeps its lease until it lapses, then another worker takes the job over.
+   * A handler that finishes records its outcome; one that ends by throwing after the abort puts its job back in
+   * the queue without counting the run; for one that outlives the timeout the worker releases the lease (the job
+   * is queued again at once, the run not counted) and drops whatever that handler does later.
    */
   stop(options?: { timeoutMs?: number }): Promise<void>;
   /** Claims and runs jobs until none is due and none is running; returns how many runs it started. */
@@ -182,6 +189,15 @@ export function createWorker(options: WorkerOptions): Worker {
         throw new JobLeaseLostError(job.id);
       }
     };
+    const setProgress = async (done: number, total?: number) => {
+      const count = (value: number) => Number.isSafeInteger(value) && value >= 0;
+      if (!count(done) || (total !== undefined && !count(total)))
+        throw new RangeError('progress counts are whole numbers from 0');
+      if (!(await saveCount(db, lease, { done, total: total ?? null }, now()))) {
+        loseLease();
+        throw new JobLeaseLostError(job.id);
+      }
+    };
     const heartbeat = setInterval(() => {
       extendLease().catch((error: unknown) => {
         if (!(error instanceof JobLeaseLostError))
@@ -197,6 +213,7 @@ export function createWorker(options: WorkerOptions): Worker {
         extendLease,
         logger: jobLog,
         reportProgress,
+        setProgress,
       });
     } catch (error) {
       await settleFailure(job, run, lease, error, jobLog);
@@ -302,7 +319,17 @@ export function createWorker(options: WorkerOptions): Worker {
       });
       await Promise.race([Promise.allSettled([...active.values()].map((run) => run.done)), timeout]);
       clearTimeout(timer);
-      if (active.size > 0) log.warn({ jobs: [...active.keys()] }, 'worker stopped with jobs still running');
+      if (active.size === 0) return;
+      const stuck = [...active.keys()];
+      const released = await Promise.allSettled(
+        stuck.map((jobId) =>
+          requeue(db, { jobId, owner: id }, { runAt: now(), message: null, countsAsAttempt: false }, now()),
+        ),
+      );
+      log.warn(
+        { jobs: stuck, released: released.filter((r) => r.status === 'fulfilled' && r.value).length },
+        'worker stopped with jobs still running; their leases were released',
+      );
     },
     async runUntilIdle() {
       let runs = 0;

@@ -201,41 +201,36 @@ export interface CiWriter {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Webhooks
+// Webhooks (receiving them: src/scm/webhook-receiver.ts; registering them: here)
 
-/** An incoming delivery as received, before any parsing. */
-export interface WebhookRequest {
-  /** Header names in lower case. */
-  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
-  /** The exact bytes received: signatures are computed over these, never over re-serialized JSON. */
-  readonly rawBody: Uint8Array;
+/** Where the SCM is to deliver, and the secret it signs or authenticates each delivery with. */
+export interface HookTarget {
+  /** `https://…/webhooks/{kind}/{hookId}`, the connection's own address. */
+  readonly url: string;
+  /**
+   * The HMAC key (GitHub, Bitbucket), the secret token (GitLab `X-Gitlab-Token`), or `user:password` for the
+   * basic-auth credentials of Azure DevOps service hooks.
+   */
+  readonly secret: string;
 }
 
-export type WebhookVerification =
-  | { readonly ok: true; readonly deliveryId: string | undefined }
-  | { readonly ok: false; readonly reason: 'missing-signature' | 'invalid-signature' | 'malformed' };
-
-export type ScmWebhookEventType =
-  'push' | 'pull-request' | 'repository' | 'membership' | 'installation' | 'ping' | 'other';
-
-export interface ScmWebhookEvent {
-  /** The delivery id used to drop duplicates (GitHub `X-GitHub-Delivery`, GitLab `Idempotency-Key`…). */
-  readonly deliveryId: string | undefined;
-  readonly type: ScmWebhookEventType;
-  /** The SCM's own event name (`pull_request`, `Merge Request Hook`, `pr:opened`…). */
-  readonly rawType: string;
-  readonly action?: string;
-  readonly organization?: ScmOrganizationRef;
-  readonly repository?: ScmRepositoryRef;
-  readonly pullRequest?: { readonly number: number; readonly headSha?: string };
+/** The hook (or, for Azure DevOps, the subscriptions, one per event) the SCM made, by the SCM's own ids. */
+export interface RegisteredHook {
+  readonly hookIds: readonly string[];
+  /** GitLab only: the signing token GitLab generated for the hook, when the instance has signing tokens. */
+  readonly signingSecret?: string;
 }
 
-/** Checks and reads deliveries for one connection. */
-export interface WebhookReceiver {
-  /** Constant-time check of the signature or shared secret over the raw body, with this connection's secret only. */
-  verifyWebhook(request: WebhookRequest): Promise<WebhookVerification>;
-  /** Reads a verified delivery; rejects with `invalid` for a body that is not what the event type promises. */
-  parseWebhookEvent(request: WebhookRequest): Promise<ScmWebhookEvent>;
+/**
+ * Registers scm-connect's hook on the connection's target (GitLab group, Bitbucket Cloud workspace, Bitbucket
+ * Data Center project, Azure DevOps organization) for repository and push events, and removes it. Register is
+ * idempotent by URL: a hook already delivering to `target.url` is updated, not doubled. A refusal rejects with
+ * `ScmError` (`forbidden` with the permission or scope to grant, in words the admin can act on).
+ */
+export interface WebhookRegistrar {
+  registerHook(target: HookTarget): Promise<RegisteredHook>;
+  /** Removes what {@link registerHook} made; a hook already gone is not an error. */
+  removeHook(hook: RegisteredHook): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -270,5 +265,5 @@ export interface ScmProvider extends ConnectionTester, RepositoryLister, LinkBui
   readonly members?: MemberLister;
   readonly comments?: PullRequestCommenter;
   readonly ci?: CiWriter;
-  readonly webhooks?: WebhookReceiver;
+  readonly webhooks?: WebhookRegistrar;
 }

@@ -36,10 +36,16 @@ describe('report rows', () => {
       'Fix the problem above first.',
     ],
   ])('fails with the error’s fix, else the fallback (%#)', (error, failedFix, blockedFix) => {
-    expect(failedRow(error)).toEqual({ status: 'fail', message: 'Token refused.', fix: failedFix });
+    expect(failedRow(error)).toEqual({
+      status: 'fail',
+      code: 'invalid_credentials',
+      message: 'Token refused.',
+      fix: failedFix,
+    });
     expect(failedRow(error, 'Check the group.').fix).toBe(error.fix ?? 'Check the group.');
     expect(blockedRow(error)).toEqual({
       status: 'fail',
+      code: 'invalid_credentials',
       message: 'Not checked: Token refused.',
       fix: blockedFix,
     });

@@ -13,6 +13,8 @@ export interface Check {
   readonly message: string;
   /** What to do about a `warn` or `fail` ("Create a token with the `api` scope"); required for `fail`. */
   readonly fix?: string;
+  /** For a `fail` that an SCM error caused: its machine-readable code (`invalid_credentials`, …). */
+  readonly code?: string;
 }
 
 /** The capabilities a connection report always lists, in this order. */
@@ -56,8 +58,11 @@ export interface ScopeReport {
 }
 
 export interface TokenExpiry {
-  /** ISO 8601; `null` when the token never expires. */
-  readonly expiresAt: string | null;
+  /**
+   * ISO 8601; `null` when the token never expires; absent when the SCM does not tell (the line is then
+   * `skipped`, `warning` says so and `fix` where to see the expiry).
+   */
+  readonly expiresAt?: string | null;
   /** Whole days until expiry, 0 once expired; absent when it never expires. */
   readonly daysLeft?: number;
   /** `warn` under the warning window, `fail` once expired. */
@@ -205,11 +210,12 @@ export const notCheckedRow = (reason: string): Check => ({
 export const failedRow = (
   error: ScmError,
   fallbackFix = 'Check the connection settings and try again.',
-): Check => ({ status: 'fail', message: error.message, fix: error.fix ?? fallbackFix });
+): Check => ({ status: 'fail', code: error.code, message: error.message, fix: error.fix ?? fallbackFix });
 
 /** A row that was not checked because an earlier check failed with `error`. */
 export const blockedRow = (error: ScmError): Check => ({
   status: 'fail',
+  code: error.code,
   message: `Not checked: ${error.message}`,
   fix: error.fix ?? 'Fix the problem above first.',
 });

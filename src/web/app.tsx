@@ -3,6 +3,7 @@ import { ApiProvider } from './api/api-context.js';
 import { createApiClient } from './api/client.js';
 import { createHttp } from './api/http.js';
 import type { Session } from './api/schemas.js';
+import { ActivityPage } from './pages/activity-page.js';
 import { InvitePage } from './pages/invite-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
@@ -40,6 +41,7 @@ const titles: readonly (readonly [string, string])[] = [
   ['/login', 'Sign in'],
   ['/invite/:token', 'Invitation'],
   ['/projects', 'Projects'],
+  ['/activity', 'Activity'],
   ...settingsTabs.map((tab) => [tab.path, `Settings · ${tab.label}`] as const),
 ];
 
@@ -87,6 +89,7 @@ const Routes = ({ state, reload }: { readonly state: SessionState; readonly relo
   const tab = settingsTabs.find((item) => matchPath(item.path, pathname));
   let page: ReactNode;
   if (matchPath('/projects', pathname)) page = <ProjectsPage />;
+  else if (matchPath('/activity', pathname)) page = <ActivityPage />;
   else if (tab) page = <SettingsPage tab={tab.id} />;
   else page = <NotFoundPage />;
   // A new account means new data everywhere: remount the page.

@@ -23,7 +23,7 @@ describe('members', () => {
   const members = async (client = admin) =>
     (await client.get<{ items: Member[] }>(`/api/v1/accounts/${accountId}/members`)).body.items;
 
-  it('invites a new person by a one-time link and adds an existing user at once', async () => {
+  it('invites a new person by a one-time link they accept with a new user', async () => {
     const invited = await admin.post<{ invitation: { url: string; email: string } }>(
       `/api/v1/accounts/${accountId}/members`,
       {
@@ -53,19 +53,62 @@ describe('members', () => {
         })
       ).status,
     ).toBe(404);
+  });
 
+  it('never adds an existing user without their consent, and answers alike for known and unknown emails', async () => {
+    const frank = await addPerson(admin, service, accountId, 'frank@example.com', 'member');
     const other = await admin.post<{ id: string }>('/api/v1/accounts', { name: 'Second' });
-    const added = await admin.post<{ member: Member }>(`/api/v1/accounts/${other.body.id}/members`, {
-      email: 'bob@example.com',
-      role: 'admin',
+    const otherMembers = `/api/v1/accounts/${other.body.id}/members`;
+    type Invited = { invitation: { email: string; role: string; url: string; expiresAt: string } };
+    const known = await admin.post<Invited>(otherMembers, { email: 'frank@example.com', role: 'admin' });
+    const unknown = await admin.post<Invited>(otherMembers, { email: 'nobody@example.com', role: 'admin' });
+    expect(known.status).toBe(201);
+    expect(unknown.status).toBe(known.status);
+    const shape = (body: Invited) => ({
+      ...body,
+      invitation: {
+        ...body.invitation,
+        email: 'E',
+        url: body.invitation.url.replace(/[^/]+$/, 'T'),
+        expiresAt: 'X',
+      },
     });
-    expect(added.status).toBe(201);
-    expect(added.body.member).toMatchObject({ email: 'bob@example.com', role: 'admin' });
-    const duplicate = await admin.post(`/api/v1/accounts/${other.body.id}/members`, {
-      email: 'bob@example.com',
-      role: 'admin',
+    expect(shape(known.body)).toEqual(shape(unknown.body));
+    expect(Object.keys(known.body)).toEqual(['invitation']);
+    expect((await members()).map((m) => m.email)).toContain('frank@example.com');
+    expect((await admin.get<{ items: Member[] }>(otherMembers)).body.items.map((m) => m.email)).toEqual([
+      'admin@example.com',
+    ]);
+
+    const token = known.body.invitation.url.split('/invite/')[1]!;
+    const asNewUser = await new ApiClient(service.url).post(`/api/v1/invitations/${token}/accept`, {
+      name: 'Not Frank',
+      password: 'a long password here',
     });
-    expect(duplicate.status).toBe(409);
+    expect(asNewUser.status).toBe(409);
+    expect(asNewUser.body).toMatchObject({
+      code: 'user_exists',
+      message: expect.stringContaining('sign in'),
+    });
+    expect((await admin.post(`/api/v1/invitations/${token}/join`)).status).toBe(403);
+    const noCsrf = await frank.client.post(
+      `/api/v1/invitations/${token}/join`,
+      {},
+      { 'x-csrf-token': 'wrong' },
+    );
+    expect(noCsrf.status).toBe(403);
+    expect(noCsrf.body).toMatchObject({ code: 'csrf_failed' });
+    expect((await new ApiClient(service.url).post(`/api/v1/invitations/${token}/join`)).status).toBe(401);
+    expect((await admin.get<{ items: Member[] }>(otherMembers)).body.items).toHaveLength(1);
+
+    const joined = await frank.client.post<SessionBody>(`/api/v1/invitations/${token}/join`);
+    expect(joined.status).toBe(201);
+    expect(joined.body.currentAccountId).toBe(other.body.id);
+    expect(joined.body.accounts).toContainEqual({ id: other.body.id, name: 'Second', role: 'admin' });
+    expect((await frank.client.post(`/api/v1/invitations/${token}/join`)).status).toBe(404);
+    const again = await admin.post(otherMembers, { email: 'frank@example.com', role: 'member' });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'already_member' });
   });
 
   it('lets only admins change members (A4) and keeps one admin', async () => {

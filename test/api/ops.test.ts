@@ -12,9 +12,14 @@ describe('operations endpoints and the API description', () => {
   });
   afterAll(() => service.close());
 
-  it('schedules the hourly housekeeping once', async () => {
+  it('schedules the housekeeping and the connection checks, each once', async () => {
     const schedules = await listSchedules(service.database.db);
-    expect(schedules.map((s) => [s.name, s.kind])).toEqual([['housekeeping', 'instance.housekeeping']]);
+    expect(schedules.map((s) => [s.name, s.kind])).toEqual([
+      ['connections.sync', 'schedule.sync-connections'],
+      ['connections.token-expiry', 'schedule.check-token-expiry'],
+      ['connections.webhook-health', 'schedule.check-webhook-health'],
+      ['housekeeping', 'instance.housekeeping'],
+    ]);
   });
 
   it('answers liveness and readiness', async () => {

@@ -317,10 +317,10 @@ describe.skipIf(skipReason !== null)('connecting the token-based kinds in the br
     await saveScreenshot(page, 'connect-05-test-report');
   });
 
-  it('refuses a wrong token in Update token and keeps the working one', async () => {
+  it('refuses a wrong token or URL in Edit and keeps the working ones', async () => {
     const item = cases.find((candidate) => candidate.kind === 'bitbucket-data-center')!;
-    await connectionRow(item).getByRole('button', { name: 'Update token' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Update token' });
+    await connectionRow(item).getByRole('button', { name: 'Edit', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit connection' });
     await visible(dialog.getByLabel('CA certificate (PEM)', { exact: true }));
     const token = dialog.getByLabel('New access token', { exact: true });
     expect(await token.getAttribute('type')).toBe('password');
@@ -328,7 +328,14 @@ describe.skipIf(skipReason !== null)('connecting the token-based kinds in the br
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     await visible(dialog.getByRole('alert'));
     expect(await token.inputValue()).toBe('bbdc-not-a-token');
-    await saveScreenshot(page, 'connect-06-update-token-refused');
+    await saveScreenshot(page, 'connect-06-edit-token-refused');
+
+    await token.fill('');
+    const url = dialog.getByLabel(/URL/);
+    await url.fill('http://127.0.0.1:9/bitbucket');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await visible(dialog.getByRole('alert'));
+    expect(await url.inputValue()).toBe('http://127.0.0.1:9/bitbucket');
     await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
     await gone(dialog);
     const started = page.waitForResponse(

@@ -6,10 +6,17 @@ import type { Page } from 'playwright-core';
 /** Where the browser tests leave a picture of each page (ignored by git, kept as a CI artifact). */
 export const screenshotDir = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 
-/** Saves a full-page screenshot as `<name>.png`. */
-export const saveScreenshot = async (page: Page, name: string): Promise<string> => {
+/**
+ * Saves a screenshot as `<name>.png`: the full page, or with `window` only what the window shows (a dialog or
+ * menu over the page, which a full-page capture would draw out of place).
+ */
+export const saveScreenshot = async (
+  page: Page,
+  name: string,
+  { window = false }: { readonly window?: boolean } = {},
+): Promise<string> => {
   mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: !window });
   return file;
 };

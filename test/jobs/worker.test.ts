@@ -303,16 +303,18 @@ describeEachEngine('job worker', (engine) => {
     expect(await reload(job.id)).toMatchObject({ status: 'succeeded', attempts: 1, result: 'second run' });
   });
 
-  it('stop() returns after its timeout when a handler ignores the abort', async () => {
+  it('stop() returns after its timeout when a handler ignores the abort, releasing the lease', async () => {
     const started = deferred();
     const release = deferred();
+    const lateEnd = deferred();
     const job = await enqueue('stubborn');
     const w = worker(
       {
         stubborn: async () => {
           started.resolve();
           await release.promise;
-          throw new Error('late');
+          lateEnd.resolve();
+          return 'late result';
         },
       },
       { pollIntervalMs: 5 },
@@ -320,8 +322,16 @@ describeEachEngine('job worker', (engine) => {
     w.start();
     await started.promise;
     await w.stop({ timeoutMs: 10 });
-    expect(await reload(job.id)).toMatchObject({ status: 'running' });
+    expect(await reload(job.id)).toMatchObject({ status: 'queued', attempts: 0 });
+    const [row] = await database.db.selectFrom('jobs').select(['lease_owner']).execute();
+    expect(row?.lease_owner).toBeNull();
+    // The released handler's late result is dropped; the next worker runs the job.
     release.resolve();
+    await lateEnd.promise;
+    await nextTurn();
+    expect(await reload(job.id)).toMatchObject({ status: 'queued', result: null });
+    await worker({ stubborn: async () => 'second run' }).runUntilIdle();
+    expect(await reload(job.id)).toMatchObject({ status: 'succeeded', result: 'second run', attempts: 1 });
   });
 
   it('lets a running handler report progress and see its cancellation', async () => {

@@ -17,11 +17,22 @@ const scenario: AzureDevOpsScenario = {
     { principalName: 'alice@example.com', displayName: 'Alice Admin' },
     { principalName: 'bob@example.com', displayName: 'Bob Builder' },
     { principalName: 'carol@example.com', displayName: 'Carol Reader' },
+    { principalName: 'dave@example.com', displayName: 'Dave Delegate' },
+    { principalName: 'erin@example.com', displayName: 'Erin Extern' },
   ],
   pats: [
     { value: 'full-pat', user: 'alice@example.com', scopes: 'full' },
     { value: 'reader-pat', user: 'carol@example.com', scopes: ['vso.code', 'vso.project'] },
     { value: 'project-only-pat', user: 'alice@example.com', scopes: ['vso.project'] },
+    { value: 'profile-only-pat', user: 'alice@example.com', scopes: ['vso.profile'] },
+    { value: 'threads-pat', user: 'alice@example.com', scopes: ['vso.code', 'vso.threads_full'] },
+    {
+      value: 'no-graph-pat',
+      user: 'alice@example.com',
+      scopes: ['vso.code_write', 'vso.memberentitlementmanagement'],
+    },
+    { value: 'bob-full-pat', user: 'bob@example.com', scopes: 'full' },
+    { value: 'dave-full-pat', user: 'dave@example.com', scopes: 'full' },
     { value: 'expired-pat', user: 'alice@example.com', scopes: 'full', expiresAt: '2020-01-01T00:00:00Z' },
     { value: 'elsewhere-pat', user: 'alice@example.com', scopes: 'full', organizations: ['elsewhere'] },
   ],
@@ -44,6 +55,14 @@ const scenario: AzureDevOpsScenario = {
         { user: 'alice@example.com', collectionAdmin: true },
         { user: 'bob@example.com', projects: { Shop: 'projectContributor' } },
         { user: 'carol@example.com', projects: { Shop: 'projectReader' } },
+        { user: 'dave@example.com', groups: ['Security Leads'] },
+        { user: 'erin@example.com', groups: ['Contractors'], projects: { Shop: 'projectReader' } },
+      ],
+      // Dave administers through two nested groups that also contain each other; Erin's group is a licensing rule.
+      groups: [
+        { name: 'Platform Owners', memberOf: ['Project Collection Administrators', 'Security Leads'] },
+        { name: 'Security Leads', memberOf: ['Platform Owners'] },
+        { name: 'Contractors', licenseRule: 'stakeholder' },
       ],
     },
     {
@@ -52,7 +71,14 @@ const scenario: AzureDevOpsScenario = {
       members: [{ user: 'alice@example.com', collectionAdmin: true }],
     },
     { name: 'elsewhere', projects: [], members: [{ user: 'alice@example.com', collectionAdmin: true }] },
+    {
+      name: 'opensource',
+      projects: [{ name: 'Docs', visibility: 'public', repositories: [{ name: 'site' }] }],
+      members: [{ user: 'alice@example.com', collectionAdmin: true }],
+    },
   ],
+  // Project groups come first, so Project Collection Administrators is found a few pages in.
+  graphPageSize: 3,
 };
 
 let twin: AzureDevOpsTwin;
@@ -141,19 +167,35 @@ describe('Azure DevOps provider: validate', () => {
 
   it('treats a 203 sign-in page as invalid_credentials', async () => {
     const error = await rejection(
-      provider('not-a-pat', 'contoso', { baseUrl: new URL(signInTwin.url) }).validate(),
+      // An organization without public projects: one with them answers as the public-access identity.
+      provider('not-a-pat', 'bigorg', { baseUrl: new URL(signInTwin.url) }).validate(),
     );
     expect(error).toMatchObject({ kind: 'auth', code: 'invalid_credentials' });
     expect(signInTwin.log.some((call) => call.status === 203)).toBe(true);
   });
 
-  it('names granted and needed scopes when the PAT cannot read code', async () => {
-    const error = await rejection(provider('project-only-pat').validate());
-    expect(error).toMatchObject({ kind: 'forbidden', code: 'insufficient_scopes' });
-    expect(error.message).toContain('has `vso.project`');
-    expect(error.message).toContain('lacks `vso.code`');
-    expect(error.fix).toMatch(/Code \(Read\)/);
+  it('names the missing scope when the PAT cannot read code, and claims no scope a probe cannot prove', async () => {
+    for (const token of ['project-only-pat', 'profile-only-pat']) {
+      const error = await rejection(provider(token).validate());
+      expect(error).toMatchObject({ kind: 'forbidden', code: 'insufficient_scopes' });
+      expect(error.message).toContain('lacks `vso.code`');
+      // Listing projects takes vso.project or vso.profile, so its answer proves neither.
+      expect(error.message).not.toContain('has `vso.project`');
+      expect(error.fix).toMatch(/Code \(Read\)/);
+    }
   });
+
+  it.each([
+    ['without a token', ''],
+    ['with a token Azure DevOps does not know', 'not-a-pat'],
+  ])(
+    'refuses the public-access identity an organization with public projects answers %s',
+    async (_what, token) => {
+      const error = await rejection(provider(token, 'opensource').validate());
+      expect(error).toMatchObject({ kind: 'auth', code: 'invalid_credentials' });
+      expect(error.message).toContain('opensource');
+    },
+  );
 
   it('names the organization when it does not exist', async () => {
     const error = await rejection(provider('full-pat', 'nosuchorg').validate());
@@ -193,19 +235,53 @@ describe('Azure DevOps provider: testConnection', () => {
     const pushesBefore = twin.count('/contoso', 'POST');
     const report = await provider('full-pat').testConnection();
     expect(report.status).toBe('ok');
-    expect(report.scopes?.missing).toEqual([]);
-    expect(report.scopes?.granted).toEqual([
-      'vso.code',
-      'vso.project',
-      'vso.code_write',
-      'vso.hooks',
-      'vso.memberentitlementmanagement',
-    ]);
+    expect(report.scopes).toEqual({
+      granted: ['vso.code', 'vso.code_write', 'vso.memberentitlementmanagement', 'vso.graph'],
+      needed: ['vso.code'],
+      missing: [],
+    });
     expect(report.capabilities.every((row) => row.status === 'ok')).toBe(true);
+    expect(rowsOf(report)['receive-webhooks']!.message).toContain('is a Project Collection Administrator');
     // The write probes were sent and refused for want of a repository.
     const posts = twin.log.filter((call) => call.method === 'POST').slice(-2);
     expect(twin.count('/contoso', 'POST') - pushesBefore).toBe(2);
     expect(posts.every((call) => call.status === 404)).toBe(true);
+  });
+
+  it('reports the token expiry as not readable, with where to see it', async () => {
+    const report = await provider('full-pat').testConnection();
+    expect(report.tokenExpiry).toBeDefined();
+    expect(report.tokenExpiry!.expiresAt).toBeUndefined();
+    expect(report.tokenExpiry!.status).toBe('skipped');
+    expect(report.tokenExpiry!.warning).toMatch(/not readable/i);
+    expect(report.tokenExpiry!.fix).toContain('User settings > Personal access tokens');
+    expect(report.status).toBe('ok');
+  });
+
+  it('finds webhook rights through nested groups and says "not verified" where it cannot tell', async () => {
+    // Dave is a Project Collection Administrator through Security Leads and Platform Owners.
+    expect(rowsOf(await provider('dave-full-pat').testConnection())['receive-webhooks']).toMatchObject({
+      status: 'ok',
+    });
+    // Bob's token has every scope, but creating subscriptions also needs Edit subscriptions.
+    const bob = rowsOf(await provider('bob-full-pat').testConnection())['receive-webhooks']!;
+    expect(bob.status).toBe('warn');
+    expect(bob.message).toMatch(/not verified/i);
+    expect(bob.fix).toContain('Project Collection Administrators');
+    // Without vso.graph the membership cannot be read at all.
+    const reader = rowsOf(await provider('reader-pat').testConnection())['receive-webhooks']!;
+    expect(reader.status).toBe('warn');
+    expect(reader.message).toMatch(/not verified/i);
+    expect(reader.fix).toContain('Graph (Read)');
+  });
+
+  it('proves vso.threads_full only when a thread may be written but a push may not', async () => {
+    const report = await provider('threads-pat').testConnection();
+    expect(report.scopes?.granted).toEqual(['vso.code', 'vso.threads_full']);
+    const rows = rowsOf(report);
+    expect(rows['comment-on-pull-requests']!.status).toBe('ok');
+    expect(rows['write-ci-files']).toMatchObject({ status: 'warn' });
+    expect(rows['write-ci-files']!.message).toContain('vso.code_write');
   });
 
   it('reports a read-only PAT as usable, each missing scope as a warning with a fix', async () => {
@@ -218,14 +294,21 @@ describe('Azure DevOps provider: testConnection', () => {
       expect(rows[id]!.fix, id).toBeTruthy();
     }
     expect(rows['comment-on-pull-requests']!.message).toContain('vso.code_write');
-    expect(rows['receive-webhooks']!.message).toContain('vso.hooks');
+    expect(rows['read-members']!.message).toContain('vso.memberentitlementmanagement');
   });
 
   it('fails the listing row of a PAT without vso.code and says which scope is missing', async () => {
     const report = await provider('project-only-pat').testConnection();
     expect(report.ok).toBe(false);
-    expect(report.scopes?.missing).toEqual(['vso.code']);
+    expect(report.scopes).toEqual({ granted: [], needed: ['vso.code'], missing: ['vso.code'] });
     expect(rowsOf(report)['list-repositories']).toMatchObject({ status: 'fail' });
+  });
+
+  it('reports the public-access identity as a refused token', async () => {
+    const report = await provider('not-a-pat', 'opensource').testConnection();
+    expect(report.ok).toBe(false);
+    expect(report.identity).toBeUndefined();
+    expect(report.target).toMatchObject({ status: 'fail' });
   });
 
   it('reports a refused PAT without throwing', async () => {
@@ -292,7 +375,8 @@ describe('Azure DevOps provider: listing', () => {
     expect(twin.log.slice(before).map((call) => call.status)).toEqual([503, 200, 429, 502, 200]);
   });
 
-  it('lists the users of the organization, Project Collection Administrators as admin', async () => {
+  it('reads Project Collection Administrators through the Graph, nested groups included; group rules make nobody admin', async () => {
+    const before = twin.log.length;
     const members = await collect(
       provider('full-pat').members!.listMembers({ externalId: 'x', name: 'contoso' }),
     );
@@ -300,7 +384,31 @@ describe('Azure DevOps provider: listing', () => {
       { login: 'alice@example.com', role: 'admin' },
       { login: 'bob@example.com', role: 'member' },
       { login: 'carol@example.com', role: 'member' },
+      { login: 'dave@example.com', role: 'admin' },
+      { login: 'erin@example.com', role: 'member' },
     ]);
+    // The group list was read up to Project Collection Administrators, then each nested group once.
+    const graphCalls = twin.log.slice(before).filter((call) => call.path.includes('/_apis/graph/'));
+    const memberships = graphCalls.filter((call) => /\/graph\/Memberships\//i.test(call.path));
+    expect(memberships.map((call) => call.query)).toSatisfy((queries: string[]) =>
+      queries.every(
+        (query) => query.includes('direction=down') && query.includes('api-version=7.1-preview.1'),
+      ),
+    );
+    // Project Collection Administrators, Platform Owners and Security Leads, each once despite their cycle.
+    expect(memberships).toHaveLength(3);
+    expect(new Set(memberships.map((call) => call.path)).size).toBe(3);
+    // Six project groups come first: the third page of three holds the group, and no later page is read.
+    expect(graphCalls.filter((call) => /\/graph\/groups$/i.test(call.path))).toHaveLength(3);
+  });
+
+  it('refuses to guess admins when the token cannot read the Graph', async () => {
+    const error = await rejection(
+      collect(provider('no-graph-pat').members!.listMembers({ externalId: 'x', name: 'contoso' })),
+    );
+    expect(error).toMatchObject({ kind: 'forbidden', code: 'insufficient_scopes' });
+    expect(error.message).toContain('vso.graph');
+    expect(error.fix).toContain('Graph (Read)');
   });
 
   it('links a file at a commit with the line selection', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { scmKindIds } from '../../core/scm-kinds.js';
 import { notFound } from '../../core/errors.js';
 import { findConnectionRow, listConnections } from '../../db/connections.js';
-import { caPemField, connectBody, tokenField } from '../../connections/input.js';
+import { baseUrlField, caPemField, connectBody, tokenField } from '../../connections/input.js';
 import {
   changeConnection,
   connect,
@@ -20,6 +20,12 @@ const check = z.object({
   status: z.enum(['ok', 'warn', 'fail', 'skipped']),
   message: z.string(),
   fix: z.string().optional(),
+  code: z
+    .string()
+    .optional()
+    .describe(
+      'For a failure an SCM error caused: its code (`invalid_credentials`, `credentials_invalid`, …)',
+    ),
 });
 
 export const testReportSchema = z
@@ -36,7 +42,11 @@ export const testReportSchema = z
     target: check,
     tokenExpiry: z
       .object({
-        expiresAt: z.string().nullable(),
+        expiresAt: z
+          .string()
+          .nullable()
+          .optional()
+          .describe('null: never expires; absent: the SCM does not tell (see `warning`)'),
         daysLeft: z.number().optional(),
         status: z.enum(['ok', 'warn', 'fail', 'skipped']),
         warning: z.string().optional(),
@@ -47,20 +57,32 @@ export const testReportSchema = z
   })
   .describe('A report, not a yes/no: one row per check, each failure with what to fix.');
 
+const problemSchema = z.object({
+  code: z.string().describe('Machine-readable: `invalid_credentials`, `pagination_origin_mismatch`, …'),
+  message: z.string().describe('What went wrong and what to fix'),
+  at: z.string().describe('When it was found (ISO 8601)'),
+});
+
 export const connectionSchema = z.object({
   id: z.string(),
   kind: z.enum(scmKindIds),
   name: z.string(),
   baseUrl: z.string(),
   target: z.string().describe('Organization, group, workspace or project key'),
-  status: z.enum(['connected', 'pending', 'error']),
+  status: z
+    .enum(['connected', 'pending', 'needs_attention'])
+    .describe('`needs_attention` after a failed sync or test, until a sync or test works again'),
+  statusReason: problemSchema
+    .extend({ source: z.enum(['sync', 'test']).describe('Whether a sync or a test found it') })
+    .nullable()
+    .describe('Why the connection needs attention; null while connected'),
   hasToken: z.boolean().describe('Whether a token is stored; the token itself never leaves the server.'),
   tokenUpdatedAt: z.string().nullable(),
   hasCaCertificate: z.boolean(),
   createdAt: z.string(),
   lastTest: testReportSchema.nullable(),
   lastSyncedAt: z.string().nullable(),
-  syncError: z.string().nullable(),
+  syncError: problemSchema.nullable().describe('Why the last sync failed; null once one succeeds'),
   repositoryCount: z.number(),
   organizations: z.array(z.object({ id: z.string(), name: z.string(), webUrl: z.string() })),
 });
@@ -140,17 +162,24 @@ export function registerConnectionRoutes(app: ZodApp, ctx: AppContext): void {
       schema: {
         tags: ['connections'],
         summary:
-          'Update the token, CA certificate or name (admin); a new token is checked before it replaces the old',
+          'Edit the name, instance URL, token or CA certificate (admin); checked with the SCM before anything is replaced',
+        description:
+          'A new token, URL or CA certificate must reach the same organization as before (else 422 `target_changed`); ' +
+          'when the SCM refuses it, nothing changes. `baseUrl` and `caPem` are for self-managed kinds. A stored token ' +
+          'that no longer decrypts (422 `credentials_invalid`) must be given again with a new URL or CA certificate.',
         params: connectionParams,
         body: z.strictObject({
           token: tokenField.optional(),
+          baseUrl: baseUrlField
+            .optional()
+            .describe('Self-managed kinds: the instance URL, normalized like at Connect'),
           caPem: caPemField
             .nullable()
             .optional()
             .describe('PEM bundle for a self-managed instance; null removes it'),
           name: fields.displayName().optional(),
         }),
-        response: { 200: connectionSchema, ...errors(400, 401, 403, 404, 422, 502, 504) },
+        response: { 200: connectionSchema, ...errors(400, 401, 403, 404, 409, 422, 429, 502, 504) },
       },
     },
     async (request) => {
@@ -203,6 +232,7 @@ export function registerConnectionRoutes(app: ZodApp, ctx: AppContext): void {
       schema: {
         tags: ['connections'],
         summary: 'Sync now: queue a sync of organizations and repositories',
+        description: 'While a sync of the connection is still queued (not yet running), answers that job.',
         params: connectionParams,
         response: { 202: z.object({ job: jobSchema }), ...errors(401, 403, 404) },
       },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from '../../core/errors.js';
+import { isStorableText } from '../../core/fields.js';
 import { listOrganizations, listRepositories } from '../../db/inventory.js';
 import type { ZodApp } from '../app.js';
 import { requireAccount } from '../auth.js';
@@ -25,7 +26,8 @@ const encodeCursor = (item: { fullName: string; id: string }) =>
 function decodeCursor(cursor: string): { fullName: string; id: string } {
   try {
     const [fullName, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof fullName === 'string' && typeof id === 'string') return { fullName, id };
+    if (typeof fullName === 'string' && typeof id === 'string' && isStorableText(fullName + id))
+      return { fullName, id };
   } catch {
     // answered below
   }
@@ -70,6 +72,7 @@ export function registerInventoryRoutes(app: ZodApp, ctx: AppContext): void {
       schema: {
         tags: ['inventory'],
         summary: 'Repositories (projects) of every connection, with filters',
+        description: 'Ordered by full name, case-insensitively; `nextCursor` continues the same order.',
         params: accountParams,
         querystring: z.strictObject({
           connectionId: fields.uuid.optional(),

@@ -1,16 +1,18 @@
 import { z } from 'zod';
-import { AppError, notFound } from '../../core/errors.js';
+import { AppError, forbidden, notFound } from '../../core/errors.js';
 import { hashPassword } from '../../core/password.js';
 import { addMember } from '../../db/accounts.js';
 import { recordAudit } from '../../db/audit.js';
 import { consumeInvitation, findInvitation } from '../../db/invitations.js';
-import { createUser, findUserByEmail } from '../../db/users.js';
+import { createUser, findUserByEmail, findUserById } from '../../db/users.js';
 import type { ZodApp } from '../app.js';
+import { requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { errors, fields, sessionSchema } from '../schemas.js';
 import { startSession } from '../session-view.js';
 
 const tokenParams = z.strictObject({ token: z.string().min(20).max(200) });
+const gone = () => notFound('invitation (it may have expired or been used)');
 
 export function registerInvitationRoutes(app: ZodApp, ctx: AppContext): void {
   app.get(
@@ -26,7 +28,7 @@ export function registerInvitationRoutes(app: ZodApp, ctx: AppContext): void {
     },
     async (request) => {
       const invitation = await findInvitation(ctx.db, request.params.token);
-      if (!invitation) throw notFound('invitation (it may have expired or been used)');
+      if (!invitation) throw gone();
       return { email: invitation.email, accountName: invitation.name };
     },
   );
@@ -37,7 +39,7 @@ export function registerInvitationRoutes(app: ZodApp, ctx: AppContext): void {
       config: { public: true, csrfExempt: true },
       schema: {
         tags: ['members'],
-        summary: 'Accept an invitation: creates your user and signs you in',
+        summary: 'Accept an invitation as a new person: creates your user and signs you in',
         params: tokenParams,
         body: z.strictObject({ name: fields.displayName(), password: fields.password }),
         response: { 201: sessionSchema, ...errors(400, 404, 409) },
@@ -45,7 +47,7 @@ export function registerInvitationRoutes(app: ZodApp, ctx: AppContext): void {
     },
     async (request, reply) => {
       const invitation = await findInvitation(ctx.db, request.params.token);
-      if (!invitation) throw notFound('invitation (it may have expired or been used)');
+      if (!invitation) throw gone();
       const passwordHash = await hashPassword(request.body.password);
       const user = await ctx.db.transaction().execute(async (tx) => {
         if (!(await consumeInvitation(tx, invitation.id))) return undefined;
@@ -53,7 +55,7 @@ export function registerInvitationRoutes(app: ZodApp, ctx: AppContext): void {
           throw new AppError(
             409,
             'user_exists',
-            'You have a user here already: sign in and ask an admin to add you.',
+            `${invitation.email} has a user here already: sign in as that person, then open the invitation link again to join.`,
           );
         }
         const created = await createUser(tx, {
@@ -69,7 +71,41 @@ export function registerInvitationRoutes(app: ZodApp, ctx: AppContext): void {
         });
         return created;
       });
-      if (!user) throw notFound('invitation (it may have expired or been used)');
+      if (!user) throw gone();
+      return reply.status(201).send(await startSession(ctx, request, reply, user.id, invitation.account_id));
+    },
+  );
+  app.post(
+    '/invitations/:token/join',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Accept an invitation as the signed-in person: adds your user to the account',
+        params: tokenParams,
+        response: { 201: sessionSchema, ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireUser(request);
+      const invitation = await findInvitation(ctx.db, request.params.token);
+      if (!invitation) throw gone();
+      const user = await findUserById(ctx.db, auth.userId);
+      if (user?.email !== invitation.email) {
+        throw forbidden(`This invitation is for ${invitation.email}: sign in as that person to accept it.`);
+      }
+      const accepted = await ctx.db.transaction().execute(async (tx) => {
+        if (!(await consumeInvitation(tx, invitation.id))) return false;
+        // Already a member (invited twice): the invitation is used up and the role stays as it is.
+        if (await addMember(tx, invitation.account_id, user.id, invitation.role)) {
+          await recordAudit(tx, {
+            accountId: invitation.account_id,
+            actorUserId: user.id,
+            action: 'member.joined',
+          });
+        }
+        return true;
+      });
+      if (!accepted) throw gone();
       return reply.status(201).send(await startSession(ctx, request, reply, user.id, invitation.account_id));
     },
   );

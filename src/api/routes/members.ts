@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { AppError, notFound } from '../../core/errors.js';
-import { addMember, countAdmins, listMembers, removeMember, setMemberRole } from '../../db/accounts.js';
+import { countAdmins, listMembers, removeMember, setMemberRole } from '../../db/accounts.js';
 import { recordAudit } from '../../db/audit.js';
 import type { Db } from '../../db/database.js';
-import { createInvitation } from '../../db/invitations.js';
+import { createInvitation, isMemberEmail } from '../../db/invitations.js';
 import { detachSessionsFromAccount } from '../../db/sessions.js';
-import { findUserByEmail } from '../../db/users.js';
 import type { ZodApp } from '../app.js';
 import { actorOf, requireAccount, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
@@ -39,15 +38,18 @@ export function registerMemberRoutes(app: ZodApp, ctx: AppContext): void {
     {
       schema: {
         tags: ['members'],
-        summary: 'Add a person: at once when they have a user here, else by a one-time invitation link',
+        summary:
+          'Invite a person: they join by accepting a one-time link, with their existing user or a new one',
+        description:
+          'The answer is the same whether or not the email has a user here: nobody joins an account without ' +
+          'accepting. A person with a user signs in and accepts (`POST /invitations/{token}/join`); anyone ' +
+          'else creates their user (`POST /invitations/{token}/accept`).',
         params: z.strictObject({ accountId: fields.uuid }),
         body: z.strictObject({ email: fields.email, role: fields.role }),
         response: {
           201: z.object({
-            member: memberSchema.optional(),
             invitation: z
               .object({ email: z.string(), role: fields.role, url: z.string(), expiresAt: z.string() })
-              .optional()
               .describe('The link is shown once: pass it to the person.'),
           }),
           ...errors(400, 401, 403, 404, 409),
@@ -59,19 +61,8 @@ export function registerMemberRoutes(app: ZodApp, ctx: AppContext): void {
       await requireAccount(request, ctx, accountId, 'admin');
       const auth = requireUser(request);
       const { email, role } = request.body;
-      const user = await findUserByEmail(ctx.db, email);
-      if (user) {
-        if (!(await addMember(ctx.db, accountId, user.id, role))) {
-          throw new AppError(409, 'already_member', `${email} is a member of this account already.`);
-        }
-        await recordAudit(ctx.db, {
-          accountId,
-          actorUserId: auth.userId,
-          action: 'member.added',
-          target: user.id,
-        });
-        const member = (await listMembers(ctx.db, accountId)).find((m) => m.userId === user.id);
-        return reply.status(201).send({ member });
+      if (await isMemberEmail(ctx.db, accountId, email)) {
+        throw new AppError(409, 'already_member', `${email} is a member of this account already.`);
       }
       const invitation = await createInvitation(ctx.db, {
         accountId,

@@ -13,16 +13,22 @@ import {
 } from '../http/index.js';
 import {
   connectionDataSchema,
+  graphGroupSchema,
+  membershipListSchema,
   projectSchema,
   repositoryListSchema,
   userEntitlementSchema,
   type AdoConnectionData,
+  type AdoGraphGroup,
+  type AdoMembership,
   type AdoProject,
   type AdoRepository,
   type AdoUserEntitlement,
 } from './schemas.js';
 
 export const apiVersion = '7.1';
+/** Graph resources are preview-only at 7.1. */
+export const graphApiVersion = '7.1-preview.1';
 /** Projects per page: the service's cap is not documented; community reports show 1,000 accepted. */
 export const projectPageSize = 1000;
 
@@ -42,19 +48,21 @@ export interface AdoClient {
   projects(): AsyncIterable<AdoProject>;
   /** Every repository of one project, in one (unpaginated) answer. */
   repositories(projectId: string): Promise<AdoRepository[]>;
-  /** Users of the organization with their group assignments (vsaex host), following the continuation token. */
+  /** Users of the organization (vsaex host), following the continuation token. */
   userEntitlements(): AsyncIterable<AdoUserEntitlement>;
-  /** `vso.project`: reads one project. */
+  /** Groups of the organization and its projects (vssps host), following the continuation token; `vso.graph`. */
+  graphGroups(): AsyncIterable<AdoGraphGroup>;
+  /** The direct members of a group (vssps host), users and groups, in one answer; `vso.graph`. */
+  groupMembers(groupDescriptor: string): Promise<AdoAnswer<AdoMembership[]>>;
+  /** Lists projects, which `vso.project` and `vso.profile` (also carried by `vso.code`) both allow. */
   probeProjects(): Promise<ScopeProbe>;
   /** `vso.code`: reads a repository that cannot exist; the scope is checked before the lookup answers 404. */
   probeCodeRead(): Promise<ScopeProbe>;
-  /** `vso.code_write`: a comment thread on a repository that cannot exist, so nothing is ever written. */
+  /** `vso.code_write` or `vso.threads_full`: a thread on a repository that cannot exist, so nothing is written. */
   probeThreadWrite(): Promise<ScopeProbe>;
-  /** `vso.code_write`: a push to a repository that cannot exist, so nothing is ever written. */
+  /** `vso.code_write` alone: a push to a repository that cannot exist, so nothing is ever written. */
   probePush(): Promise<ScopeProbe>;
-  /** `vso.hooks`: reads the service hook subscriptions. */
-  probeHookSubscriptions(): Promise<ScopeProbe>;
-  /** `vso.memberentitlementmanagement`: reads one user entitlement. */
+  /** `vso.memberentitlementmanagement`: reads the first page of user entitlements. */
   probeUserEntitlements(): Promise<ScopeProbe>;
 }
 
@@ -85,11 +93,20 @@ export const signInPageError = () =>
     },
   );
 
-/**
- * @param http client on the organization host (`https://dev.azure.com`)
- * @param entitlementsHttp client on the user-entitlement host (`https://vsaex.dev.azure.com`)
- */
-export function createAdoClient(http: ScmHttp, entitlementsHttp: ScmHttp, organization: string): AdoClient {
+/** The clients of the three hosts an organization's API lives on. */
+export interface AdoHosts {
+  /** The organization host (`https://dev.azure.com`). */
+  readonly http: ScmHttp;
+  /** The user-entitlement host (`https://vsaex.dev.azure.com`). */
+  readonly entitlementsHttp: ScmHttp;
+  /** The Graph host (`https://vssps.dev.azure.com`). */
+  readonly graphHttp: ScmHttp;
+}
+
+export function createAdoClient(
+  { http, entitlementsHttp, graphHttp }: AdoHosts,
+  organization: string,
+): AdoClient {
   const org = `/${encodeURIComponent(organization)}`;
 
   const send = (client: ScmHttp, request: ScmRequest) =>
@@ -164,9 +181,32 @@ export function createAdoClient(http: ScmHttp, entitlementsHttp: ScmHttp, organi
           headers: suppressRedirect,
           query: { 'api-version': apiVersion },
         },
-        pages(continuationTokenPagination({ itemsKey: 'items' })),
+        // No page size: the 7.1 search takes none.
+        pages(continuationTokenPagination({ itemsKey: 'items', top: null })),
         userEntitlementSchema,
       ),
+
+    graphGroups: () =>
+      // GET {vssps}/{org}/_apis/graph/groups?continuationToken=
+      graphHttp.paginate(
+        {
+          path: `${org}/_apis/graph/groups`,
+          headers: suppressRedirect,
+          query: { 'api-version': graphApiVersion },
+        },
+        pages(continuationTokenPagination({ top: null })),
+        graphGroupSchema,
+      ),
+
+    async groupMembers(groupDescriptor) {
+      // GET {vssps}/{org}/_apis/graph/Memberships/{descriptor}?direction=down
+      const response = await send(graphHttp, {
+        path: `${org}/_apis/graph/Memberships/${encodeURIComponent(groupDescriptor)}`,
+        query: { direction: 'down', 'api-version': graphApiVersion },
+      });
+      const members = answer(response, membershipListSchema);
+      return members.ok ? { ...members, data: members.data.value } : members;
+    },
 
     // GET /{org}/_apis/projects?$top=1
     probeProjects: () => probe(http, { path: `${org}/_apis/projects`, query: { $top: 1 } }),
@@ -181,12 +221,8 @@ export function createAdoClient(http: ScmHttp, entitlementsHttp: ScmHttp, organi
     // POST /{org}/_apis/git/repositories/{id}/pushes
     probePush: () => probe(http, { method: 'POST', path: `${repositoryPath}/pushes`, body: {} }, true),
 
-    // GET /{org}/_apis/hooks/subscriptions
-    probeHookSubscriptions: () => probe(http, { path: `${org}/_apis/hooks/subscriptions` }),
-
-    // GET {vsaex}/{org}/_apis/userentitlements?$top=1
-    probeUserEntitlements: () =>
-      probe(entitlementsHttp, { path: `${org}/_apis/userentitlements`, query: { $top: 1 } }),
+    // GET {vsaex}/{org}/_apis/userentitlements
+    probeUserEntitlements: () => probe(entitlementsHttp, { path: `${org}/_apis/userentitlements` }),
   };
 }
 

@@ -14,14 +14,20 @@ export interface AdoContext {
   readonly now: () => Date;
 }
 
-/** What a connection needs: list the projects and read their repositories. */
-export const neededScopes = ['vso.code', 'vso.project'] as const;
+/**
+ * What a connection needs: read repositories. Listing projects takes `vso.project` or `vso.profile`, and
+ * `vso.code` carries `vso.profile` (Microsoft's scope table: `vso.code` inherits `vso.hooks_write`, which
+ * inherits `vso.hooks`, which inherits `vso.profile`), so Code (Read) alone lists projects too.
+ */
+export const neededScopes = ['vso.code'] as const;
 
 export const scopeLabels: Readonly<Record<string, string>> = {
   'vso.code': 'Code (Read)',
   'vso.code_write': 'Code (Read & write)',
+  'vso.threads_full': 'Pull Request Threads (Read & write)',
   'vso.project': 'Project and Team (Read)',
-  'vso.hooks': 'Service Hooks (Read)',
+  'vso.profile': 'User Profile (Read)',
+  'vso.graph': 'Graph (Read)',
   'vso.memberentitlementmanagement': 'Member Entitlement Management (Read)',
 };
 
@@ -58,26 +64,57 @@ export const organizationNotFound = (ctx: AdoContext) =>
 
 export const insufficientScopes = (ctx: AdoContext, granted: readonly string[]) => {
   const missing = missingScopes(granted, neededScopes);
+  const has = granted.length > 0 ? `; it has ${named(granted)}` : '';
   return new ScmError(
     'forbidden',
-    `The token ${granted.length > 0 ? `has ${named(granted)}` : 'has none of the needed scopes'} but lacks ${named(missing)}; the connection needs ${named(neededScopes)}.`,
+    `The token lacks ${named(missing)} (${describeScopes(missing)})${has}. The connection needs ${named(neededScopes)}.`,
     { code: 'insufficient_scopes', fix: patFix(ctx, neededScopes) },
   );
 };
 
+/** Listing projects was refused although the token reads code (which should carry `vso.profile`). */
+export const projectsNotListable = (ctx: AdoContext) =>
+  new ScmError(
+    'forbidden',
+    `Azure DevOps refused to list the projects of ${ctx.organization}: that takes \`vso.project\` (${describeScopes(['vso.project'])}) or \`vso.profile\` (${describeScopes(['vso.profile'])}).`,
+    { code: 'insufficient_scopes', fix: patFix(ctx, [...neededScopes, 'vso.project']) },
+  );
+
+/**
+ * Who Azure DevOps answers as when it did not take the token: the public-access identities (an organization
+ * with public projects answers connectionData as `System:PublicAccess;aaaaaaaa-…` instead of refusing) and the
+ * unauthenticated identity type.
+ */
+const anonymousIdentityTypes = ['system:publicaccess', 'microsoft.teamfoundation.unauthenticatedidentity'];
+const anonymousIds = ['aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa', 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeeeee'];
+
+export function isAnonymous(user: AdoConnectionData['authenticatedUser']): boolean {
+  const type = (user.descriptor ?? '').split(';')[0]!.toLowerCase();
+  return anonymousIdentityTypes.includes(type) || anonymousIds.includes(user.id.toLowerCase());
+}
+
+/** What connectionData tells about the PAT. */
+export interface ResolvedOrganization {
+  readonly organization: ScmOrganization;
+  readonly identity: ScmIdentity;
+  /** The user's Graph subject descriptor (`aad.…`), when Azure DevOps gives it. */
+  readonly subjectDescriptor: string | undefined;
+}
+
 /** The organization's id and the identity of the PAT; throws `invalid_credentials` or `target_not_found`. */
-export async function resolveOrganization(
-  ctx: AdoContext,
-): Promise<{ organization: ScmOrganization; identity: ScmIdentity }> {
+export async function resolveOrganization(ctx: AdoContext): Promise<ResolvedOrganization> {
   const answer = await ctx.client.connectionData();
   if (!answer.ok) {
     if (answer.refusal === 'not-found') throw organizationNotFound(ctx);
     throw invalidCredentials(ctx, answer.status);
   }
   const user = answer.data.authenticatedUser;
-  // An anonymous identity means the token was not used.
-  if (/Anonymous/i.test(user.descriptor ?? '')) throw invalidCredentials(ctx);
-  return { organization: toOrganization(ctx, answer.data), identity: toIdentity(user) };
+  if (isAnonymous(user)) throw invalidCredentials(ctx);
+  return {
+    organization: toOrganization(ctx, answer.data),
+    identity: toIdentity(user),
+    subjectDescriptor: user.subjectDescriptor ?? undefined,
+  };
 }
 
 function toIdentity(user: AdoConnectionData['authenticatedUser']): ScmIdentity {
@@ -93,7 +130,7 @@ function toOrganization(ctx: AdoContext, data: AdoConnectionData): ScmOrganizati
   };
 }
 
-/** Scopes proven by the listing probes, in the order of `neededScopes`. */
+/** Whether the token may list projects and read repositories. */
 export async function probeListingScopes(
   ctx: AdoContext,
 ): Promise<{ project: ScopeProbe; code: ScopeProbe }> {

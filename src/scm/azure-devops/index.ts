@@ -11,9 +11,9 @@ import { validateAzureDevOps } from './validate.js';
 /** A project's repository list is one unpaginated answer; 10,000 repositories are about 9 MiB of JSON. */
 const maxResponseBytes = 64 * 1024 * 1024;
 
-/** The user-entitlement API lives on `vsaex.dev.azure.com` for the cloud; elsewhere on the same host. */
-function entitlementsBaseUrl(baseUrl: URL): URL {
-  return baseUrl.hostname === 'dev.azure.com' ? new URL('https://vsaex.dev.azure.com') : baseUrl;
+/** User entitlements (`vsaex`) and the Graph (`vssps`) have their own hosts in the cloud; elsewhere the same one. */
+function serviceBaseUrl(baseUrl: URL, service: 'vsaex' | 'vssps'): URL {
+  return baseUrl.hostname === 'dev.azure.com' ? new URL(`https://${service}.dev.azure.com`) : baseUrl;
 }
 
 /**
@@ -27,10 +27,14 @@ export const createAzureDevOpsProvider: ProviderFactory = (settings, deps) => {
   const auth = () => ({ authorization: `Basic ${Buffer.from(`:${settings.token}`).toString('base64')}` });
   const ca = settings.caPem === undefined ? {} : { caPem: settings.caPem };
   const http = deps.createHttp({ baseUrl: settings.baseUrl, ...ca, auth, maxResponseBytes });
-  const entitlementsUrl = entitlementsBaseUrl(settings.baseUrl);
-  const entitlementsHttp =
-    entitlementsUrl === settings.baseUrl ? http : deps.createHttp({ baseUrl: entitlementsUrl, ...ca, auth });
-  const client = createAdoClient(http, entitlementsHttp, settings.target);
+  const hostFor = (service: 'vsaex' | 'vssps') => {
+    const baseUrl = serviceBaseUrl(settings.baseUrl, service);
+    return baseUrl === settings.baseUrl ? http : deps.createHttp({ baseUrl, ...ca, auth });
+  };
+  const client = createAdoClient(
+    { http, entitlementsHttp: hostFor('vsaex'), graphHttp: hostFor('vssps') },
+    settings.target,
+  );
   const webRoot = (settings.webUrl ?? settings.baseUrl).href.replace(/\/+$/, '');
   const context: AdoContext = { client, organization: settings.target, webRoot, now: deps.now };
   const links = createLinkBuilder('azure-devops', { webUrl: webRoot });
@@ -38,7 +42,7 @@ export const createAzureDevOpsProvider: ProviderFactory = (settings, deps) => {
   return {
     kind: 'azure-devops',
     capabilities: { members: true, comments: false, inlineComments: false, ci: false, webhooks: false },
-    members: { listMembers: (org) => listAzureDevOpsMembers(client, org) },
+    members: { listMembers: (org) => listAzureDevOpsMembers(context, org) },
     validate: () => validateAzureDevOps(context),
     testConnection: () => testAzureDevOpsConnection(context),
     async *listOrganizations(): AsyncGenerator<ScmOrganization> {

@@ -7,7 +7,10 @@ import { z } from 'zod';
 
 const identity = z.object({
   id: z.string().min(1),
+  /** `{identity type};{identifier}`, e.g. `Microsoft.IdentityModel.Claims.ClaimsIdentity;{tenant}\{upn}`. */
   descriptor: z.string().nullish(),
+  /** The Graph subject descriptor (`aad.…`), as Graph memberships name the user. */
+  subjectDescriptor: z.string().nullish(),
   providerDisplayName: z.string().nullish(),
   properties: z.object({ Account: z.object({ $value: z.string().nullish() }).nullish() }).nullish(),
 });
@@ -52,9 +55,22 @@ export const userEntitlementSchema = z.object({
     principalName: z.string().nullish(),
     mailAddress: z.string().nullish(),
     displayName: z.string().nullish(),
+    /** The Graph subject descriptor, as memberships name the user. */
+    descriptor: z.string().nullish(),
   }),
-  groupAssignments: z
-    .array(z.object({ group: z.object({ displayName: z.string().nullish() }).nullish() }))
-    .nullish(),
 });
 export type AdoUserEntitlement = z.output<typeof userEntitlementSchema>;
+
+/** `GraphGroup`: one entry of `GET {vssps}/{org}/_apis/graph/groups`. */
+export const graphGroupSchema = z.object({
+  descriptor: z.string().min(1),
+  /** `[{org}]\Project Collection Administrators`, `[{project}]\Readers`, … */
+  principalName: z.string().nullish(),
+});
+export type AdoGraphGroup = z.output<typeof graphGroupSchema>;
+
+/** `GET {vssps}/{org}/_apis/graph/Memberships/{descriptor}`: `{count, value: GraphMembership[]}`, unpaginated. */
+export const membershipListSchema = z.object({
+  value: z.array(z.object({ containerDescriptor: z.string(), memberDescriptor: z.string().min(1) })),
+});
+export type AdoMembership = z.output<typeof membershipListSchema>['value'][number];

@@ -2,6 +2,7 @@ import type { ValidatedConnection } from '../connection-settings.js';
 import {
   insufficientScopes,
   probeListingScopes,
+  projectsNotListable,
   resolveOrganization,
   type AdoContext,
 } from './connection-checks.js';
@@ -13,12 +14,7 @@ import {
 export async function validateAzureDevOps(ctx: AdoContext): Promise<ValidatedConnection> {
   const { organization, identity } = await resolveOrganization(ctx);
   const { project, code } = await probeListingScopes(ctx);
-  if (project !== 'granted' || code !== 'granted') {
-    const granted = [
-      ...(code === 'granted' ? ['vso.code'] : []),
-      ...(project === 'granted' ? ['vso.project'] : []),
-    ];
-    throw insufficientScopes(ctx, granted);
-  }
+  if (code !== 'granted') throw insufficientScopes(ctx, []);
+  if (project !== 'granted') throw projectsNotListable(ctx);
   return { identity, organization };
 }

@@ -86,7 +86,16 @@ export interface ScmHttp {
 
 const mebibyte = 1024 * 1024;
 const unsafeHeaderValue = /[\r\n\0]/;
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * Waits at least `ms` of wall-clock time. A timer may fire a millisecond or more before `Date.now()` has moved
+ * on by `ms` (the event loop's clock lags), which would send a request inside a Retry-After window.
+ */
+const defaultSleep = async (ms: number): Promise<void> => {
+  const end = Date.now() + ms;
+  for (let left = ms; left > 0; left = end - Date.now()) {
+    await new Promise<void>((resolve) => setTimeout(resolve, left));
+  }
+};
 
 /** A client for one SCM connection: every call goes through the address guard, limits, retries and pauses. */
 export function createScmHttp(options: ScmHttpOptions): ScmHttp {

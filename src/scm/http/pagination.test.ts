@@ -221,6 +221,17 @@ describe('pagination strategies against small twins', () => {
     expect(twin.count('/orgs/acme/repos')).toBe(5);
     expect(twin.log[0]?.query).toBe('?per_page=50');
   });
+
+  it('sends no page size to an Azure DevOps collection that takes none (top: null)', async () => {
+    const strategy = continuationTokenPagination({ itemsKey: 'items', top: null });
+    const all = await collect(client().paginate({ path: '/org/_apis/userentitlements' }, strategy, item));
+    expect(all).toHaveLength(250);
+    expect(twin.log.map((call) => call.query)).toEqual([
+      '',
+      '?continuationToken=100',
+      '?continuationToken=200',
+    ]);
+  });
 });
 
 describe('pagination safety', () => {

@@ -110,15 +110,16 @@ export const startLimitPagination = (opts: { limit?: number } = {}): PaginationS
 /**
  * Azure DevOps: items under `value` (or `itemsKey`, e.g. `items` for user entitlements); the continuation
  * token comes in the `x-ms-continuationtoken` header (or a `continuationToken` body field) and goes back as the
- * `continuationToken` query parameter. Page size `$top=100`.
+ * `continuationToken` query parameter. Page size `$top=100`; `top: null` for collections that take no page
+ * size (graph groups, user entitlements).
  */
 export const continuationTokenPagination = (
-  opts: { top?: number; itemsKey?: string } = {},
+  opts: { top?: number | null; itemsKey?: string } = {},
 ): PaginationStrategy => {
   const itemsKey = opts.itemsKey ?? 'value';
   const envelope = z.object({ continuationToken: z.string().nullish() }).catchall(z.unknown());
   return {
-    firstQuery: () => ({ $top: String(opts.top ?? 100) }),
+    firstQuery: (): Record<string, string> => (opts.top === null ? {} : { $top: String(opts.top ?? 100) }),
     read(page) {
       const body = parse(envelope, page.data, 'Azure DevOps');
       const items = parse(z.array(z.unknown()), body[itemsKey], 'Azure DevOps');

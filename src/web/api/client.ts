@@ -1,5 +1,6 @@
 import { createConnectionsApi, type ConnectionsApi } from './connections-client.js';
 import { ApiError, type Http, type RequestOptions } from './http.js';
+import { createJobsApi, type JobsApi } from './jobs-client.js';
 import {
   accountListSchema,
   accountSummarySchema,
@@ -31,7 +32,7 @@ export interface SetupInput {
 }
 
 /** The calls the UI makes to `/api/v1`. Every call that answers a Session also arms the CSRF token. */
-export interface ApiClient extends ConnectionsApi {
+export interface ApiClient extends ConnectionsApi, JobsApi {
   setupStatus(options?: RequestOptions): Promise<{ needed: boolean }>;
   completeSetup(input: SetupInput): Promise<Session>;
   /** Resolves `null` when nobody is signed in. */
@@ -49,6 +50,8 @@ export interface ApiClient extends ConnectionsApi {
   removeMember(accountId: string, userId: string): Promise<void>;
   invitation(token: string, options?: RequestOptions): Promise<InvitationInfo>;
   acceptInvitation(token: string, name: string, password: string): Promise<Session>;
+  /** Accepts an invitation with the signed-in user. */
+  joinInvitation(token: string): Promise<Session>;
   listTokens(accountId: string, options?: RequestOptions): Promise<ApiToken[]>;
   createToken(accountId: string, name: string, role: Role): Promise<CreatedToken>;
   revokeToken(accountId: string, tokenId: string): Promise<void>;
@@ -66,6 +69,7 @@ export const createApiClient = (http: Http): ApiClient => {
 
   return {
     ...createConnectionsApi(http),
+    ...createJobsApi(http),
 
     setupStatus: (options) => http.request('GET', '/api/v1/setup', setupStatusSchema, undefined, options),
 
@@ -145,6 +149,9 @@ export const createApiClient = (http: Http): ApiClient => {
           { anonymous: true },
         ),
       ),
+
+    joinInvitation: async (token) =>
+      armed(await http.request('POST', `/api/v1/invitations/${seg(token)}/join`, sessionSchema, {})),
 
     listTokens: async (accountId, options) =>
       (await http.request('GET', `${accountPath(accountId)}/tokens`, apiTokenListSchema, undefined, options))

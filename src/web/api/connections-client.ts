@@ -35,11 +35,15 @@ export type NewConnection =
     }
   | { kind: 'azure-devops'; organization: string; token: string; name?: string };
 
-/** What `PATCH …/connections/{id}` takes; `caPem: null` removes the stored CA certificate. */
+/**
+ * What `PATCH …/connections/{id}` (Edit) takes; `baseUrl` and `caPem` only for self-managed kinds, `caPem: null`
+ * removes the stored CA certificate.
+ */
 export interface ConnectionChanges {
+  readonly name?: string;
+  readonly baseUrl?: string;
   readonly token?: string;
   readonly caPem?: string | null;
-  readonly name?: string;
 }
 
 export interface RepositoryQuery {

@@ -1,5 +1,5 @@
 import type { z } from 'zod/mini';
-import { errorBodySchema } from './schemas.js';
+import { errorBodySchema, type ApiIssue } from './schemas.js';
 
 /** An API answer that was not a success, or a request that never got one (`status` 0). */
 export class ApiError extends Error {
@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The refused fields of a 400 `validation_failed`, each with its reason. */
+    readonly issues: readonly ApiIssue[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -57,7 +59,8 @@ const readError = async (response: Response): Promise<ApiError> => {
   const parsed = errorBodySchema.safeParse(body);
   const code = (parsed.success && parsed.data.code) || `http_${response.status}`;
   const message = (parsed.success && parsed.data.message) || fallbackMessage(response.status);
-  return new ApiError(response.status, code, message);
+  const issues = (parsed.success && parsed.data.details?.issues) || [];
+  return new ApiError(response.status, code, message, issues);
 };
 
 /** Creates the transport; the CSRF token it sends is the one of the latest session answer. */

@@ -40,10 +40,7 @@ export const invitationSchema = z.object({
 });
 export type Invitation = z.infer<typeof invitationSchema>;
 
-export const addMemberResultSchema = z.object({
-  member: z.optional(memberSchema),
-  invitation: z.optional(invitationSchema),
-});
+export const addMemberResultSchema = z.object({ invitation: invitationSchema });
 export type AddMemberResult = z.infer<typeof addMemberResultSchema>;
 
 export const invitationInfoSchema = z.object({ email: z.string(), accountName: z.string() });
@@ -70,6 +67,7 @@ export const checkSchema = z.object({
   status: checkStatusSchema,
   message: z.string(),
   fix: z.nullish(z.string()),
+  code: z.nullish(z.string()),
 });
 export type Check = z.infer<typeof checkSchema>;
 
@@ -87,7 +85,7 @@ export const testReportSchema = z.object({
   target: checkSchema,
   tokenExpiry: z.nullish(
     z.object({
-      expiresAt: z.nullable(z.string()),
+      expiresAt: z.nullish(z.string()),
       daysLeft: z.nullish(z.number()),
       status: checkStatusSchema,
       warning: z.nullish(z.string()),
@@ -113,19 +111,25 @@ export const organizationSchema = z.object({
 });
 export type Organization = z.infer<typeof organizationSchema>;
 
+/** What went wrong (a failed sync, a failed test): a machine-readable code, what to fix, and when. */
+export const problemSchema = z.object({ code: z.string(), message: z.string(), at: z.string() });
+export type Problem = z.infer<typeof problemSchema>;
+
 export const connectionSchema = z.object({
   id: z.string(),
   kind: z.string(),
   name: z.string(),
   baseUrl: z.nullish(z.string()),
   target: z.nullish(z.string()),
-  status: z.enum(['connected', 'pending', 'error']),
+  status: z.enum(['connected', 'pending', 'needs_attention']),
+  /** Why it needs attention, and whether a sync or a test found it; null while connected. */
+  statusReason: z.nullish(z.extend(problemSchema, { source: z.optional(z.string()) })),
   hasToken: z.boolean(),
   tokenUpdatedAt: z.nullish(z.string()),
   createdAt: z.string(),
   hasCaCertificate: z.optional(z.boolean()),
   lastSyncedAt: z.nullish(z.string()),
-  syncError: z.nullish(z.string()),
+  syncError: z.nullish(problemSchema),
   repositoryCount: z.optional(z.number()),
   /** A stored report the page cannot read (an older shape) shows as "not tested" rather than breaking the list. */
   lastTest: z.nullish(z.catch(z.nullable(testReportSchema), null)),
@@ -178,4 +182,12 @@ export const repositoryPageSchema = z.object({
 export type RepositoryPage = z.infer<typeof repositoryPageSchema>;
 
 /** The error body of every API answer. */
-export const errorBodySchema = z.object({ code: z.optional(z.string()), message: z.optional(z.string()) });
+/** A refused field of a request: `path` like `body.group`, `message` what is wrong with it. */
+export const apiIssueSchema = z.object({ path: z.string(), message: z.string() });
+export type ApiIssue = z.infer<typeof apiIssueSchema>;
+
+export const errorBodySchema = z.object({
+  code: z.optional(z.string()),
+  message: z.optional(z.string()),
+  details: z.optional(z.object({ issues: z.optional(z.array(apiIssueSchema)) })),
+});

@@ -33,6 +33,7 @@ export const Dialog = ({ title, onClose, children, actions, wide }: DialogProps)
 
   const handleKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key === 'Escape') {
+      event.preventDefault();
       event.stopPropagation();
       onClose();
       return;

@@ -1,25 +1,32 @@
-import { useState } from 'react';
 import { useApi } from '../api/api-context.js';
 import { TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
+import { accountRules } from '../forms/account-rules.js';
+import { useForm } from '../forms/use-form.js';
 import { useResource } from '../lib/use-resource.js';
-import { useSubmit } from '../lib/use-submit.js';
 import { useNavigate } from '../router/router-context.js';
 import { useSessionControl } from '../session/session-context.js';
 import { AuthLayout } from './auth-layout.js';
+import { ExistingUserNote, JoinWithSignedInUser, useSignedInAs } from './invite-existing-user.js';
 
-/** Accepts an invitation: the invited person picks a name and password and is signed in. */
+const joinRules = { name: accountRules.personName, password: accountRules.newPassword };
+
+/** Accepts an invitation: with the invited person's user when signed in as them, else as a new user. */
 export const InvitePage = ({ token }: { readonly token: string }) => {
   const api = useApi();
   const { signedIn } = useSessionControl();
   const navigate = useNavigate();
   const [invitation] = useResource(`invitation:${token}`, (signal) => api.invitation(token, { signal }));
-  const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
-  const { busy, error, onSubmit } = useSubmit(async () => {
-    signedIn(await api.acceptInvitation(token, name.trim(), password));
-    navigate('/projects', { replace: true });
-  }, 'Could not accept the invitation.');
+  const signedInAsInvited = useSignedInAs(invitation.status === 'ready' ? invitation.data.email : '');
+  const form = useForm(
+    joinRules,
+    {},
+    async ({ name = '', password = '' }) => {
+      signedIn(await api.acceptInvitation(token, name, password));
+      navigate('/projects', { replace: true });
+    },
+    'Could not accept the invitation.',
+  );
 
   if (invitation.status === 'loading') {
     return (
@@ -37,12 +44,20 @@ export const InvitePage = ({ token }: { readonly token: string }) => {
     );
   }
 
+  if (signedInAsInvited) {
+    return (
+      <AuthLayout title={`Join ${invitation.data.accountName}`}>
+        <JoinWithSignedInUser token={token} {...invitation.data} />
+      </AuthLayout>
+    );
+  }
+
   return (
     <AuthLayout title={`Join ${invitation.data.accountName}`}>
       <p className="lead">
         You were invited as <strong>{invitation.data.email}</strong>. Choose your name and a password.
       </p>
-      <form className="form" onSubmit={onSubmit}>
+      <form ref={form.formRef} className="form" noValidate onSubmit={form.onSubmit}>
         <TextField
           label="Email"
           type="email"
@@ -51,28 +66,20 @@ export const InvitePage = ({ token }: { readonly token: string }) => {
           readOnly
           value={invitation.data.email}
         />
-        <TextField
-          label="Your name"
-          name="name"
-          autoComplete="name"
-          required
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-        />
+        <TextField label="Your name" autoComplete="name" required {...form.field('name')} />
         <TextField
           label="Password"
           type="password"
-          name="password"
           autoComplete="new-password"
           required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
+          {...form.field('password')}
         />
-        <FormError message={error} />
-        <button type="submit" className="button button-primary button-block" disabled={busy}>
-          {busy ? 'Joining…' : 'Accept invitation'}
+        <FormError message={form.error} />
+        <button type="submit" className="button button-primary button-block" disabled={form.busy}>
+          {form.busy ? 'Joining…' : 'Accept invitation'}
         </button>
       </form>
+      <ExistingUserNote token={token} email={invitation.data.email} />
     </AuthLayout>
   );
 };

@@ -1,22 +1,24 @@
-import { useState } from 'react';
 import { useApi } from '../api/api-context.js';
 import { TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
+import { accountRules } from '../forms/account-rules.js';
+import { useForm } from '../forms/use-form.js';
 import { useResource } from '../lib/use-resource.js';
-import { useSubmit } from '../lib/use-submit.js';
 import { useSessionControl } from '../session/session-context.js';
 import { AuthLayout } from './auth-layout.js';
+
+const signInRules = { email: accountRules.email, password: accountRules.password };
 
 export const LoginPage = () => {
   const api = useApi();
   const { signedIn } = useSessionControl();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
   const [setup] = useResource('setup', (signal) => api.setupStatus({ signal }));
-
-  const { busy, error, onSubmit } = useSubmit(async () => {
-    signedIn(await api.signIn(email.trim(), password));
-  }, 'Sign-in failed.');
+  const form = useForm(
+    signInRules,
+    {},
+    async ({ email = '', password = '' }) => signedIn(await api.signIn(email, password)),
+    'Sign-in failed.',
+  );
 
   if (setup.status === 'ready' && setup.data.needed) {
     return (
@@ -31,28 +33,25 @@ export const LoginPage = () => {
 
   return (
     <AuthLayout title="Sign in">
-      <form className="form" onSubmit={onSubmit}>
+      <form ref={form.formRef} className="form" noValidate onSubmit={form.onSubmit}>
         <TextField
           label="Email"
           type="email"
-          name="email"
           autoComplete="username"
           required
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
+          {...form.field('email')}
+          help={undefined}
         />
         <TextField
           label="Password"
           type="password"
-          name="password"
           autoComplete="current-password"
           required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
+          {...form.field('password')}
         />
-        <FormError message={error} />
-        <button type="submit" className="button button-primary button-block" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+        <FormError message={form.error} />
+        <button type="submit" className="button button-primary button-block" disabled={form.busy}>
+          {form.busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
     </AuthLayout>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { findScmKind } from '../../core/scm-kinds.js';
 import { useApi } from '../api/api-context.js';
 import { EmptyState } from '../components/empty-state.js';
@@ -7,19 +7,23 @@ import { FormError } from '../components/form-error.js';
 import { useResource } from '../lib/use-resource.js';
 import {
   archivedOptions,
-  emptyFilters,
+  filtersFromSearch,
   parseArchivedFilter,
+  searchOfFilters,
   type RepositoryFilters,
 } from '../projects/repository-filters.js';
 import { RepositoryTable } from '../projects/repository-table.js';
 import { useRepositoryList } from '../projects/use-repository-list.js';
-import { Link } from '../router/router-context.js';
+import { Link, useLocation, useNavigate } from '../router/router-context.js';
 import { useCurrentAccount } from '../session/session-context.js';
 
 /** How long the name search waits after the last key before it asks the server. */
 const searchDelayMs = 250;
 
-/** The repositories of every connection of the current account, filtered and loaded page by page. */
+/**
+ * The repositories of every connection of the current account, filtered and loaded page by page. The filters
+ * live in the address, so reload, back / forward and a shared link keep the view.
+ */
 export const ProjectsPage = () => {
   const account = useCurrentAccount();
   return (
@@ -39,22 +43,46 @@ export const ProjectsPage = () => {
 
 const ProjectsOfAccount = ({ accountId }: { readonly accountId: string }) => {
   const api = useApi();
+  const navigate = useNavigate();
+  const { pathname, search: address } = useLocation();
   const [connections] = useResource(`connections:${accountId}`, (signal) =>
     api.listConnections(accountId, { signal }),
   );
-  const [filters, setFilters] = useState<RepositoryFilters>(emptyFilters);
-  const [search, setSearch] = useState('');
+  const filters = useMemo(() => filtersFromSearch(address), [address]);
+  const [search, setSearch] = useState(filters.q);
   const list = useRepositoryList(api, accountId, filters);
   const connectionItems = connections.status === 'ready' ? connections.data : [];
   const filtered = filters.connectionId !== '' || filters.q !== '' || filters.archived !== 'all';
 
+  /** A filter picked from a list is a new step in the history; the name typed replaces the current one. */
+  const show = (next: RepositoryFilters, options: { replace?: boolean } = {}) =>
+    navigate(`${pathname}${searchOfFilters(next)}`, options);
+
+  // Back, forward or a link changed the name in the address: the box shows it.
   useEffect(() => {
-    const timer = setTimeout(
-      () => setFilters((previous) => ({ ...previous, q: search.trim() })),
-      searchDelayMs,
-    );
+    setSearch((typed) => (typed.trim() === filters.q ? typed : filters.q));
+  }, [filters.q]);
+
+  useEffect(() => {
+    const q = search.trim();
+    if (q === filters.q) return;
+    const timer = setTimeout(() => show({ ...filters, q }, { replace: true }), searchDelayMs);
     return () => clearTimeout(timer);
-  }, [search]);
+    // `show` and the other filters are read when the timer fires; only the typed name restarts it.
+  }, [search, filters.q]);
+
+  const known = connectionItems.some((connection) => connection.id === filters.connectionId);
+  const connectionOptions = [
+    { value: '', label: 'All connections' },
+    ...connectionItems.map((connection) => ({
+      value: connection.id,
+      label: `${findScmKind(connection.kind)?.name ?? connection.kind} · ${connection.name}`,
+    })),
+    // A shared link may name a connection that was removed since.
+    ...(filters.connectionId && connections.status === 'ready' && !known
+      ? [{ value: filters.connectionId, label: 'A removed connection' }]
+      : []),
+  ];
 
   if (connections.status === 'ready' && connectionItems.length === 0) {
     return (
@@ -74,16 +102,10 @@ const ProjectsOfAccount = ({ accountId }: { readonly accountId: string }) => {
       <form className="form form-inline filters" role="search" onSubmit={(event) => event.preventDefault()}>
         <SelectField
           label="Connection"
-          name="connectionId"
+          name="connection"
           value={filters.connectionId}
-          options={[
-            { value: '', label: 'All connections' },
-            ...connectionItems.map((connection) => ({
-              value: connection.id,
-              label: `${findScmKind(connection.kind)?.name ?? connection.kind} · ${connection.name}`,
-            })),
-          ]}
-          onChange={(event) => setFilters((previous) => ({ ...previous, connectionId: event.target.value }))}
+          options={connectionOptions}
+          onChange={(event) => show({ ...filters, q: search.trim(), connectionId: event.target.value })}
         />
         <TextField
           label="Name"
@@ -100,7 +122,7 @@ const ProjectsOfAccount = ({ accountId }: { readonly accountId: string }) => {
           value={filters.archived}
           options={archivedOptions}
           onChange={(event) =>
-            setFilters((previous) => ({ ...previous, archived: parseArchivedFilter(event.target.value) }))
+            show({ ...filters, q: search.trim(), archived: parseArchivedFilter(event.target.value) })
           }
         />
       </form>

@@ -2,11 +2,19 @@ import { useState } from 'react';
 import { useApi } from '../api/api-context.js';
 import { TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
+import { accountRules } from '../forms/account-rules.js';
+import { useForm } from '../forms/use-form.js';
 import { useResource } from '../lib/use-resource.js';
-import { useSubmit } from '../lib/use-submit.js';
 import { Link, useLocation } from '../router/router-context.js';
 import { useSessionControl } from '../session/session-context.js';
 import { AuthLayout } from './auth-layout.js';
+
+const setupRules = {
+  name: accountRules.personName,
+  email: accountRules.email,
+  password: accountRules.newPassword,
+  accountName: accountRules.accountName,
+};
 
 /** First run: creates the first administrator and their account from the one-time set-up link. */
 export const SetupPage = () => {
@@ -14,22 +22,14 @@ export const SetupPage = () => {
   const { signedIn } = useSessionControl();
   const { search } = useLocation();
   const [token] = useState(() => new URLSearchParams(search).get('token') ?? '');
-  const [form, setForm] = useState({ name: '', email: '', password: '', accountName: '' });
   const [setup] = useResource('setup', (signal) => api.setupStatus({ signal }));
-
-  const set = (field: keyof typeof form) => (event: { target: { value: string } }) =>
-    setForm((current) => ({ ...current, [field]: event.target.value }));
-
-  const { busy, error, onSubmit } = useSubmit(async () => {
-    const session = await api.completeSetup({
-      token,
-      name: form.name.trim(),
-      email: form.email.trim(),
-      password: form.password,
-      accountName: form.accountName.trim(),
-    });
-    signedIn(session);
-  }, 'Set-up failed.');
+  const form = useForm(
+    setupRules,
+    {},
+    async ({ name = '', email = '', password = '', accountName = '' }) =>
+      signedIn(await api.completeSetup({ token, name, email, password, accountName })),
+    'Set-up failed.',
+  );
 
   if (setup.status === 'ready' && !setup.data.needed) {
     return (
@@ -53,47 +53,34 @@ export const SetupPage = () => {
     );
   }
 
+  const accountName = form.field('accountName');
   return (
     <AuthLayout title="Set up scm-connect">
       <p className="lead">Create the first administrator and the account your team works in.</p>
-      <form className="form" onSubmit={onSubmit}>
-        <TextField
-          label="Your name"
-          name="name"
-          autoComplete="name"
-          required
-          value={form.name}
-          onChange={set('name')}
-        />
-        <TextField
-          label="Email"
-          type="email"
-          name="email"
-          autoComplete="username"
-          required
-          value={form.email}
-          onChange={set('email')}
-        />
+      <form ref={form.formRef} className="form" noValidate onSubmit={form.onSubmit}>
+        <TextField label="Your name" autoComplete="name" required {...form.field('name')} />
+        <TextField label="Email" type="email" autoComplete="username" required {...form.field('email')} />
         <TextField
           label="Password"
           type="password"
-          name="password"
           autoComplete="new-password"
           required
-          value={form.password}
-          onChange={set('password')}
+          {...form.field('password')}
         />
         <TextField
           label="Account name"
-          name="accountName"
           required
-          help="Usually your company or team; you can create more accounts later."
-          value={form.accountName}
-          onChange={set('accountName')}
+          {...accountName}
+          help={
+            <>
+              Usually your company or team; you can create more accounts later.
+              <span className="field-limits">{accountName.help}</span>
+            </>
+          }
         />
-        <FormError message={error} />
-        <button type="submit" className="button button-primary button-block" disabled={busy}>
-          {busy ? 'Creating…' : 'Create administrator'}
+        <FormError message={form.error} />
+        <button type="submit" className="button button-primary button-block" disabled={form.busy}>
+          {form.busy ? 'Creating…' : 'Create administrator'}
         </button>
       </form>
     </AuthLayout>

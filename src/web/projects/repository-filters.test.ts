@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { repositoryQueryString } from '../api/connections-client.js';
-import { emptyFilters, parseArchivedFilter, repositoryQuery } from './repository-filters.js';
+import {
+  emptyFilters,
+  filtersFromSearch,
+  parseArchivedFilter,
+  repositoryQuery,
+  searchOfFilters,
+} from './repository-filters.js';
 
 describe('repositoryQuery', () => {
   it.each([
@@ -24,5 +30,22 @@ describe('repositoryQuery', () => {
       'all',
       'all',
     ]);
+  });
+});
+
+describe('filters in the address', () => {
+  it.each([
+    [emptyFilters, ''],
+    [{ connectionId: 'c1', q: 'web', archived: 'active' }, '?connection=c1&q=web&archived=active'],
+    [{ connectionId: '', q: 'a&b c', archived: 'archived' }, '?q=a%26b+c&archived=archived'],
+  ] as const)('%j is %s and back', (filters, search) => {
+    expect(searchOfFilters(filters)).toBe(search);
+    expect(filtersFromSearch(search)).toEqual(filters);
+  });
+
+  it('reads a hand-edited or stale address as the filters it can mean', () => {
+    expect(filtersFromSearch('?archived=yes&q=%20%20&other=1')).toEqual(emptyFilters);
+    expect(filtersFromSearch('?q=%20api%20')).toEqual({ ...emptyFilters, q: 'api' });
+    expect(searchOfFilters({ ...emptyFilters, q: '  ' })).toBe('');
   });
 });

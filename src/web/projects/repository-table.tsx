@@ -15,7 +15,7 @@ export interface RepositoryTableProps {
 export const RepositoryTable = ({ repositories, connections }: RepositoryTableProps) => {
   const byId = new Map(connections.map((connection) => [connection.id, connection]));
   return (
-    <table className="table" aria-label="Repositories">
+    <table className="table table-stack" aria-label="Repositories">
       <thead>
         <tr>
           <th scope="col">Repository</th>
@@ -30,7 +30,7 @@ export const RepositoryTable = ({ repositories, connections }: RepositoryTablePr
           const connection = byId.get(repository.connectionId);
           return (
             <tr key={repository.id}>
-              <td>
+              <td data-label="Repository">
                 <p className="repo-name">
                   <ExternalLink href={repository.webUrl}>{repository.name}</ExternalLink>
                   {repository.archived ? <span className="badge badge-archived">Archived</span> : null}
@@ -39,7 +39,7 @@ export const RepositoryTable = ({ repositories, connections }: RepositoryTablePr
                   <p className="list-meta">{repository.fullName}</p>
                 ) : null}
               </td>
-              <td>
+              <td data-label="Source code manager">
                 {connection ? (
                   <>
                     {findScmKind(connection.kind)?.name ?? connection.kind}
@@ -49,9 +49,11 @@ export const RepositoryTable = ({ repositories, connections }: RepositoryTablePr
                   '—'
                 )}
               </td>
-              <td>{repository.defaultBranch ? <code>{repository.defaultBranch}</code> : '—'}</td>
-              <td>{repository.visibility ?? '—'}</td>
-              <td>{formatDateTime(repository.syncedAt)}</td>
+              <td data-label="Default branch">
+                {repository.defaultBranch ? <code>{repository.defaultBranch}</code> : '—'}
+              </td>
+              <td data-label="Visibility">{repository.visibility ?? '—'}</td>
+              <td data-label="Synced">{formatDateTime(repository.syncedAt)}</td>
             </tr>
           );
         })}

@@ -10,7 +10,7 @@ export interface AddMemberFormProps {
   readonly onAdded: (result: AddMemberResult) => void;
 }
 
-/** Email and role: an existing user joins at once, anyone else gets an invitation link. */
+/** Email and role: the person gets an invitation link to accept, whether or not they have a user here. */
 export const AddMemberForm = ({ accountId, onAdded }: AddMemberFormProps) => {
   const api = useApi();
   const [email, setEmail] = useState('');

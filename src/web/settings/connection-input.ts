@@ -1,4 +1,3 @@
-import type { ScmKindId } from '../../core/scm-kinds.js';
 import type { NewConnection } from '../api/connections-client.js';
 
 /** What the connect form holds: one text per field of the kind, plus `caPem` for the self-managed kinds. */
@@ -14,11 +13,11 @@ export const tokenKindIds: readonly TokenKindId[] = [
   'azure-devops',
 ];
 
-export const isTokenKind = (id: ScmKindId): id is TokenKindId =>
+export const isTokenKind = (id: string): id is TokenKindId =>
   (tokenKindIds as readonly string[]).includes(id);
 
 /** The kinds whose admin may paste the CA certificate of an instance signed by a private CA. */
-export const takesCaCertificate = (id: ScmKindId): boolean =>
+export const takesCaCertificate = (id: string): boolean =>
   id === 'gitlab-self-managed' || id === 'bitbucket-data-center';
 
 /** Trimmed text; a PEM keeps its lines but loses surrounding blank space. */

@@ -7,13 +7,19 @@ import { ExternalLink } from '../components/external-link.js';
 import { FormError } from '../components/form-error.js';
 import { formatDateTime } from '../lib/format.js';
 import { waitForJob } from '../lib/wait-for-job.js';
+import { withInlineCode } from '../lib/inline-code.js';
+import { EditConnectionDialog } from './edit-connection-dialog.js';
 import { TestReportPanel } from './test-report-panel.js';
-import { UpdateTokenDialog } from './update-token-dialog.js';
 
 const statusLabels: Readonly<Record<Connection['status'], string>> = {
   connected: 'Connected',
   pending: 'Pending',
-  error: 'Error',
+  needs_attention: 'Needs attention',
+};
+
+const reasonSources: Readonly<Record<string, string>> = {
+  sync: 'The last sync failed',
+  test: 'The last check failed',
 };
 
 const lastTestLabels: Readonly<Record<TestReport['status'], string>> = {
@@ -27,7 +33,7 @@ const plural = (count: number, one: string, many: string) => `${count} ${count =
 export interface ConnectionRowProps {
   readonly accountId: string;
   readonly connection: Connection;
-  /** Shows the Test, Sync, Update token and Remove actions. */
+  /** Shows the Test, Sync, Edit and Remove actions. */
   readonly isAdmin: boolean;
   /** Called after a change to the connection (tested, synced, updated, removed), so the lists reload. */
   readonly onChanged: () => void;
@@ -50,7 +56,7 @@ export const ConnectionRow = ({
   const [busy, setBusy] = useState<Busy>('idle');
   const [report, setReport] = useState<TestReport | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<'update' | 'remove' | null>(null);
+  const [dialog, setDialog] = useState<'edit' | 'remove' | null>(null);
   const polling = useRef<AbortController | null>(null);
 
   useEffect(() => () => polling.current?.abort(), []);
@@ -90,6 +96,7 @@ export const ConnectionRow = ({
   const label = `${kind?.name ?? connection.kind}: ${connection.name}`;
   const lastTest = connection.lastTest;
   const repositoryCount = connection.repositoryCount;
+  const reason = connection.statusReason;
   return (
     <li className="list-row connection-row" aria-label={label}>
       <div className="connection-summary">
@@ -115,8 +122,17 @@ export const ConnectionRow = ({
               </>
             ) : null}
           </p>
-          {connection.syncError ? (
-            <p className="list-meta text-danger">Last sync failed: {connection.syncError}</p>
+          {reason ? (
+            <p className="list-meta text-danger connection-reason">
+              {reasonSources[reason.source ?? ''] ?? 'Needs attention'} {formatDateTime(reason.at)}:{' '}
+              {withInlineCode(reason.message)}
+            </p>
+          ) : null}
+          {connection.syncError && reason?.source !== 'sync' ? (
+            <p className="list-meta text-danger">
+              Last sync failed {formatDateTime(connection.syncError.at)}:{' '}
+              {withInlineCode(connection.syncError.message)}
+            </p>
           ) : null}
         </div>
         <span className={`badge badge-${connection.status}`}>{statusLabels[connection.status]}</span>
@@ -140,8 +156,8 @@ export const ConnectionRow = ({
           >
             {busy === 'syncing' ? 'Syncing…' : 'Sync now'}
           </button>
-          <button type="button" className="button button-small" onClick={() => setDialog('update')}>
-            Update token
+          <button type="button" className="button button-small" onClick={() => setDialog('edit')}>
+            Edit
           </button>
           <button
             type="button"
@@ -161,14 +177,14 @@ export const ConnectionRow = ({
       <FormError message={error} />
       {report ? <TestReportPanel title={label} report={report} onHide={() => setReport(null)} /> : null}
 
-      {dialog === 'update' ? (
-        <UpdateTokenDialog
+      {dialog === 'edit' ? (
+        <EditConnectionDialog
           accountId={accountId}
           connection={connection}
           onClose={() => setDialog(null)}
-          onUpdated={() => {
+          onUpdated={(updated) => {
             setDialog(null);
-            onNotice(`The token of ${connection.name} was updated.`);
+            onNotice(`${updated.name} was saved.`);
             onChanged();
           }}
         />

@@ -3,21 +3,24 @@ import { useApi } from '../api/api-context.js';
 import type { CreatedToken, Role } from '../api/schemas.js';
 import { roleOptions, SelectField, TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
-import { useSubmit } from '../lib/use-submit.js';
+import { accountRules } from '../forms/account-rules.js';
+import { useForm } from '../forms/use-form.js';
 
 export interface CreateTokenFormProps {
   readonly accountId: string;
   readonly onCreated: (created: CreatedToken) => void;
 }
 
+const rules = { name: accountRules.tokenName };
+
 export const CreateTokenForm = ({ accountId, onCreated }: CreateTokenFormProps) => {
   const api = useApi();
-  const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('member');
-  const { busy, error, onSubmit } = useSubmit(
-    async () => {
-      const created = await api.createToken(accountId, name.trim(), role);
-      setName('');
+  const form = useForm(
+    rules,
+    {},
+    async ({ name = '' }) => {
+      const created = await api.createToken(accountId, name, role);
       setRole('member');
       onCreated(created);
     },
@@ -26,15 +29,13 @@ export const CreateTokenForm = ({ accountId, onCreated }: CreateTokenFormProps) 
   );
 
   return (
-    <form className="form form-inline" onSubmit={onSubmit}>
+    <form ref={form.formRef} className="form form-inline" noValidate onSubmit={form.onSubmit}>
       <TextField
         label="Token name"
-        name="tokenName"
         autoComplete="off"
         required
         placeholder="e.g. CI upload"
-        value={name}
-        onChange={(event) => setName(event.target.value)}
+        {...form.field('name')}
       />
       <SelectField
         label="Role"
@@ -43,10 +44,10 @@ export const CreateTokenForm = ({ accountId, onCreated }: CreateTokenFormProps) 
         value={role}
         onChange={(event) => setRole(event.target.value === 'admin' ? 'admin' : 'member')}
       />
-      <button type="submit" className="button button-primary" disabled={busy}>
-        {busy ? 'Creating…' : 'Create token'}
+      <button type="submit" className="button button-primary" disabled={form.busy}>
+        {form.busy ? 'Creating…' : 'Create token'}
       </button>
-      <FormError message={error} />
+      <FormError message={form.error} />
     </form>
   );
 };

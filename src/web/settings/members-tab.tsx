@@ -49,15 +49,8 @@ export const MembersTab = ({ account }: { readonly account: AccountSummary }) =>
             accountId={account.id}
             onAdded={(result) => {
               setError(null);
-              if (result.invitation) setInvitation(result.invitation);
-              setNotice(
-                result.member
-                  ? `${result.member.name} was added as ${roleLabel(result.member.role).toLowerCase()}.`
-                  : result.invitation
-                    ? `An invitation was created for ${result.invitation.email}.`
-                    : null,
-              );
-              reload();
+              setInvitation(result.invitation);
+              setNotice(`An invitation was created for ${result.invitation.email}.`);
             }}
           />
         </section>
@@ -74,7 +67,7 @@ export const MembersTab = ({ account }: { readonly account: AccountSummary }) =>
         {members.status === 'loading' ? <p className="muted">Loading…</p> : null}
         {members.status === 'error' ? <FormError message={members.message} /> : null}
         {members.status === 'ready' ? (
-          <table className="table">
+          <table className="table table-stack" aria-label="Members">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -87,12 +80,12 @@ export const MembersTab = ({ account }: { readonly account: AccountSummary }) =>
             <tbody>
               {members.data.map((member) => (
                 <tr key={member.userId}>
-                  <td>
+                  <td data-label="Name">
                     {member.name}
                     {member.userId === session.user.id ? <span className="muted"> (you)</span> : null}
                   </td>
-                  <td>{member.email}</td>
-                  <td>
+                  <td data-label="Email">{member.email}</td>
+                  <td data-label="Role">
                     {isAdmin ? (
                       <select
                         aria-label={`Role of ${member.name}`}
@@ -111,7 +104,9 @@ export const MembersTab = ({ account }: { readonly account: AccountSummary }) =>
                       roleLabel(member.role)
                     )}
                   </td>
-                  <td title={formatDateTime(member.joinedAt)}>{formatDate(member.joinedAt)}</td>
+                  <td data-label="Joined" title={formatDateTime(member.joinedAt)}>
+                    {formatDate(member.joinedAt)}
+                  </td>
                   {isAdmin ? (
                     <RowRemoveCell action="Remove" name={member.name} onClick={() => setRemoving(member)} />
                   ) : null}
@@ -166,8 +161,8 @@ const InvitationDialog = ({
       }
     >
       <p>
-        {invitation.email} has no user here yet. Send them this link to join as{' '}
-        {roleLabel(invitation.role).toLowerCase()}. It works once and expires{' '}
+        Send {invitation.email} this link to join as {roleLabel(invitation.role).toLowerCase()}: they accept
+        it with their user here, or create one. It works once and expires{' '}
         {formatDateTime(invitation.expiresAt)}.
       </p>
       {url ? (

@@ -28,7 +28,7 @@ export const OrganizationsSection = ({ organizations, connections }: Organizatio
         </EmptyState>
       ) : null}
       {rows.length > 0 ? (
-        <table className="table" aria-label="Source code organizations">
+        <table className="table table-stack" aria-label="Source code organizations">
           <thead>
             <tr>
               <th scope="col">Organization</th>
@@ -40,12 +40,14 @@ export const OrganizationsSection = ({ organizations, connections }: Organizatio
           <tbody>
             {rows.map((organization) => (
               <tr key={`${organization.connectionId}:${organization.id}`}>
-                <td>
+                <td data-label="Organization">
                   <ExternalLink href={organization.webUrl}>{organization.name}</ExternalLink>
                 </td>
-                <td>{findScmKind(organization.kind)?.name ?? organization.kind}</td>
-                <td>{connectionName(organization.connectionId)}</td>
-                <td>{organization.repositoryCount ?? '—'}</td>
+                <td data-label="Source code manager">
+                  {findScmKind(organization.kind)?.name ?? organization.kind}
+                </td>
+                <td data-label="Connection">{connectionName(organization.connectionId)}</td>
+                <td data-label="Repositories">{organization.repositoryCount ?? '—'}</td>
               </tr>
             ))}
           </tbody>

@@ -54,7 +54,9 @@ const reportLines = (report: TestReport): ReportLine[] => {
         expiry.warning ??
         (expiry.expiresAt
           ? `The token expires ${formatDateTime(expiry.expiresAt)}.`
-          : 'The token never expires.'),
+          : expiry.expiresAt === null
+            ? 'The token never expires.'
+            : 'The SCM does not tell when the token expires.'),
       fix: expiry.fix,
     });
   }
@@ -144,7 +146,7 @@ export const TestReportPanel = ({ title, report, onHide }: TestReportPanelProps)
         ) : null}
       </dl>
 
-      {report.tokenExpiry?.warning ? (
+      {report.tokenExpiry?.warning && report.tokenExpiry.status !== 'skipped' ? (
         <p className={`notice ${report.tokenExpiry.status === 'fail' ? 'notice-danger' : 'notice-warning'}`}>
           {report.tokenExpiry.warning}
         </p>

@@ -1,11 +1,13 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useMemo } from 'react';
 import type { ScmKind } from '../../core/scm-kinds.js';
 import { useApi } from '../api/api-context.js';
 import type { Connection } from '../api/schemas.js';
 import { Dialog } from '../components/dialog.js';
 import { FormError } from '../components/form-error.js';
+import { useForm } from '../forms/use-form.js';
 import { CaCertificateField } from './ca-certificate-field.js';
 import { buildNewConnection, takesCaCertificate, type TokenKindId } from './connection-input.js';
+import { connectionRules } from './connection-rules.js';
 import { ScmKindFields } from './scm-kind-fields.js';
 
 export interface TokenConnectDialogProps {
@@ -17,33 +19,21 @@ export interface TokenConnectDialogProps {
 
 /**
  * The dialog of a kind that connects with an access token: the kind's fields (and, for a self-managed kind,
- * an optional CA certificate). The server checks the token with the SCM before storing anything; its refusal
- * is shown under the form and what was typed stays, so the admin corrects one field and tries again.
+ * an optional CA certificate), each with its limits. Refused fields are named next to themselves before
+ * anything is sent; the server then checks the token with the SCM before storing anything, and its refusal
+ * shows under the form with what was typed kept, so the admin corrects one field and tries again.
  */
 export const TokenConnectDialog = ({ kind, accountId, onClose, onConnected }: TokenConnectDialogProps) => {
   const api = useApi();
   const formId = useId();
-  const [values, setValues] = useState<Readonly<Record<string, string>>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const change = (fieldId: string, value: string) =>
-    setValues((previous) => ({ ...previous, [fieldId]: value }));
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    let connection: Connection;
-    try {
-      connection = await api.createConnection(accountId, buildNewConnection(kind.id, values));
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : 'Could not connect.');
-      setBusy(false);
-      return;
-    }
-    onConnected(connection);
-  };
+  const rules = useMemo(() => connectionRules(kind.id), [kind.id]);
+  const form = useForm(
+    rules,
+    {},
+    async (values) => onConnected(await api.createConnection(accountId, buildNewConnection(kind.id, values))),
+    'Could not connect.',
+  );
+  const ca = form.field('caPem');
 
   return (
     <Dialog
@@ -55,23 +45,34 @@ export const TokenConnectDialog = ({ kind, accountId, onClose, onConnected }: To
             Cancel
           </button>
           {/* Not disabled while busy: a disabled button drops the focus out of the dialog. */}
-          <button type="submit" form={formId} className="button button-primary" aria-disabled={busy}>
-            {busy ? 'Connecting…' : 'Connect'}
+          <button type="submit" form={formId} className="button button-primary" aria-disabled={form.busy}>
+            {form.busy ? 'Connecting…' : 'Connect'}
           </button>
         </>
       }
     >
-      <form id={formId} className="form" aria-busy={busy} onSubmit={(event) => void submit(event)}>
-        <ScmKindFields kind={kind} values={values} onChange={change} />
+      <form
+        id={formId}
+        ref={form.formRef}
+        className="form"
+        noValidate
+        aria-busy={form.busy}
+        onSubmit={form.onSubmit}
+      >
+        <ScmKindFields kind={kind} field={form.field} />
         {takesCaCertificate(kind.id) ? (
-          <CaCertificateField value={values.caPem ?? ''} onChange={(value) => change('caPem', value)} />
+          <CaCertificateField
+            value={ca.value}
+            error={ca.error}
+            onChange={(value) => form.set('caPem', value)}
+          />
         ) : null}
-        {busy ? (
+        {form.busy ? (
           <p className="muted" role="status">
             Checking the token with {kind.name}…
           </p>
         ) : null}
-        <FormError message={error} />
+        <FormError message={form.error} />
       </form>
     </Dialog>
   );

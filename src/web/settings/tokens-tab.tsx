@@ -9,9 +9,13 @@ import { ActionsHeader, RowRemoveCell } from '../components/row-actions.js';
 import { SecretOnce } from '../components/secret-once.js';
 import { formatDateTime, roleLabel } from '../lib/format.js';
 import { useResource } from '../lib/use-resource.js';
+import { ApiAccessSection } from './api-access-section.js';
 import { CreateTokenForm } from './create-token-form.js';
 
-/** Settings > API tokens: tokens for scripts and CI; the secret is shown once, at creation. */
+/**
+ * Settings > API tokens: tokens for scripts and CI (the secret is shown once, at creation), the account id
+ * and where the API is described.
+ */
 export const TokensTab = ({ account }: { readonly account: AccountSummary }) => {
   const api = useApi();
   const [tokens, reload] = useResource(`tokens:${account.id}`, (signal) =>
@@ -27,7 +31,7 @@ export const TokensTab = ({ account }: { readonly account: AccountSummary }) => 
       {isAdmin ? (
         <section className="card" aria-labelledby="create-token-heading">
           <h2 id="create-token-heading">Create an API token</h2>
-          <p className="muted">
+          <p className="muted card-description">
             A token acts on this account with the role you give it. Treat it like a password.
           </p>
           <CreateTokenForm
@@ -56,7 +60,7 @@ export const TokensTab = ({ account }: { readonly account: AccountSummary }) => 
           </EmptyState>
         ) : null}
         {tokens.status === 'ready' && tokens.data.length > 0 ? (
-          <table className="table">
+          <table className="table table-stack" aria-label="API tokens">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -70,13 +74,15 @@ export const TokensTab = ({ account }: { readonly account: AccountSummary }) => 
             <tbody>
               {tokens.data.map((token) => (
                 <tr key={token.id}>
-                  <td>{token.name}</td>
-                  <td>{roleLabel(token.role)}</td>
-                  <td>
+                  <td data-label="Name">{token.name}</td>
+                  <td data-label="Role">{roleLabel(token.role)}</td>
+                  <td data-label="Token">
                     <code>{token.prefix}…</code>
                   </td>
-                  <td>{formatDateTime(token.createdAt)}</td>
-                  <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : 'Never'}</td>
+                  <td data-label="Created">{formatDateTime(token.createdAt)}</td>
+                  <td data-label="Last used">
+                    {token.lastUsedAt ? formatDateTime(token.lastUsedAt) : 'Never'}
+                  </td>
                   {isAdmin ? (
                     <RowRemoveCell action="Revoke" name={token.name} onClick={() => setRevoking(token)} />
                   ) : null}
@@ -86,6 +92,8 @@ export const TokensTab = ({ account }: { readonly account: AccountSummary }) => 
           </table>
         ) : null}
       </section>
+
+      <ApiAccessSection account={account} />
 
       {created ? (
         <Dialog

@@ -1,21 +1,43 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useApi } from '../api/api-context.js';
+import { mainContentId, SkipLink } from '../components/skip-link.js';
 import { Link, useLocation } from '../router/router-context.js';
 import { useSession, useSessionControl } from '../session/session-context.js';
 import { AccountMenu } from './account-menu.js';
 
 const navItems = [
   { to: '/projects', label: 'Projects' },
+  { to: '/activity', label: 'Activity' },
   { to: '/settings', label: 'Settings' },
 ] as const;
 
-/** The signed-in frame: sidebar (product, account menu, navigation, user) and the page on the right. */
+/**
+ * The signed-in frame: sidebar (product, account menu, navigation, user) and the page beside it. On a narrow
+ * screen the sidebar folds away behind a Menu button in a top bar; it closes again on navigation and Escape.
+ */
 export const AppShell = ({ children }: { readonly children: ReactNode }) => {
   const api = useApi();
   const session = useSession();
   const { signedOut } = useSessionControl();
   const { pathname } = useLocation();
   const [signingOut, setSigningOut] = useState(false);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const sidebarId = useId();
+  const menuButton = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => setMenuOpen(false), [pathname]);
+
+  useEffect(() => {
+    if (!menuOpen) return;
+    // Escape closes the open sidebar, unless a menu or dialog inside it took the key.
+    const closeOnEscape = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    };
+    document.addEventListener('keydown', closeOnEscape);
+    return () => document.removeEventListener('keydown', closeOnEscape);
+  }, [menuOpen]);
 
   const signOut = async () => {
     setSigningOut(true);
@@ -28,10 +50,31 @@ export const AppShell = ({ children }: { readonly children: ReactNode }) => {
   };
 
   return (
-    <div className="shell">
-      <aside className="sidebar">
+    <div className={menuOpen ? 'shell shell-menu-open' : 'shell'}>
+      <SkipLink />
+      <header className="topbar">
+        <p className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          scm-connect
+        </p>
+        <button
+          ref={menuButton}
+          type="button"
+          className="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls={sidebarId}
+          onClick={() => setMenuOpen((open) => !open)}
+        >
+          <span className="menu-button-icon" aria-hidden="true" />
+          Menu
+        </button>
+      </header>
+      {menuOpen ? (
+        <div className="sidebar-backdrop" aria-hidden="true" onClick={() => setMenuOpen(false)} />
+      ) : null}
+      <aside id={sidebarId} className="sidebar" aria-label="Sidebar">
         <div className="sidebar-inner">
-          <p className="brand">
+          <p className="brand sidebar-brand">
             <span className="brand-mark" aria-hidden="true" />
             scm-connect
           </p>
@@ -45,6 +88,7 @@ export const AppShell = ({ children }: { readonly children: ReactNode }) => {
                   to={item.to}
                   className={active ? 'nav-link nav-link-active' : 'nav-link'}
                   aria-current={active ? 'page' : undefined}
+                  onClick={() => setMenuOpen(false)}
                 >
                   {item.label}
                 </Link>
@@ -65,7 +109,9 @@ export const AppShell = ({ children }: { readonly children: ReactNode }) => {
           </div>
         </div>
       </aside>
-      <main className="content">{children}</main>
+      <main className="content" id={mainContentId} tabIndex={-1}>
+        {children}
+      </main>
     </div>
   );
 };

@@ -1,10 +1,11 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { useApi } from '../api/api-context.js';
 import type { Session } from '../api/schemas.js';
 import { Dialog } from '../components/dialog.js';
 import { TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
-import { useSubmit } from '../lib/use-submit.js';
+import { accountRules } from '../forms/account-rules.js';
+import { useForm } from '../forms/use-form.js';
 
 export interface CreateAccountDialogProps {
   readonly onClose: () => void;
@@ -12,16 +13,21 @@ export interface CreateAccountDialogProps {
   readonly onCreated: (session: Session) => void;
 }
 
+const rules = { name: accountRules.accountName };
+
 /** Creates an account (the user becomes its admin) and switches to it. */
 export const CreateAccountDialog = ({ onClose, onCreated }: CreateAccountDialogProps) => {
   const api = useApi();
-  const [name, setName] = useState('');
   const formId = useId();
-
-  const { busy, error, onSubmit } = useSubmit(async () => {
-    const account = await api.createAccount(name.trim());
-    onCreated(await api.switchAccount(account.id));
-  }, 'Could not create the account.');
+  const form = useForm(
+    rules,
+    {},
+    async ({ name = '' }) => {
+      const account = await api.createAccount(name);
+      onCreated(await api.switchAccount(account.id));
+    },
+    'Could not create the account.',
+  );
 
   return (
     <Dialog
@@ -32,24 +38,18 @@ export const CreateAccountDialog = ({ onClose, onCreated }: CreateAccountDialogP
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" form={formId} className="button button-primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create account'}
+          <button type="submit" form={formId} className="button button-primary" disabled={form.busy}>
+            {form.busy ? 'Creating…' : 'Create account'}
           </button>
         </>
       }
     >
-      <form id={formId} className="form" onSubmit={onSubmit}>
+      <form id={formId} ref={form.formRef} className="form" noValidate onSubmit={form.onSubmit}>
         <p className="muted">
           An account holds its own source code managers, members and API tokens. You become its admin.
         </p>
-        <TextField
-          label="Account name"
-          name="accountName"
-          required
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-        />
-        <FormError message={error} />
+        <TextField label="Account name" autoComplete="off" required {...form.field('name')} />
+        <FormError message={form.error} />
       </form>
     </Dialog>
   );

@@ -1,10 +1,11 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { useApi } from '../api/api-context.js';
 import type { AccountSummary, Session } from '../api/schemas.js';
 import { Dialog } from '../components/dialog.js';
 import { TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
-import { useSubmit } from '../lib/use-submit.js';
+import { accountRules } from '../forms/account-rules.js';
+import { useForm } from '../forms/use-form.js';
 
 export interface RenameAccountDialogProps {
   readonly account: AccountSummary;
@@ -13,17 +14,21 @@ export interface RenameAccountDialogProps {
   readonly onRenamed: (session: Session | null) => void;
 }
 
-/** Renames an account the user is an admin of; the server's refusal shows under the field. */
+const rules = { name: accountRules.accountName };
+
+/** Renames an account the user is an admin of; a refused name is explained next to the field. */
 export const RenameAccountDialog = ({ account, onClose, onRenamed }: RenameAccountDialogProps) => {
   const api = useApi();
-  const [name, setName] = useState(account.name);
   const formId = useId();
-  const errorId = useId();
-
-  const { busy, error, onSubmit } = useSubmit(async () => {
-    await api.renameAccount(account.id, name.trim());
-    onRenamed(await api.currentSession());
-  }, 'Could not rename the account.');
+  const form = useForm(
+    rules,
+    { name: account.name },
+    async ({ name = '' }) => {
+      await api.renameAccount(account.id, name);
+      onRenamed(await api.currentSession());
+    },
+    'Could not rename the account.',
+  );
 
   return (
     <Dialog
@@ -34,25 +39,15 @@ export const RenameAccountDialog = ({ account, onClose, onRenamed }: RenameAccou
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" form={formId} className="button button-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
+          <button type="submit" form={formId} className="button button-primary" disabled={form.busy}>
+            {form.busy ? 'Saving…' : 'Save'}
           </button>
         </>
       }
     >
-      <form id={formId} className="form" onSubmit={onSubmit}>
-        <TextField
-          label="Account name"
-          name="accountName"
-          required
-          value={name}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? errorId : undefined}
-          onChange={(event) => setName(event.target.value)}
-        />
-        <div id={errorId}>
-          <FormError message={error} />
-        </div>
+      <form id={formId} ref={form.formRef} className="form" noValidate onSubmit={form.onSubmit}>
+        <TextField label="Account name" autoComplete="off" required {...form.field('name')} />
+        <FormError message={form.error} />
       </form>
     </Dialog>
   );

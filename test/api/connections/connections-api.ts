@@ -3,6 +3,13 @@ import { setUpAdmin, type ApiClient, type ApiAnswer } from '../../helpers/api-cl
 import { startTestService, type TestService } from '../../helpers/service.js';
 import { startKits, type TokenKind, type TwinKit } from '../../helpers/twin-kits.js';
 
+/** A problem as the API shows it. */
+export interface ProblemView {
+  code: string;
+  message: string;
+  at: string;
+}
+
 /** A connection as the API returns it. */
 export interface ConnectionView {
   id: string;
@@ -10,13 +17,14 @@ export interface ConnectionView {
   name: string;
   baseUrl: string;
   target: string;
-  status: string;
+  status: 'connected' | 'pending' | 'needs_attention';
+  statusReason: (ProblemView & { source: 'sync' | 'test' }) | null;
   hasToken: boolean;
   tokenUpdatedAt: string | null;
   hasCaCertificate: boolean;
   lastTest: TestReportView | null;
   lastSyncedAt: string | null;
-  syncError: string | null;
+  syncError: ProblemView | null;
   repositoryCount: number;
   organizations: { id: string; name: string; webUrl: string }[];
 }
@@ -25,6 +33,7 @@ export interface CheckView {
   status: 'ok' | 'warn' | 'fail' | 'skipped';
   message: string;
   fix?: string;
+  code?: string;
 }
 
 export interface TestReportView {
@@ -158,7 +167,7 @@ export async function waitForFirstSync(
     const view = await getConnection(admin, accountId, id);
     if (view.lastSyncedAt !== null) return view;
     if (Date.now() > deadline)
-      throw new Error(`no sync of ${view.kind} within ${timeoutMs} ms: ${view.syncError}`);
+      throw new Error(`no sync of ${view.kind} within ${timeoutMs} ms: ${view.syncError?.message}`);
     await sleep(50);
   }
 }
@@ -172,11 +181,21 @@ export async function syncNow(
 ): Promise<JobView> {
   const queued = await admin.post<{ job: JobView }>(`${connectionsPath(accountId)}/${id}/sync`);
   if (queued.status !== 202) throw new Error(`sync: ${queued.status} ${queued.text}`);
+  return waitForJob(admin, accountId, queued.body.job.id, timeoutMs);
+}
+
+/** Waits for a job of the account to finish; returns it finished. */
+export async function waitForJob(
+  admin: ApiClient,
+  accountId: string,
+  jobId: string,
+  timeoutMs = 60_000,
+): Promise<JobView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const job = await admin.get<JobView>(`/api/v1/accounts/${accountId}/jobs/${queued.body.job.id}`);
+    const job = await admin.get<JobView>(`/api/v1/accounts/${accountId}/jobs/${jobId}`);
     if (job.body.status !== 'queued' && job.body.status !== 'running') return job.body;
-    if (Date.now() > deadline) throw new Error(`sync job still ${job.body.status} after ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`job still ${job.body.status} after ${timeoutMs} ms`);
     await sleep(50);
   }
 }

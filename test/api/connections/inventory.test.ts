@@ -45,14 +45,17 @@ const page = (query: Record<string, string>) =>
   );
 
 describe('Projects: repositories of every connection', () => {
-  it('walks every repository exactly once through nextCursor, in full-name order', async () => {
+  it('walks every repository exactly once through nextCursor, in full-name order (case-insensitive)', async () => {
     const { items, total, pages } = await listAllRepositories(admin, accountId, { limit: '3' });
     expect(total).toBe(expectedTotal());
     expect(items).toHaveLength(total);
     expect(new Set(items.map((r) => r.id)).size).toBe(total);
     expect(pages).toBe(Math.ceil(total / 3) + (total % 3 === 0 ? 1 : 0));
     const names = items.map((r) => r.fullName);
-    expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    const binary = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    expect(names).toEqual(
+      [...names].sort((a, b) => binary(a.toLowerCase(), b.toLowerCase()) || binary(a, b)),
+    );
     expect(new Set(items.map((r) => r.id))).toEqual(new Set(everything.map((r) => r.id)));
   });
 

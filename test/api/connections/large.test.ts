@@ -9,6 +9,7 @@ import {
   newAccount,
   startWithAdmin,
   waitForFirstSync,
+  type ProblemView,
 } from './connections-api.js';
 
 const generated = 10_000;
@@ -32,7 +33,7 @@ afterAll(async () => {
 
 interface Outcome {
   readonly repositoryCount: number;
-  readonly syncError: string | null;
+  readonly syncError: ProblemView | null;
   readonly total: number;
   readonly organizationCount: number;
 }

@@ -1,4 +1,5 @@
 import { TwinHttpError, TwinRouter, type TwinRequest, type TwinResponse } from '../server/twin-server.js';
+import { patAllows } from './scopes.js';
 import type { AdoMember, AdoOrganization, AdoPat, AdoProject, AzureDevOpsState } from './state.js';
 
 /** The Azure DevOps error envelope: `{"$id":"1","innerException":null,"message",…,"errorCode":0,"eventId":3000}`. */
@@ -57,7 +58,7 @@ export const adoErrors = {
       `TF401027: You need the Git '${permission}' permission to perform this action. Details: identity '${user}', scope 'repository'.`,
       gitNs,
     ),
-  /** A valid PAT without the scope the endpoint needs (unverified whether Azure DevOps says 401 or 403; 401 here). */
+  /** A valid PAT without a scope the endpoint lists (community reports show 401 TF400813; not in the reference). */
   missingScope: (user: string) =>
     adoError(
       401,
@@ -72,27 +73,6 @@ export interface AdoCaller {
   readonly org: AdoOrganization;
   readonly pat: AdoPat;
   readonly member: AdoMember;
-}
-
-/** Scopes that include others, as the PAT scope reference describes (`_write` includes read, `_full` both). */
-const implied: Readonly<Record<string, readonly string[]>> = {
-  'vso.code': ['vso.code_write', 'vso.code_full', 'vso.code_manage'],
-  'vso.code_write': ['vso.code_full', 'vso.code_manage'],
-  'vso.code_status': ['vso.code_full', 'vso.code_manage'],
-  'vso.threads_full': ['vso.code_write', 'vso.code_full', 'vso.code_manage'],
-  'vso.project': ['vso.project_write', 'vso.project_manage'],
-  'vso.hooks': ['vso.hooks_write', 'vso.hooks_interact'],
-  'vso.graph': ['vso.graph_write', 'vso.graph_manage'],
-  'vso.memberentitlementmanagement': ['vso.memberentitlementmanagement_write'],
-  'vso.identity': ['vso.identity_manage'],
-  'vso.profile': ['vso.profile_write'],
-};
-
-export function hasScope(pat: AdoPat, scope: string): boolean {
-  if (pat.scopes === 'full') return true;
-  return (
-    pat.scopes.has(scope) || (implied[scope] ?? []).some((s) => (pat.scopes as ReadonlySet<string>).has(s))
-  );
 }
 
 const signInPage = `<!DOCTYPE html>
@@ -203,12 +183,20 @@ export function projectRole(caller: AdoCaller, project: AdoProject): string | un
 }
 
 export interface AdoRouteOptions {
-  /** PAT scope the endpoint needs (any of them); none for connectionData and location discovery. */
+  /**
+   * The scopes the endpoint's reference page lists, any one of which (or a scope inheriting it) suffices; none
+   * for connectionData and location discovery.
+   */
   readonly scope?: readonly string[];
   /** `none` for endpoints that take no api-version (connectionData, OPTIONS). */
   readonly apiVersion?: 'required' | 'none';
   /** The resource is preview-only at 7.1 (`-preview` required), e.g. graph. */
   readonly preview?: boolean;
+  /**
+   * The answer to a caller without a valid PAT when the organization allows public projects (Azure DevOps then
+   * serves it as the public-access identity instead of refusing); such callers are refused otherwise.
+   */
+  readonly publicAccess?: (request: TwinRequest, org: AdoOrganization) => TwinResponse;
 }
 
 export type AdoHandler = (request: TwinRequest, caller: AdoCaller) => TwinResponse | Promise<TwinResponse>;
@@ -230,6 +218,8 @@ const canonicalSegments = [
   'subscriptions',
   'graph',
   'users',
+  'groups',
+  'Memberships',
   'userentitlements',
   'profile',
   'profiles',
@@ -265,12 +255,13 @@ export function addOrgRoute(
     const org = organizationFor(state, request.params.org!);
     const pat = patFrom(state, request);
     if (!pat || (pat.organizations !== 'all' && !pat.organizations.includes(org.name.toLowerCase()))) {
+      if (options.publicAccess && org.projects.some((p) => p.visibility === 'public'))
+        return options.publicAccess(request, org);
       throw unauthorized(state, request);
     }
     const member = org.members.get(pat.user.principalName.toLowerCase());
     if (!member) throw adoErrors.missingScope(pat.user.principalName);
-    if (options.scope && !options.scope.some((s) => hasScope(pat, s)))
-      throw adoErrors.missingScope(pat.user.principalName);
+    if (options.scope && !patAllows(pat, options.scope)) throw adoErrors.missingScope(pat.user.principalName);
     if (options.apiVersion !== 'none') checkApiVersion(request, options.preview ?? false);
     const response = await handler(request, { org, pat, member });
     return {

@@ -79,7 +79,7 @@ describe('Azure DevOps twin: authentication answers', () => {
   });
 
   it('answers 401 TF400813 for a PAT without the scope and 404 for an unknown organization', async () => {
-    const scopeless = await call('/contoso/_apis/hooks/subscriptions?api-version=7.1', 'ado-code-read-pat');
+    const scopeless = await call('/contoso/_apis/userentitlements?api-version=7.1', 'ado-code-read-pat');
     expect(scopeless.status).toBe(401);
     expect(scopeless.body.message).toBe(
       "TF400813: The user 'carol@example.com' is not authorized to access this resource.",
@@ -150,6 +150,7 @@ describe('Azure DevOps twin: listing and paging', () => {
       'alice@example.com',
       'bob@example.com',
       'carol@example.com',
+      'dave@example.com',
     ]);
     const entitlements = await call('/contoso/_apis/userentitlements?api-version=7.1', pat);
     const items = entitlements.body.items as {
@@ -160,8 +161,9 @@ describe('Azure DevOps twin: listing and paging', () => {
       ['alice@example.com', 'advanced'],
       ['bob@example.com', 'express'],
       ['carol@example.com', 'stakeholder'],
+      ['dave@example.com', 'express'],
     ]);
-    expect(entitlements.body).toMatchObject({ totalCount: 3, continuationToken: null });
+    expect(entitlements.body).toMatchObject({ totalCount: 4, continuationToken: null });
   });
 
   it('refuses a push from a project reader with 403 TF401027 and a stale push with 409 TF401028', async () => {
@@ -228,7 +230,10 @@ describe('Azure DevOps twin: service hooks and faults', () => {
       });
       expect(secure.status).toBe(200);
       expect((secure.body.consumerInputs as Record<string, string>).basicAuthPassword).toBe('********');
-      expect((await subscribe({ url }, 'ado-bob-pat')).status).toBe(401);
+      // Bob's token may call the endpoint (vso.code_write carries it) but he may not edit subscriptions.
+      const notAdmin = await subscribe({ url }, 'ado-bob-pat');
+      expect(notAdmin.status).toBe(403);
+      expect(notAdmin.body.typeKey).toBe('AccessCheckException');
       const plain = await subscribe({ url, httpHeaders: 'X-Scanner-Secret: abc123' });
       expect(plain.status).toBe(200);
       const deliveries = await twin.deliver('contoso', 'git.pullrequest.created', { pullRequestId: 1 });

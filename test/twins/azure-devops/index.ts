@@ -2,6 +2,7 @@ import { startTwinServer, type TwinServer, type TwinServerOptions } from '../ser
 import { AdoRouter } from './access.js';
 import { addCoreRoutes } from './routes-core.js';
 import { addGitRoutes } from './routes-git.js';
+import { addGraphRoutes } from './routes-graph.js';
 import type { AzureDevOpsScenario } from './scenario.js';
 import { createAzureDevOpsState, type AzureDevOpsState } from './state.js';
 
@@ -36,6 +37,7 @@ export async function startAzureDevOpsTwin(
   const router = new AdoRouter();
   addCoreRoutes(state, router);
   addGitRoutes(state, router);
+  addGraphRoutes(state, router);
   const server = await startTwinServer(router, {
     ...options,
     notFound: (request) => ({

@@ -4,37 +4,25 @@ import {
   adoError,
   adoErrors,
   checkApiVersion,
-  hasScope,
   patFrom,
   projectRole,
   unauthorized,
   type AdoCaller,
 } from './access.js';
 import { locationsFor, resourceAreas } from './locations.js';
-import { guid, type AdoHook, type AzureDevOpsState } from './state.js';
-import { hookJson, list, orgUrl, projectJson } from './shapes.js';
-
-/** `$top`/`continuationToken` paging with the token in the `x-ms-continuationtoken` response header. */
-function continuationPage<T>(
-  request: TwinRequest,
-  items: readonly T[],
-  defaultTop: number,
-  topParam = '$top',
-) {
-  const top = Math.max(
-    1,
-    Number.parseInt(request.url.searchParams.get(topParam) ?? String(defaultTop), 10) || defaultTop,
-  );
-  const skip =
-    Number.parseInt(
-      request.url.searchParams.get('continuationToken') ?? request.url.searchParams.get('$skip') ?? '0',
-      10,
-    ) || 0;
-  const slice = items.slice(skip, skip + top);
-  const next = skip + slice.length < items.length ? String(skip + slice.length) : undefined;
-  const headers: Record<string, string> = next ? { 'x-ms-continuationtoken': next } : {};
-  return { slice, headers, next };
-}
+import { continuationPage, topOf } from './paging.js';
+import { patAllows } from './scopes.js';
+import { guid, type AdoHook, type AdoOrganization, type AzureDevOpsState } from './state.js';
+import {
+  connectionIdentity,
+  graphGroupJson,
+  graphUserJson,
+  hookJson,
+  list,
+  orgUrl,
+  projectJson,
+  publicAccessIdentity,
+} from './shapes.js';
 
 const jsonObject = (request: TwinRequest): Record<string, unknown> => {
   const body = request.json<unknown>();
@@ -43,7 +31,7 @@ const jsonObject = (request: TwinRequest): Record<string, unknown> => {
   return body as Record<string, unknown>;
 };
 
-/** Location discovery, connectionData, projects, identity, members and service hooks. */
+/** Location discovery, connectionData, projects, user entitlements, service hooks and the profile. */
 export function addCoreRoutes(state: AzureDevOpsState, router: TwinRouter): void {
   const route = (
     method: string,
@@ -62,45 +50,43 @@ export function addCoreRoutes(state: AzureDevOpsState, router: TwinRouter): void
     body: list(resourceAreas(orgUrl(request.origin, caller.org.name))),
   }));
 
-  // GET /{org}/_apis/connectionData (no api-version; community-documented)
-  route('GET', '/:org/_apis/connectionData', { apiVersion: 'none' }, (request, caller) => {
-    const user = caller.pat.user;
-    const identity = {
-      id: user.id,
-      descriptor: `Microsoft.IdentityModel.Claims.ClaimsIdentity;${user.principalName}`,
-      subjectDescriptor: user.descriptor,
-      providerDisplayName: user.displayName,
-      isActive: true,
-      properties: { Account: { $type: 'System.String', $value: user.principalName } },
-      resourceVersion: 2,
-      metaTypeId: 0,
-    };
-    return {
-      body: {
-        authenticatedUser: identity,
-        authorizedUser: identity,
-        instanceId: caller.org.id,
-        deploymentId: guid(`deployment:${caller.org.name}`),
-        deploymentType: 'hosted',
-        locationServiceData: {
-          serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7',
-          defaultAccessMappingMoniker: 'PublicAccessMapping',
-        },
+  const connectionData = (org: AdoOrganization, identity: object) => ({
+    body: {
+      authenticatedUser: identity,
+      authorizedUser: identity,
+      instanceId: org.id,
+      deploymentId: guid(`deployment:${org.name}`),
+      deploymentType: 'hosted',
+      locationServiceData: {
+        serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7',
+        defaultAccessMappingMoniker: 'PublicAccessMapping',
       },
-    };
+    },
   });
+
+  // GET /{org}/_apis/connectionData (no api-version; not in the public reference)
+  route(
+    'GET',
+    '/:org/_apis/connectionData',
+    { apiVersion: 'none', publicAccess: (_request, org) => connectionData(org, publicAccessIdentity) },
+    (_request, caller) => connectionData(caller.org, connectionIdentity(caller.pat.user, state.tenantId)),
+  );
 
   const visibleProjects = (caller: AdoCaller) =>
     caller.org.projects.filter((p) => projectRole(caller, p) !== undefined);
 
-  // GET /{org}/_apis/projects?$top=&continuationToken=
-  route('GET', '/:org/_apis/projects', { scope: ['vso.project'] }, (request, caller) => {
-    const { slice, headers } = continuationPage(request, visibleProjects(caller), 100);
+  const projectScopes = { scope: ['vso.profile', 'vso.project'] };
+
+  // GET /{org}/_apis/projects?$top=&$skip=&continuationToken=
+  route('GET', '/:org/_apis/projects', projectScopes, (request, caller) => {
+    const { slice, headers } = continuationPage(request, visibleProjects(caller), topOf(request, 100), {
+      skip: true,
+    });
     return { headers, body: list(slice.map((p) => projectJson(request.origin, p))) };
   });
 
   // GET /{org}/_apis/projects/{projectId}
-  route('GET', '/:org/_apis/projects/:project', { scope: ['vso.project'] }, (request, caller) => {
+  route('GET', '/:org/_apis/projects/:project', projectScopes, (request, caller) => {
     const project = state.findProject(caller.org, request.params.project!);
     if (!project || projectRole(caller, project) === undefined)
       throw adoErrors.projectNotFound(request.params.project!);
@@ -115,29 +101,7 @@ export function addCoreRoutes(state: AzureDevOpsState, router: TwinRouter): void
     };
   });
 
-  // GET {vssps}/{org}/_apis/graph/users (preview at 7.1)
-  route('GET', '/:org/_apis/graph/users', { scope: ['vso.graph'], preview: true }, (request, caller) => {
-    const members = [...caller.org.members.values()];
-    const { slice, headers } = continuationPage(request, members, 500);
-    return {
-      headers,
-      body: list(
-        slice.map((m) => ({
-          subjectKind: 'user',
-          domain: 'AzureDirectory',
-          principalName: m.user.principalName,
-          mailAddress: m.user.principalName,
-          origin: 'aad',
-          originId: m.user.id,
-          displayName: m.user.displayName,
-          descriptor: m.user.descriptor,
-          url: `${orgUrl(request.origin, caller.org.name)}/_apis/Graph/Users/${m.user.descriptor}`,
-        })),
-      ),
-    };
-  });
-
-  // GET {vsaex}/{org}/_apis/userentitlements
+  // GET {vsaex}/{org}/_apis/userentitlements?continuationToken= (no page size parameter at 7.1)
   route(
     'GET',
     '/:org/_apis/userentitlements',
@@ -145,61 +109,67 @@ export function addCoreRoutes(state: AzureDevOpsState, router: TwinRouter): void
     (request, caller) => {
       const members = [...caller.org.members.values()];
       const { slice, next } = continuationPage(request, members, 100);
+      const licenseName = (type: string) =>
+        ({ express: 'Basic', stakeholder: 'Stakeholder', advanced: 'Basic + Test Plans' })[type] ?? type;
+      const accessLevel = (type: string) => ({
+        licensingSource: 'account',
+        accountLicenseType: type,
+        msdnLicenseType: 'none',
+        licenseDisplayName: licenseName(type),
+        status: 'active',
+        statusMessage: '',
+        assignmentSource: 'unknown',
+      });
+      const projectGroup = (role: string | undefined) =>
+        ({
+          projectReader: 'Readers',
+          projectContributor: 'Contributors',
+          projectAdministrator: 'Project Administrators',
+        })[role ?? ''];
       const items = slice.map((m) => ({
         id: m.user.id,
-        user: {
-          subjectKind: 'user',
-          principalName: m.user.principalName,
-          mailAddress: m.user.principalName,
-          displayName: m.user.displayName,
-          origin: 'aad',
-          originId: m.user.id,
-          descriptor: m.user.descriptor,
-        },
-        accessLevel: {
-          licensingSource: 'account',
-          accountLicenseType: m.license,
-          licenseDisplayName:
-            { express: 'Basic', stakeholder: 'Stakeholder', advanced: 'Basic + Test Plans' }[m.license] ??
-            m.license,
-          status: 'active',
-        },
+        user: graphUserJson(request.origin, caller.org.name, m.user, state.tenantId),
+        accessLevel: accessLevel(m.license),
         lastAccessedDate: '2026-01-02T10:00:00Z',
         dateCreated: m.dateCreated,
         projectEntitlements: caller.org.projects
-          .filter((p) => m.collectionAdmin || m.projects.has(p.name.toLowerCase()))
+          .filter((p) => m.projects.has(p.name.toLowerCase()))
           .slice(0, 50)
-          .map((p) => ({
-            projectRef: { id: p.id, name: p.name },
-            group: {
-              groupType: m.collectionAdmin ? 'projectAdministrator' : m.projects.get(p.name.toLowerCase()),
-              displayName: m.collectionAdmin ? 'Project Administrators' : undefined,
-            },
-            teamRefs: [],
+          .map((p) => {
+            const groupType = m.projects.get(p.name.toLowerCase());
+            return {
+              assignmentSource: 'unknown',
+              group: { groupType, displayName: projectGroup(groupType) },
+              projectPermissionInherited: 'notSet',
+              projectRef: { id: p.id, name: p.name },
+              teamRefs: [],
+            };
+          }),
+        extensions: [],
+        // Licensing group rules whose group the user belongs to: not group memberships in general.
+        groupAssignments: caller.org.groups
+          .filter((g) => g.licenseRule !== undefined && g.members.has(m.user.descriptor))
+          .map((g) => ({
+            group: graphGroupJson(request.origin, caller.org.name, g),
+            id: g.originId,
+            licenseRule: accessLevel(g.licenseRule!),
           })),
-        groupAssignments: m.collectionAdmin
-          ? [
-              {
-                group: {
-                  displayName: 'Project Collection Administrators',
-                  origin: 'vsts',
-                  subjectKind: 'group',
-                },
-              },
-            ]
-          : [],
       }));
       return { body: { items, continuationToken: next ?? null, totalCount: members.length } };
     },
   );
 
+  // Service hook subscriptions: the reference pages list vso.work, vso.build and vso.code (vso.hooks* are no
+  // longer public scopes).
+  const hookScopes = { scope: ['vso.work', 'vso.build', 'vso.code'] };
+
   // GET /{org}/_apis/hooks/subscriptions
-  route('GET', '/:org/_apis/hooks/subscriptions', { scope: ['vso.hooks'] }, (request, caller) => ({
+  route('GET', '/:org/_apis/hooks/subscriptions', hookScopes, (request, caller) => ({
     body: list(caller.org.hooks.map((h) => hookJson(request.origin, caller.org.name, h))),
   }));
 
   // POST /{org}/_apis/hooks/subscriptions
-  route('POST', '/:org/_apis/hooks/subscriptions', { scope: ['vso.hooks_write'] }, (request, caller) => {
+  route('POST', '/:org/_apis/hooks/subscriptions', hookScopes, (request, caller) => {
     if (!caller.member.collectionAdmin) {
       throw adoError(
         403,
@@ -241,28 +211,23 @@ export function addCoreRoutes(state: AzureDevOpsState, router: TwinRouter): void
   });
 
   // DELETE /{org}/_apis/hooks/subscriptions/{subscriptionId}
-  route(
-    'DELETE',
-    '/:org/_apis/hooks/subscriptions/:id',
-    { scope: ['vso.hooks_write'] },
-    (request, caller) => {
-      const index = caller.org.hooks.findIndex((h) => h.id === request.params.id);
-      if (index < 0)
-        throw adoError(
-          404,
-          'SubscriptionNotFoundException',
-          `Subscription ${request.params.id} was not found.`,
-        );
-      caller.org.hooks.splice(index, 1);
-      return { status: 204 };
-    },
-  );
+  route('DELETE', '/:org/_apis/hooks/subscriptions/:id', hookScopes, (request, caller) => {
+    const index = caller.org.hooks.findIndex((h) => h.id === request.params.id);
+    if (index < 0)
+      throw adoError(
+        404,
+        'SubscriptionNotFoundException',
+        `Subscription ${request.params.id} was not found.`,
+      );
+    caller.org.hooks.splice(index, 1);
+    return { status: 204 };
+  });
 
   // GET {app.vssps}/_apis/profile/profiles/me (the profile host, outside any organization)
   router.get('/_apis/profile/profiles/me', (request) => {
     const pat = patFrom(state, request);
     if (!pat) throw unauthorized(state, request);
-    if (!hasScope(pat, 'vso.profile')) throw adoErrors.missingScope(pat.user.principalName);
+    if (!patAllows(pat, ['vso.profile'])) throw adoErrors.missingScope(pat.user.principalName);
     checkApiVersion(request, false);
     return {
       body: {

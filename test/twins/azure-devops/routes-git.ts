@@ -53,8 +53,11 @@ export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter): void 
     addOrgRoute(state, router, method, `/:org/:project/_apis/git${tail}`, options, handler);
     addOrgRoute(state, router, method, `/:org/_apis/git${tail}`, options, handler);
   };
+  // Scopes as each operation's reference page lists them.
   const read = { scope: ['vso.code'] };
   const write = { scope: ['vso.code_write'] };
+  const threadsRead = { scope: ['vso.code', 'vso.threads_full'] };
+  const threadsWrite = { scope: ['vso.code_write', 'vso.threads_full'] };
 
   const repoFor = (request: TwinRequest, caller: AdoCaller): AdoRepo => {
     const key = request.params.repo!;
@@ -296,7 +299,7 @@ export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter): void 
   const threads = '/repositories/:repo/pullRequests/:prId/threads';
 
   // GET …/pullRequests/{pullRequestId}/threads
-  both('GET', threads, read, (request, caller) => {
+  both('GET', threads, threadsRead, (request, caller) => {
     const pr = prFor(request, repoFor(request, caller));
     return { body: list(pr.threads.map((t) => threadJson(request.origin, pr, t))) };
   });
@@ -323,7 +326,7 @@ export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter): void 
   };
 
   // POST …/pullRequests/{pullRequestId}/threads (vso.code_write or vso.threads_full)
-  both('POST', threads, { scope: ['vso.code_write', 'vso.threads_full'] }, (request, caller) => {
+  both('POST', threads, threadsWrite, (request, caller) => {
     const repo = repoFor(request, caller);
     requireContribute(caller, repo, 'PullRequestContribute');
     const pr = prFor(request, repo);
@@ -351,85 +354,70 @@ export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter): void 
   });
 
   // GET …/threads/{threadId}
-  both('GET', `${threads}/:threadId`, read, (request, caller) => {
+  both('GET', `${threads}/:threadId`, threadsRead, (request, caller) => {
     const pr = prFor(request, repoFor(request, caller));
     return { body: threadJson(request.origin, pr, threadFor(request, pr)) };
   });
 
   // PATCH …/threads/{threadId} (status)
-  both(
-    'PATCH',
-    `${threads}/:threadId`,
-    { scope: ['vso.code_write', 'vso.threads_full'] },
-    (request, caller) => {
-      const repo = repoFor(request, caller);
-      requireContribute(caller, repo, 'PullRequestContribute');
-      const pr = prFor(request, repo);
-      const thread = threadFor(request, pr);
-      const body = bodyOf(request);
-      thread.status = enumName(threadStatuses, body.status, thread.status);
-      if (body.properties && typeof body.properties === 'object')
-        thread.properties = body.properties as Record<string, unknown>;
-      thread.lastUpdatedDate = state.now();
-      return { body: threadJson(request.origin, pr, thread) };
-    },
-  );
+  both('PATCH', `${threads}/:threadId`, threadsWrite, (request, caller) => {
+    const repo = repoFor(request, caller);
+    requireContribute(caller, repo, 'PullRequestContribute');
+    const pr = prFor(request, repo);
+    const thread = threadFor(request, pr);
+    const body = bodyOf(request);
+    thread.status = enumName(threadStatuses, body.status, thread.status);
+    if (body.properties && typeof body.properties === 'object')
+      thread.properties = body.properties as Record<string, unknown>;
+    thread.lastUpdatedDate = state.now();
+    return { body: threadJson(request.origin, pr, thread) };
+  });
 
   // POST …/threads/{threadId}/comments (a reply)
-  both(
-    'POST',
-    `${threads}/:threadId/comments`,
-    { scope: ['vso.code_write', 'vso.threads_full'] },
-    (request, caller) => {
-      const repo = repoFor(request, caller);
-      requireContribute(caller, repo, 'PullRequestContribute');
-      const pr = prFor(request, repo);
-      const thread = threadFor(request, pr);
-      const comment = parseComment(
-        bodyOf(request),
-        caller.pat.user,
-        Math.max(0, ...thread.comments.map((c) => c.id)) + 1,
-        1,
-      );
-      thread.comments.push(comment);
-      const threadUrl = threadJson(request.origin, pr, thread)._links.self.href;
-      return { body: commentJson(request.origin, threadUrl, comment) };
-    },
-  );
+  both('POST', `${threads}/:threadId/comments`, threadsWrite, (request, caller) => {
+    const repo = repoFor(request, caller);
+    requireContribute(caller, repo, 'PullRequestContribute');
+    const pr = prFor(request, repo);
+    const thread = threadFor(request, pr);
+    const comment = parseComment(
+      bodyOf(request),
+      caller.pat.user,
+      Math.max(0, ...thread.comments.map((c) => c.id)) + 1,
+      1,
+    );
+    thread.comments.push(comment);
+    const threadUrl = threadJson(request.origin, pr, thread)._links.self.href;
+    return { body: commentJson(request.origin, threadUrl, comment) };
+  });
 
   // PATCH …/threads/{threadId}/comments/{commentId} (content; author only)
-  both(
-    'PATCH',
-    `${threads}/:threadId/comments/:commentId`,
-    { scope: ['vso.code_write', 'vso.threads_full'] },
-    (request, caller) => {
-      const pr = prFor(request, repoFor(request, caller));
-      const thread = threadFor(request, pr);
-      const comment = thread.comments.find((c) => c.id === Number(request.params.commentId));
-      if (!comment)
-        throw adoError(
-          404,
-          'CodeReviewCommentNotFoundException',
-          `The comment ${request.params.commentId} was not found.`,
-          gitNs,
-        );
-      if (comment.author.id !== caller.pat.user.id) {
-        throw adoError(
-          403,
-          'CodeReviewUnauthorizedException',
-          'Only the author of a comment can edit it.',
-          gitNs,
-        );
-      }
-      const body = bodyOf(request);
-      if (typeof body.content !== 'string' || body.content.length > maxCommentLength) {
-        throw adoErrors.invalidArgument(`content is required and at most ${maxCommentLength} characters.`);
-      }
-      comment.content = body.content;
-      comment.lastUpdatedDate = state.now();
-      thread.lastUpdatedDate = comment.lastUpdatedDate;
-      const threadUrl = threadJson(request.origin, pr, thread)._links.self.href;
-      return { body: commentJson(request.origin, threadUrl, comment) };
-    },
-  );
+  both('PATCH', `${threads}/:threadId/comments/:commentId`, threadsWrite, (request, caller) => {
+    const pr = prFor(request, repoFor(request, caller));
+    const thread = threadFor(request, pr);
+    const comment = thread.comments.find((c) => c.id === Number(request.params.commentId));
+    if (!comment)
+      throw adoError(
+        404,
+        'CodeReviewCommentNotFoundException',
+        `The comment ${request.params.commentId} was not found.`,
+        gitNs,
+      );
+    if (comment.author.id !== caller.pat.user.id) {
+      throw adoError(
+        403,
+        'CodeReviewUnauthorizedException',
+        'Only the author of a comment can edit it.',
+        gitNs,
+      );
+    }
+    const body = bodyOf(request);
+    if (typeof body.content !== 'string' || body.content.length > maxCommentLength) {
+      throw adoErrors.invalidArgument(`content is required and at most ${maxCommentLength} characters.`);
+    }
+    comment.content = body.content;
+    comment.lastUpdatedDate = state.now();
+    thread.lastUpdatedDate = comment.lastUpdatedDate;
+    const threadUrl = threadJson(request.origin, pr, thread)._links.self.href;
+    return { body: commentJson(request.origin, threadUrl, comment) };
+  });
 }

@@ -9,7 +9,7 @@ export interface AzureDevOpsPatSpec {
   /** The secret, sent as the password of `Authorization: Basic base64(":" + pat)`. */
   readonly value: string;
   readonly user: string;
-  /** E.g. `vso.code`, `vso.code_write`, `vso.project`, `vso.hooks_write`, `vso.graph`; `full` for full access. */
+  /** E.g. `vso.code`, `vso.code_write`, `vso.project`, `vso.graph`; `full` for full access. */
   readonly scopes: readonly string[] | 'full';
   /** ISO date; past it the PAT answers like an unknown one. */
   readonly expiresAt?: string;
@@ -66,10 +66,25 @@ export interface AzureDevOpsMemberSpec {
   readonly user: string;
   /** `accessLevel.accountLicenseType`; default `express` (Basic). */
   readonly license?: 'stakeholder' | 'express' | 'advanced' | 'professional';
-  /** Member of Project Collection Administrators: every project, and may manage service hooks. */
+  /**
+   * Direct member of Project Collection Administrators. Members of that group, directly or through groups
+   * (`groups`), see every project and may manage service hooks.
+   */
   readonly collectionAdmin?: boolean;
-  /** Project name → role; projects not listed are invisible to a non-admin. */
+  /** Project name → role (a member of that project's Readers, Contributors or Project Administrators). */
   readonly projects?: Readonly<Record<string, AzureDevOpsProjectRole>>;
+  /** Collection groups (names from the organization's `groups`) the user is a direct member of. */
+  readonly groups?: readonly string[];
+}
+
+/** A collection-level Azure DevOps group, `[{org}]\{name}`. */
+export interface AzureDevOpsGroupSpec {
+  readonly name: string;
+  readonly description?: string;
+  /** Collection groups this group is a direct member of, e.g. `Project Collection Administrators`. */
+  readonly memberOf?: readonly string[];
+  /** A licensing group rule on the group: its members' entitlements list it under `groupAssignments`. */
+  readonly licenseRule?: 'stakeholder' | 'express' | 'advanced';
 }
 
 export interface AzureDevOpsHookSpec {
@@ -86,6 +101,8 @@ export interface AzureDevOpsOrganizationSpec {
   /** Empty projects `project-0001` … appended to the list, to exercise continuation tokens. */
   readonly generatedProjectCount?: number;
   readonly members: readonly AzureDevOpsMemberSpec[];
+  /** Groups besides the built-in ones (Project Collection Administrators, Project Collection Valid Users). */
+  readonly groups?: readonly AzureDevOpsGroupSpec[];
   readonly hookSubscriptions?: readonly AzureDevOpsHookSpec[];
 }
 
@@ -102,6 +119,8 @@ export interface AzureDevOpsScenario {
   readonly badCredentialAnswer?: 'by-header' | '203' | '401';
   /** Status for an organization that does not exist; default 404 (unverified against the live service). */
   readonly unknownOrganizationStatus?: 404 | 401;
+  /** Graph users and groups per answer before a continuation token (undocumented by the service); default 500. */
+  readonly graphPageSize?: number;
 }
 
 /** The scenario `npm run demo` uses: a small organization and one with 10,000 repositories. */
@@ -111,6 +130,7 @@ export function demoAzureDevOpsScenario(): AzureDevOpsScenario {
       { principalName: 'alice@example.com', displayName: 'Alice Admin' },
       { principalName: 'bob@example.com', displayName: 'Bob Builder' },
       { principalName: 'carol@example.com', displayName: 'Carol Reader' },
+      { principalName: 'dave@example.com', displayName: 'Dave Delegate' },
     ],
     pats: [
       { value: 'ado-full-pat', user: 'alice@example.com', scopes: 'full' },
@@ -121,7 +141,6 @@ export function demoAzureDevOpsScenario(): AzureDevOpsScenario {
           'vso.code_write',
           'vso.code_status',
           'vso.project',
-          'vso.hooks_write',
           'vso.graph',
           'vso.memberentitlementmanagement',
           'vso.profile',
@@ -169,7 +188,17 @@ export function demoAzureDevOpsScenario(): AzureDevOpsScenario {
         members: [
           { user: 'alice@example.com', collectionAdmin: true, license: 'advanced' },
           { user: 'bob@example.com', projects: { Shop: 'projectContributor' } },
-          { user: 'carol@example.com', license: 'stakeholder', projects: { Shop: 'projectReader' } },
+          {
+            user: 'carol@example.com',
+            license: 'stakeholder',
+            projects: { Shop: 'projectReader' },
+            groups: ['Stakeholders'],
+          },
+          { user: 'dave@example.com', groups: ['Security Leads'] },
+        ],
+        groups: [
+          { name: 'Security Leads', memberOf: ['Project Collection Administrators'] },
+          { name: 'Stakeholders', licenseRule: 'stakeholder' },
         ],
       },
       {

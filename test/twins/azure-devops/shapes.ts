@@ -1,5 +1,6 @@
 import type {
   AdoComment,
+  AdoGroup,
   AdoHook,
   AdoProject,
   AdoPullRequest,
@@ -11,6 +12,80 @@ import type {
 /** JSON shapes as in the Azure DevOps REST reference (7.1) and its httpExamples. */
 
 export const orgUrl = (origin: string, org: string) => `${origin}/${org}`;
+
+/** The links every graph subject carries (on vssps.dev.azure.com; here the twin's own origin). */
+function graphLinks(origin: string, org: string, kind: 'Users' | 'Groups', descriptor: string) {
+  const graph = `${orgUrl(origin, org)}/_apis/Graph`;
+  const self = `${graph}/${kind}/${descriptor}`;
+  return {
+    _links: {
+      self: { href: self },
+      memberships: { href: `${graph}/Memberships/${descriptor}` },
+      membershipState: { href: `${graph}/MembershipStates/${descriptor}` },
+      storageKey: { href: `${graph}/StorageKeys/${descriptor}` },
+    },
+    url: self,
+  };
+}
+
+/** `GraphUser` of a Microsoft Entra user, as Graph users and user entitlements give it. */
+export function graphUserJson(origin: string, org: string, user: AdoUser, tenantId: string) {
+  return {
+    subjectKind: 'user',
+    metaType: 'member',
+    domain: tenantId,
+    principalName: user.principalName,
+    mailAddress: user.principalName,
+    origin: 'aad',
+    originId: user.id,
+    displayName: user.displayName,
+    ...graphLinks(origin, org, 'Users', user.descriptor),
+    descriptor: user.descriptor,
+  };
+}
+
+/** `GraphGroup` of an Azure DevOps group. */
+export function graphGroupJson(origin: string, org: string, group: AdoGroup) {
+  return {
+    subjectKind: 'group',
+    description: group.description,
+    domain: group.domain,
+    principalName: group.principalName,
+    mailAddress: null,
+    origin: 'vsts',
+    originId: group.originId,
+    displayName: group.displayName,
+    ...graphLinks(origin, org, 'Groups', group.descriptor),
+    descriptor: group.descriptor,
+  };
+}
+
+/** The `authenticatedUser` of connectionData for a signed-in Microsoft Entra user. */
+export function connectionIdentity(user: AdoUser, tenantId: string) {
+  return {
+    id: user.id,
+    descriptor: `Microsoft.IdentityModel.Claims.ClaimsIdentity;${tenantId}\\${user.principalName}`,
+    subjectDescriptor: user.descriptor,
+    providerDisplayName: user.displayName,
+    isActive: true,
+    properties: { Account: { $type: 'System.String', $value: user.principalName } },
+    resourceVersion: 2,
+    metaTypeId: 0,
+  };
+}
+
+/** The public-access identity Azure DevOps answers as when an organization with public projects gets no valid PAT. */
+const publicAccessId = 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa';
+export const publicAccessIdentity = {
+  id: publicAccessId,
+  descriptor: `System:PublicAccess;${publicAccessId}`,
+  providerDisplayName: 'Anonymous',
+  customDisplayName: 'Anonymous',
+  isActive: true,
+  properties: { Account: { $type: 'System.String', $value: 'Anonymous' } },
+  resourceVersion: 2,
+  metaTypeId: 0,
+};
 
 export function identityRef(origin: string, user: AdoUser) {
   return {
@@ -139,6 +214,7 @@ export function hookJson(origin: string, org: string, hook: AdoHook) {
     consumerActionId: hook.consumerActionId,
     createdBy: hook.createdBy ? identityRef(origin, hook.createdBy) : null,
     createdDate: hook.createdDate,
+    modifiedBy: hook.createdBy ? identityRef(origin, hook.createdBy) : null,
     modifiedDate: hook.createdDate,
     publisherInputs: hook.publisherInputs,
     consumerInputs,

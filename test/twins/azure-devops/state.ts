@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { addGroups } from './groups.js';
 import type {
   AzureDevOpsMemberSpec,
   AzureDevOpsProjectSpec,
@@ -90,9 +91,27 @@ export interface AdoProject {
 export interface AdoMember {
   readonly user: AdoUser;
   readonly license: string;
-  readonly collectionAdmin: boolean;
+  /** Member of Project Collection Administrators, directly or through nested groups. */
+  collectionAdmin: boolean;
   readonly projects: ReadonlyMap<string, string>;
   readonly dateCreated: string;
+}
+
+/** An Azure DevOps group of the organization (collection) or of one project. */
+export interface AdoGroup {
+  /** `vssgp.…` subject descriptor. */
+  readonly descriptor: string;
+  readonly displayName: string;
+  /** `[{org}]\{name}` for collection groups, `[{project}]\{name}` for project groups. */
+  readonly principalName: string;
+  readonly description: string;
+  readonly originId: string;
+  /** `vstfs:///Framework/IdentityDomain/{org id}` or `vstfs:///Classification/TeamProject/{project id}`. */
+  readonly domain: string;
+  /** Descriptors of the direct members, users and groups. */
+  readonly members: Set<string>;
+  /** The access level of the group's licensing rule (`accountLicenseType`), when the group has one. */
+  readonly licenseRule: string | undefined;
 }
 
 export interface AdoHook {
@@ -114,6 +133,8 @@ export interface AdoOrganization {
   /** Explicit projects in order, then generated ones. */
   readonly projects: AdoProject[];
   readonly members: Map<string, AdoMember>;
+  /** Project groups first, then the collection's, as the graph lists them. */
+  readonly groups: AdoGroup[];
   readonly hooks: AdoHook[];
   nextPullRequestId: number;
 }
@@ -126,6 +147,10 @@ export interface AzureDevOpsState {
   readonly organizations: Map<string, AdoOrganization>;
   readonly badCredentialAnswer: 'by-header' | '203' | '401';
   readonly unknownOrganizationStatus: 404 | 401;
+  /** The Microsoft Entra tenant every user signs in with. */
+  readonly tenantId: string;
+  /** Graph list answers (users, groups) per page; the service does not document its page size. */
+  readonly graphPageSize: number;
   repoCount(project: AdoProject): number;
   repoAt(project: AdoProject, index: number): AdoRepo;
   /** By name (case-insensitive) or id within a project; generated repositories are stored once found. */
@@ -222,6 +247,7 @@ export function createAzureDevOpsState(scenario: AzureDevOpsScenario): AzureDevO
       name: orgSpec.name,
       projects: [],
       members: new Map(),
+      groups: [],
       hooks: [],
       nextPullRequestId: 1,
     };
@@ -294,11 +320,12 @@ export function createAzureDevOpsState(scenario: AzureDevOpsScenario): AzureDevO
       org.members.set(user.principalName.toLowerCase(), {
         user,
         license: m.license ?? 'express',
-        collectionAdmin: m.collectionAdmin ?? false,
+        collectionAdmin: false,
         projects: new Map(Object.entries(m.projects ?? {}).map(([name, role]) => [name.toLowerCase(), role])),
         dateCreated: '2025-03-01T10:00:00Z',
       });
     }
+    addGroups(org, orgSpec);
     for (const hook of orgSpec.hookSubscriptions ?? []) {
       org.hooks.push({
         id: guid(`hook:${org.name}:${org.hooks.length}`),
@@ -335,6 +362,8 @@ export function createAzureDevOpsState(scenario: AzureDevOpsScenario): AzureDevO
     organizations,
     badCredentialAnswer: scenario.badCredentialAnswer ?? 'by-header',
     unknownOrganizationStatus: scenario.unknownOrganizationStatus ?? 404,
+    tenantId: guid('tenant'),
+    graphPageSize: scenario.graphPageSize ?? 500,
     repoCount: (project) => project.explicitRepoNames.length + project.generatedRepoCount,
     repoAt(project, index) {
       if (index < project.explicitRepoNames.length)

@@ -118,12 +118,14 @@ export type TwinFault =
 
 /**
  * Fault injection, deterministic so tests can count: queued faults are applied to the next matching requests
- * in order; `every` applies a fault to every n-th request; `latencyMs` delays every answer.
+ * in order; `every` applies a fault to every n-th request; a `plan` picks a fault (or none) for each request by
+ * its number; `latencyMs` delays every answer.
  */
 export class TwinFaults {
   latencyMs = 0;
   private readonly queue: { fault: TwinFault; pathPrefix: string | undefined }[] = [];
   private periodic: { fault: TwinFault; every: number; seen: number } | undefined;
+  private planned: { choose: (n: number, path: string) => TwinFault | undefined; seen: number } | undefined;
 
   /** Apply `fault` to the next `times` requests (optionally only those whose path starts with `pathPrefix`). */
   next(fault: TwinFault, times = 1, pathPrefix?: string): this {
@@ -137,9 +139,16 @@ export class TwinFaults {
     return this;
   }
 
+  /** From now on, ask `choose` about each request, numbered from 1, after the queue and `every`. */
+  plan(choose: (n: number, path: string) => TwinFault | undefined): this {
+    this.planned = { choose, seen: 0 };
+    return this;
+  }
+
   clear(): this {
     this.queue.length = 0;
     this.periodic = undefined;
+    this.planned = undefined;
     this.latencyMs = 0;
     return this;
   }
@@ -150,6 +159,10 @@ export class TwinFaults {
     if (this.periodic) {
       this.periodic.seen += 1;
       if (this.periodic.seen % this.periodic.every === 0) return this.periodic.fault;
+    }
+    if (this.planned) {
+      this.planned.seen += 1;
+      return this.planned.choose(this.planned.seen, path);
     }
     return undefined;
   }
@@ -162,6 +175,10 @@ export interface LoggedRequest {
   readonly headers: http.IncomingHttpHeaders;
   readonly status: number;
   readonly fault: TwinFault['kind'] | undefined;
+  /** When the request arrived (`Date.now()`). */
+  readonly at: number;
+  /** The `Retry-After` the answer carried, when it carried one. */
+  readonly retryAfter: string | undefined;
 }
 
 export interface TwinServerOptions {
@@ -210,10 +227,11 @@ export async function startTwinServer(
   };
 
   async function answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+    const at = Date.now();
     const url = new URL(req.url ?? '/', origin);
     const method = req.method ?? 'GET';
     const fault = faults.take(url.pathname);
-    const record = (status: number) =>
+    const record = (status: number, retryAfter?: string) =>
       log.push({
         method,
         path: url.pathname,
@@ -221,6 +239,8 @@ export async function startTwinServer(
         headers: req.headers,
         status,
         fault: fault?.kind,
+        at,
+        retryAfter,
       });
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
     if (fault?.kind === 'delay') await sleep(fault.ms);
@@ -235,7 +255,7 @@ export async function startTwinServer(
     }
     if (fault?.kind === 'rate-limit') {
       const status = fault.status ?? 429;
-      record(status);
+      record(status, String(fault.retryAfterSeconds));
       return send(res, {
         status,
         headers: { 'retry-after': String(fault.retryAfterSeconds) },
@@ -260,7 +280,8 @@ export async function startTwinServer(
           ? { status: error.status, headers: error.headers, body: error.body }
           : { status: 500, body: { message: 'Internal twin error', detail: String(error) } };
     }
-    record(response.status ?? 200);
+    const retryAfter = response.headers?.['retry-after'];
+    record(response.status ?? 200, retryAfter === undefined ? undefined : String(retryAfter));
     if (fault?.kind === 'truncate') return sendTruncated(res, response);
     if (fault?.kind === 'slow-body') return sendSlowly(res, response, fault.bytesPerSecond);
     send(res, response, method === 'HEAD');

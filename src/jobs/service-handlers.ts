@@ -1,0 +1,56 @@
+import { createTokenExpiryHandler, tokenExpiryJobKind } from '../connections/scheduled-checks.js';
+import { syncJobKind } from '../connections/service.js';
+import { createSyncHandler } from '../connections/sync.js';
+import type { ServiceContext } from '../context.js';
+import { createFanOutHandler } from './fan-out.js';
+import { createHousekeepingHandler, housekeepingJobKind } from './housekeeping.js';
+import { scheduleJobKinds } from './service-schedules.js';
+import {
+  createWebhookHealthHandler,
+  webhookHealthJobKind,
+  type WebhookHealthSource,
+} from './webhook-health.js';
+import type { JobHandlers } from './worker.js';
+import { webhookStorageHealth } from '../webhooks/health-source.js';
+import {
+  createWebhookProcessHandler,
+  webhookProcessJobKind,
+  type WebhookEventHandlers,
+} from '../webhooks/process-job.js';
+
+export interface ServiceHandlerOptions {
+  /** Where webhook health is read from; by default the webhook endpoints' rows. */
+  readonly webhookHealth?: WebhookHealthSource;
+  /** What `webhook.process` does with each kind of event; without a handler an event is recorded as ignored. */
+  readonly webhookEvents?: WebhookEventHandlers;
+}
+
+/** Every job kind the service runs, by kind: what `serve` and `scm-connect worker` both register. */
+export function createServiceHandlers(ctx: ServiceContext, options: ServiceHandlerOptions = {}): JobHandlers {
+  const { db } = ctx;
+  return {
+    [syncJobKind]: createSyncHandler(ctx),
+    [tokenExpiryJobKind]: createTokenExpiryHandler(ctx),
+    [webhookHealthJobKind]: createWebhookHealthHandler(db, options.webhookHealth ?? webhookStorageHealth(db)),
+    [webhookProcessJobKind]: createWebhookProcessHandler({ db, handlers: options.webhookEvents ?? {} }),
+    [housekeepingJobKind]: createHousekeepingHandler(db),
+    [scheduleJobKinds.syncConnections]: createFanOutHandler(db, {
+      childKind: syncJobKind,
+      per: 'connection',
+      maxAttempts: 5,
+      skipWhileActive: true,
+      payload: { reason: 'scheduled' },
+    }),
+    [scheduleJobKinds.checkTokenExpiry]: createFanOutHandler(db, {
+      childKind: tokenExpiryJobKind,
+      per: 'connection',
+      maxAttempts: 3,
+      skipWhileActive: true,
+    }),
+    [scheduleJobKinds.checkWebhookHealth]: createFanOutHandler(db, {
+      childKind: webhookHealthJobKind,
+      per: 'account',
+      maxAttempts: 3,
+    }),
+  };
+}

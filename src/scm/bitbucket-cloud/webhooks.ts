@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { commitOrNull, ignored, notHandled, parseAs, xHubSignedDelivery } from '../webhook-payload.js';
+import type { ParsedDelivery, PushEvent, WebhookReceiver, WebhookRepository } from '../webhook-receiver.js';
+
+/*
+ * Bitbucket Cloud deliveries. Sources: Atlassian's "Event payloads" for Bitbucket Cloud (headers X-Event-Key,
+ * X-Hook-UUID, X-Request-UUID, X-Attempt-Number; repo:push, repo:updated, repo:transfer, repo:deleted payloads
+ * and the Repository entity), the "Enhanced webhook security" announcement and the hook resource of the
+ * Bitbucket Cloud OpenAPI (X-Hub-Signature: sha256=<hex HMAC>, sent when the hook has a secret), and the captured
+ * payloads of go-playground/webhooks (`testdata/bitbucket`).
+ */
+
+const repository = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  full_name: z.string(),
+  is_private: z.boolean().optional(),
+  mainbranch: z.object({ name: z.string() }).nullish(),
+  links: z.object({ html: z.object({ href: z.string() }).optional() }).optional(),
+});
+
+const ref = z.object({
+  type: z.string(),
+  name: z.string(),
+  target: z.object({ hash: z.string() }).optional(),
+});
+
+const push = z.object({
+  repository,
+  push: z.object({
+    changes: z.array(z.object({ new: ref.nullable(), old: ref.nullable(), forced: z.boolean().optional() })),
+  }),
+});
+
+const updated = z.object({
+  repository,
+  changes: z.object({ full_name: z.object({ old: z.string(), new: z.string() }).optional() }).optional(),
+});
+
+const transfer = z.object({
+  repository,
+  previous_workspace: z.object({ slug: z.string() }).nullish(),
+});
+
+const deleted = z.object({ repository });
+
+function toRepository(repo: z.infer<typeof repository>): WebhookRepository {
+  return {
+    externalId: repo.uuid,
+    fullName: repo.full_name,
+    name: repo.name,
+    ...(repo.links?.html ? { webUrl: repo.links.html.href } : {}),
+    ...(repo.mainbranch !== undefined ? { defaultBranch: repo.mainbranch?.name ?? null } : {}),
+    ...(repo.is_private !== undefined ? { visibility: repo.is_private ? 'private' : 'public' } : {}),
+  };
+}
+
+const workspaceOf = (fullName: string) => fullName.split('/')[0] ?? '';
+
+function parsePush(body: string): ParsedDelivery {
+  const payload = parseAs(push, body, 'repo:push');
+  const repo = toRepository(payload.repository);
+  const events: PushEvent[] = [];
+  for (const change of payload.push.changes) {
+    const ref = change.new ?? change.old;
+    // `named_branch` is Mercurial's; only git branches are pushed to now.
+    if (!ref || ref.type !== 'branch') continue;
+    events.push({
+      type: 'push',
+      repository: repo,
+      branch: ref.name,
+      before: commitOrNull(change.old?.target?.hash),
+      after: commitOrNull(change.new?.target?.hash),
+      ...(change.forced !== undefined ? { forced: change.forced } : {}),
+    });
+  }
+  return events.length > 0 ? { events } : ignored('A push that changed no branch (tags only).');
+}
+
+function parseUpdated(body: string): ParsedDelivery {
+  const payload = parseAs(updated, body, 'repo:updated');
+  const repo = toRepository(payload.repository);
+  const fullName = payload.changes?.full_name;
+  if (!fullName || fullName.old === fullName.new)
+    return { events: [{ type: 'repository.updated', repository: repo }] };
+  const moved = workspaceOf(fullName.old) !== workspaceOf(fullName.new);
+  return {
+    events: [
+      moved
+        ? {
+            type: 'repository.moved',
+            repository: repo,
+            previousFullName: fullName.old,
+            previousOwner: workspaceOf(fullName.old),
+          }
+        : { type: 'repository.renamed', repository: repo, previousFullName: fullName.old },
+    ],
+  };
+}
+
+function parseTransfer(body: string): ParsedDelivery {
+  const payload = parseAs(transfer, body, 'repo:transfer');
+  const previous = payload.previous_workspace?.slug;
+  const repo = toRepository(payload.repository);
+  return {
+    events: [
+      {
+        type: 'repository.moved',
+        repository: repo,
+        ...(previous
+          ? {
+              previousOwner: previous,
+              previousFullName: `${previous}/${repo.fullName.split('/')[1] ?? repo.name}`,
+            }
+          : {}),
+      },
+    ],
+  };
+}
+
+export const bitbucketCloudWebhookReceiver: WebhookReceiver = {
+  kind: 'bitbucket-cloud',
+  ...xHubSignedDelivery({ name: 'x-request-uuid', label: 'X-Request-UUID' }),
+  parse({ event, body }) {
+    switch (event) {
+      case 'repo:push':
+        return parsePush(body);
+      case 'repo:updated':
+        return parseUpdated(body);
+      case 'repo:transfer':
+        return parseTransfer(body);
+      case 'repo:deleted':
+        return {
+          events: [
+            {
+              type: 'repository.deleted',
+              repository: toRepository(parseAs(deleted, body, event).repository),
+            },
+          ],
+        };
+      default:
+        return notHandled(event);
+    }
+  },
+};

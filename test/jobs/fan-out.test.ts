@@ -1,0 +1,174 @@
+import { pino } from 'pino';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { insertConnection, newConnectionId } from '../../src/db/connections.js';
+import { createFanOutHandler } from '../../src/jobs/fan-out.js';
+import {
+  createWorker,
+  enqueueJob,
+  listJobs,
+  listSchedules,
+  type Job,
+  type JobContext,
+} from '../../src/jobs/index.js';
+import { registerServiceSchedules, scheduleJobKinds } from '../../src/jobs/service-schedules.js';
+import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/database.js';
+import { manualClock, silentLogger, twoAccounts } from './fixtures.js';
+
+const HOUR = 3_600_000;
+
+describeEachEngine('the service schedules and their fan-out', (engine) => {
+  let database: TestDatabase;
+  let acme: string;
+  let beta: string;
+  const connections: Record<'acmeOne' | 'acmeTwo' | 'betaOne' | 'pending', string> = {
+    acmeOne: '',
+    acmeTwo: '',
+    betaOne: '',
+    pending: '',
+  };
+  beforeEach(async () => {
+    database = await createTestDatabase(engine);
+    ({ acme, beta } = await twoAccounts(database.db));
+    const add = async (accountId: string, target: string, withToken = true) => {
+      const id = newConnectionId();
+      await insertConnection(database.db, {
+        id,
+        accountId,
+        kind: 'gitlab',
+        name: target,
+        baseUrl: 'https://gitlab.com',
+        target,
+        settings: {},
+        tokenEncrypted: 'v1:k:sealed',
+        caPem: null,
+      });
+      if (!withToken)
+        await database.db
+          .updateTable('connections')
+          .set({ token_encrypted: null })
+          .where('id', '=', id)
+          .execute();
+      return id;
+    };
+    connections.acmeOne = await add(acme, 'one');
+    connections.acmeTwo = await add(acme, 'two');
+    connections.betaOne = await add(beta, 'three');
+    connections.pending = await add(beta, 'pending', false);
+  });
+  afterEach(() => database.close());
+
+  /** What a handler sees, without a worker: progress is recorded, nothing aborts. */
+  const context = (progress: [number, number | undefined][] = []): JobContext => ({
+    signal: new AbortController().signal,
+    extendLease: () => Promise.resolve(),
+    logger: pino({ level: 'silent' }),
+    reportProgress: () => Promise.resolve(),
+    setProgress: (done, total) => {
+      progress.push([done, total]);
+      return Promise.resolve();
+    },
+  });
+
+  const parentJob = () => enqueueJob(database.db, { accountId: null, kind: 'schedule.x', payload: null });
+  const jobsOf = async (accountId: string) => (await listJobs(database.db, accountId, { limit: 200 })).jobs;
+
+  it('stores the four schedules, the sync one at the configured interval', async () => {
+    await registerServiceSchedules(database.db, { syncEveryMs: 30 * 60_000 });
+    await registerServiceSchedules(database.db, { syncEveryMs: 2 * HOUR });
+    const schedules = await listSchedules(database.db);
+    expect(schedules.map((s) => [s.name, s.kind, s.everyMs])).toEqual([
+      ['connections.sync', scheduleJobKinds.syncConnections, 2 * HOUR],
+      ['connections.token-expiry', scheduleJobKinds.checkTokenExpiry, 24 * HOUR],
+      ['connections.webhook-health', scheduleJobKinds.checkWebhookHealth, HOUR],
+      ['housekeeping', 'instance.housekeeping', HOUR],
+    ]);
+  });
+
+  it('enqueues one job per connection with a token, in its own account, once per run', async () => {
+    const handler = createFanOutHandler(database.db, {
+      childKind: 'connection.sync',
+      per: 'connection',
+      maxAttempts: 5,
+      payload: { reason: 'scheduled' },
+    });
+    const parent = await parentJob();
+    const progress: [number, number | undefined][] = [];
+    expect(await handler(parent, context(progress))).toEqual({ targets: 3, enqueued: 3, skipped: 0 });
+    expect(progress.at(-1)).toEqual([3, 3]);
+    // The same run again (its worker died after enqueueing): nothing twice.
+    expect(await handler(parent, context())).toEqual({ targets: 3, enqueued: 0, skipped: 0 });
+    const acmeJobs = await jobsOf(acme);
+    expect(acmeJobs.map((job) => job.connectionId).sort()).toEqual(
+      [connections.acmeOne, connections.acmeTwo].sort(),
+    );
+    expect(acmeJobs[0]).toMatchObject({ kind: 'connection.sync', maxAttempts: 5, status: 'queued' });
+    expect(acmeJobs.map((job) => (job.payload as { reason: string }).reason)).toEqual([
+      'scheduled',
+      'scheduled',
+    ]);
+    expect((await jobsOf(beta)).map((job) => job.connectionId)).toEqual([connections.betaOne]);
+  });
+
+  it('leaves out a connection whose previous job of the kind is still queued or running', async () => {
+    const handler = createFanOutHandler(database.db, {
+      childKind: 'connection.sync',
+      per: 'connection',
+      maxAttempts: 5,
+      skipWhileActive: true,
+    });
+    const manual = await enqueueJob(database.db, {
+      accountId: acme,
+      kind: 'connection.sync',
+      payload: { connectionId: connections.acmeOne, reason: 'manual' },
+    });
+    expect(await handler(await parentJob(), context())).toEqual({ targets: 3, enqueued: 2, skipped: 1 });
+    await database.db.updateTable('jobs').set({ status: 'succeeded' }).execute();
+    expect(await handler(await parentJob(), context())).toEqual({ targets: 3, enqueued: 3, skipped: 0 });
+    expect((await jobsOf(acme)).filter((job) => job.connectionId === connections.acmeOne)).toHaveLength(2);
+    expect(manual.connectionId).toBe(connections.acmeOne);
+  });
+
+  it('enqueues one job per account with connections', async () => {
+    const handler = createFanOutHandler(database.db, {
+      childKind: 'account.webhook-health',
+      per: 'account',
+      maxAttempts: 3,
+    });
+    expect(await handler(await parentJob(), context())).toEqual({ targets: 2, enqueued: 2, skipped: 0 });
+    expect((await jobsOf(acme)).map((job) => [job.kind, job.connectionId])).toEqual([
+      ['account.webhook-health', null],
+    ]);
+  });
+
+  it('runs a schedule slot through the worker: the instance job, then one child per connection', async () => {
+    const clock = manualClock(new Date('2030-01-01T06:10:00.000Z'));
+    await registerServiceSchedules(database.db, { syncEveryMs: 6 * HOUR });
+    const synced: Job[] = [];
+    const worker = createWorker({
+      db: database.db,
+      engine,
+      logger: silentLogger(),
+      now: () => clock.now(),
+      handlers: {
+        [scheduleJobKinds.syncConnections]: createFanOutHandler(database.db, {
+          childKind: 'connection.sync',
+          per: 'connection',
+          maxAttempts: 5,
+          skipWhileActive: true,
+        }),
+        'connection.sync': async (job) => void synced.push(job),
+        [scheduleJobKinds.checkTokenExpiry]: async () => null,
+        [scheduleJobKinds.checkWebhookHealth]: async () => null,
+        'instance.housekeeping': async () => null,
+      },
+    });
+    await worker.runUntilIdle();
+    await worker.runUntilIdle();
+    expect(synced.map((job) => job.connectionId).sort()).toEqual(
+      [connections.acmeOne, connections.acmeTwo, connections.betaOne].sort(),
+    );
+    clock.advance(6 * HOUR);
+    await worker.runUntilIdle();
+    expect(synced).toHaveLength(6);
+  });
+});
