@@ -10,9 +10,9 @@ const stopTimeoutMs = 30_000;
 /**
  * Runs the background worker without the web server, on the same context, until SIGTERM / SIGINT: then it
  * stops claiming, lets running jobs finish (or releases their leases so another worker takes them at once)
- * and closes the database.
+ * and closes the database. `options` are for programs that embed the worker: a PostgreSQL schema, further job
+ * kinds, poll and lease times.
  */
-/** `options` are for programs that embed the worker: a PostgreSQL schema, further job kinds, poll and lease times. */
 export async function runWorker(
   config: Config,
   options: BackgroundOptions & { readonly schema?: string } = {},

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, badRequest, conflict, notFound } from '../core/errors.js';
 import type { ServiceContext } from '../context.js';
+import type { ScmKindId } from '../core/scm-kinds.js';
 import { recordAudit } from '../db/audit.js';
 import {
   deleteConnection,
@@ -18,7 +19,7 @@ import type { Db } from '../db/database.js';
 import { upsertOrganization } from '../db/inventory.js';
 import { connectionTokenAad } from '../db/secret-columns.js';
 import { enqueueJobOnce, listJobs, type Job } from '../jobs/index.js';
-import type { ConnectableProvider, ValidatedConnection } from '../scm/connection-settings.js';
+import type { ValidatedConnection } from '../scm/connection-settings.js';
 import type { TestReport } from '../scm/provider.js';
 import { readStoredToken, reportProblem, UnreadableTokenError, unreadableTokenReport } from './health.js';
 import {
@@ -28,11 +29,13 @@ import {
   storedSettings,
   type ConnectBody,
 } from './input.js';
+import { registerHook, removeHooks, withHookOutcome, hasRegisteredHook } from './hooks.js';
 import { withProvider } from './providers.js';
+import { storedToken, withStoredProvider } from './stored-provider.js';
 
 export const syncJobKind = 'connection.sync';
 
-type Ctx = Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared'>;
+type Ctx = Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared' | 'logger'>;
 
 /**
  * Connect: checks with the SCM before anything is stored (reachable, token valid, scopes enough, target
@@ -80,6 +83,7 @@ export async function connect(
     });
   });
   await enqueueSync(ctx.db, accountId, id, 'connect');
+  await registerHook(ctx, { accountId, connectionId: id, kind: body.kind });
   return (await listConnections(ctx.db, accountId, id))[0]!;
 }
 
@@ -140,29 +144,6 @@ export async function enqueueSync(
 }
 
 /**
- * Runs `use` with the stored connection's provider, its token decrypted for this call only. A token that no
- * longer decrypts throws {@link UnreadableTokenError}.
- */
-export async function withStoredProvider<T>(
-  ctx: Ctx,
-  accountId: string,
-  connectionId: string,
-  use: (provider: ConnectableProvider) => Promise<T>,
-): Promise<T> {
-  const row = await findConnectionRow(ctx.db, accountId, connectionId);
-  if (!row) throw notFound('connection');
-  const token = readStoredToken(ctx.secrets, storedToken(row));
-  return withProvider(ctx, accountId, storedSettings(row, token, ctx.config), use);
-}
-
-function storedToken<R extends { token_encrypted: string | null }>(row: R): R & { token_encrypted: string } {
-  if (row.token_encrypted === null) {
-    throw new AppError(409, 'not_connected', 'This connection has no token yet.');
-  }
-  return { ...row, token_encrypted: row.token_encrypted };
-}
-
-/**
  * Test connection: the full report, kept as the connection's last result, and the connection's status follows
  * it (needs attention with the first failing line, connected when it passes). SCM problems are rows, not
  * errors; so is a stored token that no longer decrypts.
@@ -175,8 +156,19 @@ export async function testConnection(ctx: Ctx, accountId: string, connectionId: 
     if (!(error instanceof UnreadableTokenError)) throw error;
     report = unreadableTokenReport(new Date());
   }
+  if (report.identity) report = await withHook(ctx, accountId, connectionId, report);
   await recordTestOutcome(ctx.db, accountId, connectionId, report, reportProblem(report));
   return report;
+}
+
+/** A working token and no hook yet: register it now (the admin may have just fixed what stopped it) and say how it went. */
+async function withHook(ctx: Ctx, accountId: string, connectionId: string, report: TestReport) {
+  const owner = { accountId, connectionId };
+  if (await hasRegisteredHook(ctx, owner)) return withHookOutcome(report, null, true);
+  const row = await findConnectionRow(ctx.db, accountId, connectionId);
+  if (!row) throw notFound('connection');
+  const problem = await registerHook(ctx, { ...owner, kind: row.kind as ScmKindId });
+  return withHookOutcome(report, problem, problem === null);
 }
 
 export interface ConnectionChanges {
@@ -290,6 +282,8 @@ export async function removeConnection(
   actor: string | null,
   connectionId: string,
 ): Promise<void> {
+  if (!(await findConnectionRow(ctx.db, accountId, connectionId))) throw notFound('connection');
+  await removeHooks(ctx, { accountId, connectionId });
   if (!(await deleteConnection(ctx.db, accountId, connectionId))) throw notFound('connection');
   await recordAudit(ctx.db, {
     accountId,

@@ -1,16 +1,18 @@
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { ServiceContext } from '../context.js';
-import { recordSyncFailure, recordSyncSuccess } from '../db/connections.js';
+import { findConnectionRow, recordSyncFailure, recordSyncSuccess } from '../db/connections.js';
 import {
+  countAddedSince,
   removeUnseen,
   upsertOrganization,
   upsertRepositories,
   type RepositoryInput,
 } from '../db/inventory.js';
 import type { JobHandler } from '../jobs/index.js';
+import { noteUnreportedActivity } from '../webhooks/silence.js';
 import { problemOf } from './health.js';
-import { withStoredProvider } from './service.js';
+import { withStoredProvider } from './stored-provider.js';
 
 const batchSize = 500;
 const payload = z.object({ connectionId: z.string() });
@@ -38,6 +40,7 @@ export async function syncConnection(
   } = {},
 ): Promise<SyncResult> {
   const syncedAt = new Date().toISOString();
+  const previousSyncAt = (await findConnectionRow(ctx.db, accountId, connectionId))?.last_synced_at ?? null;
   const organizationIds: string[] = [];
   let repositories = 0;
   try {
@@ -66,6 +69,12 @@ export async function syncConnection(
   }
   const removed = await removeUnseen(ctx.db, { accountId, connectionId, syncedAt, organizationIds });
   await recordSyncSuccess(ctx.db, accountId, connectionId, syncedAt);
+  if (previousSyncAt !== null) {
+    const added = await countAddedSince(ctx.db, { accountId, connectionId }, syncedAt);
+    if (added + removed > 0) {
+      await noteUnreportedActivity(ctx.db, { accountId, connectionId, previousSyncAt }, new Date());
+    }
+  }
   options.logger?.info({ connectionId, repositories, removed }, 'connection synced');
   return { organizations: organizationIds.length, repositories, removed };
 }

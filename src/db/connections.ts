@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './database.js';
 import { nameOrder } from './name-order.js';
-import type { ConnectionStatus, ConnectionsTable, StatusReasonSource } from './schema.js';
+import type { ConnectionStatus, ConnectionsTable, Database, StatusReasonSource } from './schema.js';
 import { nowIso } from '../core/tokens.js';
 
 export interface OrganizationView {
@@ -20,6 +20,19 @@ export interface Problem {
 /** Why a connection needs attention, and whether a sync or a test found it. */
 export interface StatusReason extends Problem {
   readonly source: StatusReasonSource;
+}
+
+/** The connection's hook as scm-connect knows it. */
+export interface WebhookView {
+  /** `registered`: the SCM has scm-connect's hook; `not_registered`: see `problem`. */
+  readonly status: 'registered' | 'not_registered';
+  /** Why there is no hook, and what to do. */
+  readonly problem: Omit<Problem, 'at'> | null;
+  readonly lastDeliveryAt: string | null;
+  /** The last delivery refused (bad signature, wrong secret…). */
+  readonly lastFailure: Problem | null;
+  /** The SCM showed activity the hook did not report. */
+  readonly warning: string | null;
 }
 
 export interface ConnectionView {
@@ -41,6 +54,38 @@ export interface ConnectionView {
   readonly syncError: Problem | null;
   readonly repositoryCount: number;
   readonly organizations: readonly OrganizationView[];
+  /** Null until scm-connect has tried to register a hook for the connection. */
+  readonly webhook: WebhookView | null;
+}
+
+type EndpointRow = Pick<
+  Database['webhook_endpoints'],
+  | 'connection_id'
+  | 'registered_hook_ids'
+  | 'registration_problem'
+  | 'last_delivery_at'
+  | 'last_failure_at'
+  | 'last_failure'
+  | 'silent_activity_at'
+>;
+
+function webhookView(row: EndpointRow): WebhookView {
+  const silent =
+    row.silent_activity_at !== null &&
+    (row.last_delivery_at === null || row.last_delivery_at < row.silent_activity_at);
+  return {
+    status: row.registered_hook_ids ? 'registered' : 'not_registered',
+    problem: row.registration_problem ? (JSON.parse(row.registration_problem) as Omit<Problem, 'at'>) : null,
+    lastDeliveryAt: row.last_delivery_at,
+    lastFailure:
+      row.last_failure_at && row.last_failure
+        ? { code: 'webhook_refused', message: row.last_failure, at: row.last_failure_at }
+        : null,
+    warning: silent
+      ? `The last sync found repositories added or removed on the source code manager that no webhook ` +
+        `delivery reported: check that the hook is still there and active, then run Test connection.`
+      : null,
+  };
 }
 
 /** One connection of one account with everything needed to talk to its SCM (the token still encrypted). */
@@ -78,6 +123,13 @@ export async function listConnections(
     .where('connection_id', 'in', ids)
     .groupBy('connection_id')
     .execute();
+  const endpoints = await db
+    .selectFrom('webhook_endpoints')
+    .select(['connection_id', 'registered_hook_ids', 'registration_problem', 'last_delivery_at'])
+    .select(['last_failure_at', 'last_failure', 'silent_activity_at'])
+    .where('account_id', '=', accountId)
+    .where('connection_id', 'in', ids)
+    .execute();
   return rows.map((row) => ({
     id: row.id,
     kind: row.kind,
@@ -111,6 +163,9 @@ export async function listConnections(
     organizations: organizations
       .filter((o) => o.connection_id === row.id)
       .map((o) => ({ id: o.id, name: o.name, webUrl: o.web_url })),
+    webhook: ((endpoint) => (endpoint ? webhookView(endpoint) : null))(
+      endpoints.find((e) => e.connection_id === row.id),
+    ),
   }));
 }
 

@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type CompiledQuery } from 'kysely';
 import { migrationProvider } from './migrations.js';
 import { prepareSqliteFile } from './sqlite-files.js';
+import { fallbackAutoCheckpointPages, startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import { sqliteStatements } from './sqlite-statements.js';
 import type { Database } from './schema.js';
 
@@ -62,13 +63,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   }
   const file = options.sqliteFile ?? 'scm-connect.db';
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message));
-  const sqlite = new BetterSqlite3(
-    file === ':memory:' ? file : prepareSqliteFile(options.dataDir, file, warn),
-  );
+  const path = file === ':memory:' ? file : prepareSqliteFile(options.dataDir, file, warn);
+  const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  const checkpointer = path === ':memory:' ? undefined : startSqliteCheckpointer(path);
+  if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${fallbackAutoCheckpointPages}`);
   const statements = sqliteStatements(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements.database }) });
   return {
@@ -76,7 +78,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     engine: 'sqlite',
     writeGeneration: statements.writeGeneration,
     readNow: statements.readNow,
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
 

@@ -101,6 +101,22 @@ export async function upsertRepositories(
     .execute();
 }
 
+/** How many of the connection's repositories were first stored at or after `since`. */
+export async function countAddedSince(
+  db: Db,
+  scope: { accountId: string; connectionId: string },
+  since: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('repositories')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('account_id', '=', scope.accountId)
+    .where('connection_id', '=', scope.connectionId)
+    .where('created_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** After a complete sync: repositories and organizations the SCM no longer lists are removed. */
 export async function removeUnseen(
   db: Db,

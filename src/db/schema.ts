@@ -215,8 +215,15 @@ export interface WebhookEndpointsTable {
   last_failure: string | null;
   /** JSON array of the SCM's ids of the hook (subscriptions, for Azure DevOps) scm-connect registered; null if none. */
   registered_hook_ids: string | null;
+  /** When the hook was last registered on the SCM. */
+  registered_at: Timestamp | null;
   /** Why scm-connect could not register the hook (`{code, message}` JSON, safe to show); null when it could. */
   registration_problem: string | null;
+  /**
+   * When a sync found repositories created or removed on the SCM while the hook, registered before, delivered
+   * nothing since the sync before: the hook looks silent. Cleared by the warning's reader once a delivery is newer.
+   */
+  silent_activity_at: Timestamp | null;
 }
 
 export type WebhookDeliveryStatus = 'received' | 'processed' | 'ignored' | 'failed';

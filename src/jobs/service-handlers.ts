@@ -1,6 +1,7 @@
 import { createTokenExpiryHandler, tokenExpiryJobKind } from '../connections/scheduled-checks.js';
 import { syncJobKind } from '../connections/service.js';
 import { createSyncHandler } from '../connections/sync.js';
+import { createInventoryEventHandlers } from '../connections/webhook-events.js';
 import type { ServiceContext } from '../context.js';
 import { createFanOutHandler } from './fan-out.js';
 import { createHousekeepingHandler, housekeepingJobKind } from './housekeeping.js';
@@ -21,7 +22,7 @@ import {
 export interface ServiceHandlerOptions {
   /** Where webhook health is read from; by default the webhook endpoints' rows. */
   readonly webhookHealth?: WebhookHealthSource;
-  /** What `webhook.process` does with each kind of event; without a handler an event is recorded as ignored. */
+  /** What `webhook.process` does with each kind of event (by default: keep the inventory current); events without a handler are recorded as ignored. */
   readonly webhookEvents?: WebhookEventHandlers;
 }
 
@@ -32,7 +33,10 @@ export function createServiceHandlers(ctx: ServiceContext, options: ServiceHandl
     [syncJobKind]: createSyncHandler(ctx),
     [tokenExpiryJobKind]: createTokenExpiryHandler(ctx),
     [webhookHealthJobKind]: createWebhookHealthHandler(db, options.webhookHealth ?? webhookStorageHealth(db)),
-    [webhookProcessJobKind]: createWebhookProcessHandler({ db, handlers: options.webhookEvents ?? {} }),
+    [webhookProcessJobKind]: createWebhookProcessHandler({
+      db,
+      handlers: options.webhookEvents ?? createInventoryEventHandlers(ctx),
+    }),
     [housekeepingJobKind]: createHousekeepingHandler(db),
     [scheduleJobKinds.syncConnections]: createFanOutHandler(db, {
       childKind: syncJobKind,

@@ -10,6 +10,8 @@ export interface WebhookEndpointState {
   readonly registered: boolean;
   /** When the newest delivery arrived (ISO 8601); null when none has. */
   readonly lastDeliveryAt: string | null;
+  /** Why the hook could not be registered, when it was tried. */
+  readonly problem: string | null;
 }
 
 /**
@@ -72,7 +74,7 @@ function describe(connectionId: string, state: WebhookEndpointState | undefined)
       connectionId,
       endpoint: 'missing',
       lastDeliveryAt: state.lastDeliveryAt,
-      message: 'No hook endpoint is registered on the SCM for this connection.',
+      message: state.problem ?? 'No hook endpoint is registered on the SCM for this connection.',
     };
   }
   return {

@@ -266,6 +266,22 @@ describe('verifyBasicAuth', () => {
       headers({ authorization: [basic('scanner:pa55word'), basic('scanner:pa55word')] }),
       'repeated-header',
     ],
+    // "c2Nhbm5lcjpwYTU1d29yZA==" is the canonical form; Node would decode these variants to the same bytes.
+    [
+      'the credentials with a stray character',
+      headers({ authorization: 'Basic c2Nhbm5lcjpwYTU1d29yZA==x' }),
+      'malformed-signature',
+    ],
+    [
+      'the credentials without their padding',
+      headers({ authorization: 'Basic c2Nhbm5lcjpwYTU1d29yZA' }),
+      'malformed-signature',
+    ],
+    [
+      'the credentials with non-zero padding bits',
+      headers({ authorization: 'Basic c2Nhbm5lcjpwYTU1d29yZB==' }),
+      'malformed-signature',
+    ],
   ])('refuses %s', (_name, given, failure) => {
     expect(verifyBasicAuth(given, 'scanner:pa55word', true)).toMatchObject({ ok: false, failure });
   });

@@ -182,8 +182,12 @@ export function verifyBasicAuth(headers: WebhookHeaders, expected: string, secur
     return refused('repeated-header', 'Authorization was sent more than once.');
   }
   const match = basicCredentials.exec(read.value);
-  if (!match) return refused('malformed-signature', 'Authorization must be "Basic" with base64 credentials.');
-  const given = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const decoded = match ? Buffer.from(match[1]!, 'base64') : undefined;
+  // Node decodes leniently (dropping stray trailing characters, missing padding): only the canonical form is one.
+  if (!decoded || decoded.toString('base64') !== match![1]) {
+    return refused('malformed-signature', 'Authorization must be "Basic" with base64 credentials.');
+  }
+  const given = decoded.toString('utf8');
   if (!tokensMatch(given, expected)) {
     return refused(
       'signature-mismatch',

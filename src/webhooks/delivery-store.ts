@@ -113,6 +113,17 @@ export function createDeliveryStore(options: DeliveryStoreOptions): DeliveryStor
   };
 }
 
+/**
+ * A UUID version 7 (RFC 9562): 48 bits of milliseconds, then random bits. Rows inserted together land next to each
+ * other in the primary-key index instead of on random pages, which keeps each transaction's writes small.
+ */
+export function timeOrderedId(now: number = Date.now()): string {
+  // randomUUID draws from a pooled entropy buffer; its version-4 layout keeps the variant bits in place.
+  const random = randomUUID();
+  const time = now.toString(16).padStart(12, '0');
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15)}`;
+}
+
 const keyOf = (d: DeliveryToStore) => `${d.endpoint.id}\u0000${d.deliveryId}`;
 
 /** Rows for the new deliveries, one job each, and the endpoints' last-delivery time, in the caller's transaction. */
@@ -125,7 +136,7 @@ async function writeBatch(tx: Db, deliveries: readonly DeliveryToStore[]): Promi
   const rows = [...firstOfKey.values()].map((i) => {
     const d = deliveries[i]!;
     return {
-      id: randomUUID(),
+      id: timeOrderedId(),
       account_id: d.endpoint.accountId,
       endpoint_id: d.endpoint.id,
       delivery_id: d.deliveryId,

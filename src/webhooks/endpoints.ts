@@ -95,7 +95,9 @@ export async function createWebhookEndpoint(
       last_failure_at: null,
       last_failure: null,
       registered_hook_ids: null,
+      registered_at: null,
       registration_problem: null,
+      silent_activity_at: null,
     })
     .execute();
   return id;

@@ -2,7 +2,7 @@ import type { Db } from '../db/database.js';
 import type { WebhookEndpointState, WebhookHealthSource } from '../jobs/webhook-health.js';
 
 /**
- * Webhook health from the endpoint rows: a connection with an endpoint is registered, and its last delivery is the
+ * Webhook health from the endpoint rows: a connection whose hook the SCM accepted is registered, and its last delivery is the
  * newest any of its endpoints received; a connection without one is missing its hook.
  */
 export function webhookStorageHealth(db: Db): WebhookHealthSource {
@@ -10,12 +10,12 @@ export function webhookStorageHealth(db: Db): WebhookHealthSource {
     async read(accountId, connectionIds) {
       const rows = await db
         .selectFrom('webhook_endpoints')
-        .select(['connection_id', 'last_delivery_at'])
+        .select(['connection_id', 'last_delivery_at', 'registered_hook_ids', 'registration_problem'])
         .where('account_id', '=', accountId)
         .where('connection_id', 'in', [...connectionIds])
         .execute();
       const states = new Map<string, WebhookEndpointState>(
-        connectionIds.map((id) => [id, { registered: false, lastDeliveryAt: null }]),
+        connectionIds.map((id) => [id, { registered: false, lastDeliveryAt: null, problem: null }]),
       );
       for (const row of rows) {
         const previous = states.get(row.connection_id!)?.lastDeliveryAt ?? null;
@@ -23,7 +23,14 @@ export function webhookStorageHealth(db: Db): WebhookHealthSource {
           previous === null || (row.last_delivery_at !== null && row.last_delivery_at > previous)
             ? row.last_delivery_at
             : previous;
-        states.set(row.connection_id!, { registered: true, lastDeliveryAt: newest });
+        const problem = row.registration_problem
+          ? (JSON.parse(row.registration_problem) as { message: string }).message
+          : null;
+        states.set(row.connection_id!, {
+          registered: row.registered_hook_ids !== null,
+          lastDeliveryAt: newest,
+          problem,
+        });
       }
       return states;
     },

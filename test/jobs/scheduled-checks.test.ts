@@ -122,7 +122,8 @@ describe('the scheduled checks and syncs of every connection', () => {
           connectionId: expiring,
           endpoint: 'missing',
           lastDeliveryAt: null,
-          message: 'No hook endpoint is registered on the SCM for this connection.',
+          // Registering needs the address the SCM delivers to.
+          message: expect.stringContaining('SCM_CONNECT_PUBLIC_URL'),
         },
       ],
     });

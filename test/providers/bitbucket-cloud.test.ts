@@ -151,7 +151,7 @@ describe('Bitbucket Cloud provider: connect', () => {
       'list-repositories': 'ok',
       'read-members': 'ok',
       'comment-on-pull-requests': 'skipped',
-      'receive-webhooks': 'skipped',
+      'receive-webhooks': 'ok',
       'write-ci-files': 'skipped',
     });
     expect(report.capabilities[0]!.message).toContain(`${acmeRepositories} repositories`);

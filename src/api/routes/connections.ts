@@ -85,6 +85,21 @@ export const connectionSchema = z.object({
   syncError: problemSchema.nullable().describe('Why the last sync failed; null once one succeeds'),
   repositoryCount: z.number(),
   organizations: z.array(z.object({ id: z.string(), name: z.string(), webUrl: z.string() })),
+  webhook: z
+    .object({
+      status: z.enum(['registered', 'not_registered']),
+      problem: z
+        .object({ code: z.string(), message: z.string() })
+        .nullable()
+        .describe(
+          'Why scm-connect has no hook on the SCM (`public_url_missing`, `insufficient_permissions`, …)',
+        ),
+      lastDeliveryAt: z.string().nullable(),
+      lastFailure: problemSchema.nullable().describe('The last delivery refused, and why'),
+      warning: z.string().nullable().describe('Set when the SCM showed activity the hook did not report'),
+    })
+    .nullable()
+    .describe('The hook that keeps the inventory current within seconds; null until one was tried'),
 });
 
 const connectionParams = z.strictObject({ accountId: fields.uuid, connectionId: fields.uuid });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { WebhookPayloadError, type IncomingDelivery, type Verification } from '../../scm/webhook-receiver.js';
@@ -5,12 +6,12 @@ import { createDeliveryStore } from '../../webhooks/delivery-store.js';
 import {
   createEndpointLookup,
   isHookId,
-  openEndpointSecrets,
   recordEndpointFailure,
   type WebhookEndpoint,
 } from '../../webhooks/endpoints.js';
 import { isWebhookKind, webhookReceivers } from '../../webhooks/receivers.js';
 import type { AppContext } from '../context.js';
+import { createEndpointSecretsCache } from './endpoint-secrets.js';
 import { acceptRawJson, headersOf, webhookBodyLimit } from './raw-delivery.js';
 
 const noEndpoint = () =>
@@ -57,6 +58,7 @@ export async function registerWebhookRoutes(app: FastifyInstance, ctx: AppContex
 
     const findEndpoint = createEndpointLookup({ db: ctx.db });
     const store = createDeliveryStore({ db: ctx.db });
+    const secretsOf = createEndpointSecretsCache(ctx.secrets);
     const endpoints = new WeakMap<FastifyRequest, WebhookEndpoint>();
 
     scope.post<{ Params: { kind: string; hookId: string } }>(
@@ -84,7 +86,7 @@ export async function registerWebhookRoutes(app: FastifyInstance, ctx: AppContex
           secure: ctx.config.publicUrl?.protocol === 'https:' || request.protocol === 'https',
           now,
         };
-        const verification = receiver.verify(delivery, openEndpointSecrets(ctx.secrets, endpoint));
+        const verification = receiver.verify(delivery, secretsOf(endpoint));
         if (!verification.ok) {
           await recordEndpointFailure(ctx.db, endpoint, verification.message, now).catch((error: unknown) =>
             request.log.warn({ err: error }, 'could not record a refused webhook delivery'),
@@ -92,9 +94,11 @@ export async function registerWebhookRoutes(app: FastifyInstance, ctx: AppContex
           const [status, code] = refusalCodes[verification.failure];
           throw new AppError(status, code, verification.message);
         }
-        // PostgreSQL text cannot hold NUL, and JSON never contains one unescaped.
+        // The body is kept as text: PostgreSQL text cannot hold NUL, and JSON is UTF-8 and never has a NUL unescaped.
         if (rawBody.includes(0))
           throw new AppError(400, 'invalid_body', 'The delivery body holds a NUL byte: JSON never does.');
+        if (!isUtf8(rawBody))
+          throw new AppError(400, 'invalid_body', 'The delivery body is not UTF-8: JSON always is.');
         let identity;
         try {
           identity = receiver.identify(delivery);

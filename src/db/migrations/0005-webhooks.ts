@@ -22,10 +22,13 @@ export const webhooks: Migration = {
       .addColumn('last_failure_at', 'text')
       .addColumn('last_failure', 'text')
       .addColumn('registered_hook_ids', 'text')
+      .addColumn('registered_at', 'text')
       .addColumn('registration_problem', 'text')
+      .addColumn('silent_activity_at', 'text')
       .execute();
     await db.schema
       .createIndex('webhook_endpoints_connection')
+      .unique()
       .on('webhook_endpoints')
       .columns(['account_id', 'connection_id'])
       .execute();

@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
 import { ScmError } from '../errors.js';
 import {
   answerOrRefusal,
@@ -17,12 +17,15 @@ import {
   membershipListSchema,
   projectSchema,
   repositoryListSchema,
+  subscriptionListSchema,
+  subscriptionSchema,
   userEntitlementSchema,
   type AdoConnectionData,
   type AdoGraphGroup,
   type AdoMembership,
   type AdoProject,
   type AdoRepository,
+  type AdoSubscription,
   type AdoUserEntitlement,
 } from './schemas.js';
 
@@ -64,6 +67,22 @@ export interface AdoClient {
   probePush(): Promise<ScopeProbe>;
   /** `vso.memberentitlementmanagement`: reads the first page of user entitlements. */
   probeUserEntitlements(): Promise<ScopeProbe>;
+  /** Every service hook subscription of the organization (one unpaginated answer). */
+  subscriptions(): Promise<AdoAnswer<AdoSubscription[]>>;
+  createSubscription(body: AdoSubscriptionBody): Promise<AdoAnswer<AdoSubscription>>;
+  replaceSubscription(id: string, body: AdoSubscriptionBody): Promise<AdoAnswer<AdoSubscription>>;
+  deleteSubscription(id: string): Promise<AdoAnswer<unknown>>;
+}
+
+/** A service hook subscription as scm-connect creates it. */
+export interface AdoSubscriptionBody {
+  readonly publisherId: string;
+  readonly eventType: string;
+  readonly resourceVersion: string;
+  readonly consumerId: string;
+  readonly consumerActionId: string;
+  readonly publisherInputs: Readonly<Record<string, string>>;
+  readonly consumerInputs: Readonly<Record<string, string>>;
 }
 
 const refusedStatuses = [400, 401, 403, 404];
@@ -223,6 +242,41 @@ export function createAdoClient(
 
     // GET {vsaex}/{org}/_apis/userentitlements
     probeUserEntitlements: () => probe(entitlementsHttp, { path: `${org}/_apis/userentitlements` }),
+
+    async subscriptions() {
+      // GET /{org}/_apis/hooks/subscriptions
+      const response = await send(http, { path: `${org}/_apis/hooks/subscriptions` });
+      const listed = answer(response, subscriptionListSchema);
+      return listed.ok ? { ...listed, data: listed.data.value } : listed;
+    },
+
+    // POST /{org}/_apis/hooks/subscriptions
+    createSubscription: async (body) =>
+      answer(
+        await send(http, { method: 'POST', path: `${org}/_apis/hooks/subscriptions`, body }),
+        subscriptionSchema,
+      ),
+
+    // PUT /{org}/_apis/hooks/subscriptions/{subscriptionId}
+    replaceSubscription: async (id, body) =>
+      answer(
+        await send(http, {
+          method: 'PUT',
+          path: `${org}/_apis/hooks/subscriptions/${encodeURIComponent(id)}`,
+          body: { ...body, id },
+        }),
+        subscriptionSchema,
+      ),
+
+    // DELETE /{org}/_apis/hooks/subscriptions/{subscriptionId}
+    deleteSubscription: async (id) =>
+      answer(
+        await send(http, {
+          method: 'DELETE',
+          path: `${org}/_apis/hooks/subscriptions/${encodeURIComponent(id)}`,
+        }),
+        z.unknown(),
+      ),
   };
 }
 

@@ -3,6 +3,7 @@ import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
 import { createAdoClient } from './client.js';
 import { resolveOrganization, type AdoContext } from './connection-checks.js';
+import { createAzureDevOpsHooks } from './hooks.js';
 import { listAzureDevOpsMembers } from './members.js';
 import { listAzureDevOpsRepositories } from './repos.js';
 import { testAzureDevOpsConnection } from './test-connection.js';
@@ -41,8 +42,9 @@ export const createAzureDevOpsProvider: ProviderFactory = (settings, deps) => {
 
   return {
     kind: 'azure-devops',
-    capabilities: { members: true, comments: false, inlineComments: false, ci: false, webhooks: false },
+    capabilities: { members: true, comments: false, inlineComments: false, ci: false, webhooks: true },
     members: { listMembers: (org) => listAzureDevOpsMembers(context, org) },
+    webhooks: createAzureDevOpsHooks(context),
     validate: () => validateAzureDevOps(context),
     testConnection: () => testAzureDevOpsConnection(context),
     async *listOrganizations(): AsyncGenerator<ScmOrganization> {

@@ -74,3 +74,16 @@ export const membershipListSchema = z.object({
   value: z.array(z.object({ containerDescriptor: z.string(), memberDescriptor: z.string().min(1) })),
 });
 export type AdoMembership = z.output<typeof membershipListSchema>['value'][number];
+
+/** One service hook subscription (`GET /{org}/_apis/hooks/subscriptions`, and the answer of create and replace). */
+export const subscriptionSchema = z.object({
+  id: z.string().min(1),
+  eventType: z.string(),
+  consumerId: z.string().nullish(),
+  consumerActionId: z.string().nullish(),
+  /** The webHooks consumer's inputs; the service masks `basicAuthPassword` in every answer. */
+  consumerInputs: z.record(z.string(), z.string()).nullish(),
+});
+export type AdoSubscription = z.output<typeof subscriptionSchema>;
+
+export const subscriptionListSchema = z.object({ value: z.array(subscriptionSchema) });

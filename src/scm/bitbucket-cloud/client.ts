@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
 import { ScmError } from '../errors.js';
 import {
   nextUrlPagination,
@@ -11,12 +11,14 @@ import {
 import {
   accountSchema,
   errorSchema,
+  hookSchema,
   membershipSchema,
   pageSchema,
   repositorySchema,
   workspaceSchema,
   type BitbucketAccount,
   type BitbucketErrorBody,
+  type BitbucketHook,
   type BitbucketMembership,
   type BitbucketRepository,
   type BitbucketWorkspace,
@@ -31,6 +33,15 @@ export type BitbucketAnswer<T> = RefusableAnswer<T, BitbucketErrorBody>;
 /** What a one-item probe of a collection found. */
 export interface BitbucketProbe {
   readonly size: number | undefined;
+}
+
+/** What scm-connect writes to a workspace hook (`webhook_subscription`). */
+export interface BitbucketHookBody {
+  readonly description: string;
+  readonly url: string;
+  readonly active: boolean;
+  readonly secret: string;
+  readonly events: readonly string[];
 }
 
 /** Thin typed calls to Bitbucket Cloud API 2.0; every answer parsed with its zod schema. */
@@ -48,6 +59,18 @@ export interface BitbucketClient {
   permissions(workspace: string): AsyncIterable<BitbucketMembership>;
   /** Members without a role. */
   members(workspace: string): AsyncIterable<BitbucketMembership>;
+  /** Workspace hooks, readable by workspace admins with `webhook` / `read:webhook:bitbucket`. */
+  probeHooks(workspace: string): Promise<BitbucketAnswer<BitbucketProbe>>;
+  hooks(workspace: string): AsyncIterable<BitbucketHook>;
+  /** Needs `webhook` (or `read:` and `write:webhook:bitbucket`) plus the scopes of the events. */
+  createHook(workspace: string, body: BitbucketHookBody): Promise<BitbucketAnswer<BitbucketHook>>;
+  updateHook(
+    workspace: string,
+    uid: string,
+    body: BitbucketHookBody,
+  ): Promise<BitbucketAnswer<BitbucketHook>>;
+  /** Needs `webhook` / `delete:webhook:bitbucket`; 404 when the hook is gone. */
+  deleteHook(workspace: string, uid: string): Promise<BitbucketAnswer<unknown>>;
 }
 
 const reader: AnswerReader<BitbucketErrorBody> = {
@@ -95,5 +118,28 @@ export function createBitbucketClient(http: ScmHttp): BitbucketClient {
     permissions: (workspace) => pages(`/2.0/workspaces/${encode(workspace)}/permissions`, membershipSchema),
     // GET /2.0/workspaces/{workspace}/members?pagelen=100, following `next`
     members: (workspace) => pages(`/2.0/workspaces/${encode(workspace)}/members`, membershipSchema),
+    // GET /2.0/workspaces/{workspace}/hooks?pagelen=1
+    probeHooks: (workspace) => probe(`/2.0/workspaces/${encode(workspace)}/hooks`),
+    // GET /2.0/workspaces/{workspace}/hooks?pagelen=100, following `next`
+    hooks: (workspace) => pages(`/2.0/workspaces/${encode(workspace)}/hooks`, hookSchema),
+    // POST /2.0/workspaces/{workspace}/hooks
+    createHook: (workspace, body) =>
+      answer({ method: 'POST', path: `/2.0/workspaces/${encode(workspace)}/hooks`, body }, hookSchema),
+    // PUT /2.0/workspaces/{workspace}/hooks/{uid}
+    updateHook: (workspace, uid, body) =>
+      answer(
+        {
+          method: 'PUT',
+          path: `/2.0/workspaces/${encode(workspace)}/hooks/${encodeURIComponent(uid)}`,
+          body,
+        },
+        hookSchema,
+      ),
+    // DELETE /2.0/workspaces/{workspace}/hooks/{uid}
+    deleteHook: (workspace, uid) =>
+      answer(
+        { method: 'DELETE', path: `/2.0/workspaces/${encode(workspace)}/hooks/${encodeURIComponent(uid)}` },
+        z.unknown(),
+      ),
   };
 }

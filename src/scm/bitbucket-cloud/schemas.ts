@@ -50,6 +50,15 @@ export const membershipSchema = z.object({
 });
 export type BitbucketMembership = z.output<typeof membershipSchema>;
 
+/** `webhook_subscription`: one entry of `GET /2.0/workspaces/{workspace}/hooks` and the answer to create/update. */
+export const hookSchema = z.object({
+  uuid: z.string().min(1),
+  url: z.string(),
+  events: z.array(z.string()).nullish(),
+  active: z.boolean().nullish(),
+});
+export type BitbucketHook = z.output<typeof hookSchema>;
+
 /** A collection page, for the size a one-item probe reports. */
 export const pageSchema = z.object({ size: z.number().int().nullish() });
 

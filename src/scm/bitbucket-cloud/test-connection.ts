@@ -21,13 +21,21 @@ import {
   scopeReport,
   type BitbucketContext,
 } from './connection-checks.js';
+import { receiveWebhooksRow } from './hooks-check.js';
 import { membersNotOffered, membersNotOfferedFix } from './members.js';
 import type { BitbucketWorkspace } from './schemas.js';
 
 const notOffered = notOfferedRow('Bitbucket Cloud');
 const notChecked = (why: string) => notCheckedRow(`${why}.`);
-const rows = (listRepositories: Check, readMembers: Check) =>
-  capabilityRows({ 'list-repositories': listRepositories, 'read-members': readMembers }, notOffered);
+const rows = (listRepositories: Check, readMembers: Check, receiveWebhooks: Check) =>
+  capabilityRows(
+    {
+      'list-repositories': listRepositories,
+      'read-members': readMembers,
+      'receive-webhooks': receiveWebhooks,
+    },
+    notOffered,
+  );
 
 /**
  * "Test connection" for Bitbucket Cloud: never rejects for an SCM problem. Bitbucket does not tell an access
@@ -45,7 +53,7 @@ export async function testBitbucketCloudConnection(context: BitbucketContext): P
         reachable: failed(error, 'Check that Bitbucket Cloud is reachable from this server.'),
         scopes: undefined,
         target: skipped,
-        capabilities: rows(skipped, skipped),
+        capabilities: rows(skipped, skipped, skipped),
       },
       now,
     );
@@ -68,7 +76,7 @@ async function inspect(context: BitbucketContext) {
       reachable,
       scopes: undefined,
       target: failed(error as ScmError, 'Check the workspace slug.'),
-      capabilities: rows(skipped, skipped),
+      capabilities: rows(skipped, skipped, skipped),
     };
   }
   const target: Check = { status: 'ok', message: `Workspace \`${workspace.slug}\` is visible to the token.` };
@@ -107,7 +115,11 @@ async function inspect(context: BitbucketContext) {
     ...(identity ? { identity } : {}),
     scopes,
     target,
-    capabilities: rows(listRepositories, readMembersRow(context, workspace, members)),
+    capabilities: rows(
+      listRepositories,
+      readMembersRow(context, workspace, members),
+      await receiveWebhooksRow(context, workspace),
+    ),
   };
 }
 

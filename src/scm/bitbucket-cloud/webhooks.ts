@@ -4,8 +4,9 @@ import type { ParsedDelivery, PushEvent, WebhookReceiver, WebhookRepository } fr
 
 /*
  * Bitbucket Cloud deliveries. Sources: Atlassian's "Event payloads" for Bitbucket Cloud (headers X-Event-Key,
- * X-Hook-UUID, X-Request-UUID, X-Attempt-Number; repo:push, repo:updated, repo:transfer, repo:deleted payloads
- * and the Repository entity), the "Enhanced webhook security" announcement and the hook resource of the
+ * X-Hook-UUID, X-Request-UUID, X-Attempt-Number; repo:push, repo:updated, repo:transfer payloads and the
+ * Repository entity), the hook events of the Bitbucket Cloud OpenAPI (`repo:created`, `repo:deleted`, whose
+ * payloads carry the repository like the other repository events), the "Enhanced webhook security" announcement and the hook resource of the
  * Bitbucket Cloud OpenAPI (X-Hub-Signature: sha256=<hex HMAC>, sent when the hook has a secret), and the captured
  * payloads of go-playground/webhooks (`testdata/bitbucket`).
  */
@@ -42,7 +43,8 @@ const transfer = z.object({
   previous_workspace: z.object({ slug: z.string() }).nullish(),
 });
 
-const deleted = z.object({ repository });
+/** `repo:created` and `repo:deleted` carry the repository (and the actor). */
+const repositoryOnly = z.object({ repository });
 
 function toRepository(repo: z.infer<typeof repository>): WebhookRepository {
   return {
@@ -129,12 +131,13 @@ export const bitbucketCloudWebhookReceiver: WebhookReceiver = {
         return parseUpdated(body);
       case 'repo:transfer':
         return parseTransfer(body);
+      case 'repo:created':
       case 'repo:deleted':
         return {
           events: [
             {
-              type: 'repository.deleted',
-              repository: toRepository(parseAs(deleted, body, event).repository),
+              type: event === 'repo:created' ? 'repository.created' : 'repository.deleted',
+              repository: toRepository(parseAs(repositoryOnly, body, event).repository),
             },
           ],
         };

@@ -19,11 +19,13 @@ import {
   repositorySchema,
   userPermissionSchema,
   userSchema,
+  webhookSchema,
   type BbdcApplicationProperties,
   type BbdcProject,
   type BbdcRepository,
   type BbdcUser,
   type BbdcUserPermission,
+  type BbdcWebhook,
 } from './schemas.js';
 
 /** Data Center's default cap on `limit` (an admin can lower or raise it; the server answers what it used). */
@@ -43,6 +45,15 @@ export type BbdcAnswer<T> = RefusableAnswer<T, BbdcRefusal>;
 
 /** What a side-effect-free permission probe proved. */
 export type PermissionProbe = 'granted' | 'denied' | 'unknown';
+
+/** What scm-connect writes to a project webhook (`RestWebhook`). */
+export interface BbdcWebhookBody {
+  readonly name: string;
+  readonly url: string;
+  readonly active: boolean;
+  readonly events: readonly string[];
+  readonly configuration: { readonly secret: string };
+}
 
 /** Thin typed calls to the Data Center REST API; every answer parsed with its zod schema. */
 export interface BbdcClient {
@@ -72,6 +83,14 @@ export interface BbdcClient {
    * first (401 without it) and then refuses the start point, so nothing is ever created.
    */
   probeRepositoryWrite(key: string, slug: string): Promise<PermissionProbe>;
+  /** The first webhook of the project, or the refusal (PROJECT_ADMIN needed). */
+  firstWebhook(key: string): Promise<BbdcAnswer<BbdcWebhook | undefined>>;
+  /** Every webhook of the project (PROJECT_ADMIN). */
+  webhooks(key: string): AsyncIterable<BbdcWebhook>;
+  createWebhook(key: string, body: BbdcWebhookBody): Promise<BbdcAnswer<BbdcWebhook>>;
+  updateWebhook(key: string, id: string, body: BbdcWebhookBody): Promise<BbdcAnswer<BbdcWebhook>>;
+  /** 404 when the webhook (or the project) is gone. */
+  deleteWebhook(key: string, id: string): Promise<BbdcAnswer<unknown>>;
 }
 
 const refusedStatuses = [400, 401, 403, 404, 409];
@@ -159,6 +178,45 @@ export function createBbdcClient(http: ScmHttp): BbdcClient {
 
     // GET /rest/api/1.0/projects/{KEY}/webhooks?limit=1
     probeWebhooks: (projectKey) => probe(`${api}/projects/${key(projectKey)}/webhooks`),
+
+    async firstWebhook(projectKey) {
+      // GET /rest/api/1.0/projects/{KEY}/webhooks?limit=1
+      const page = await answer(
+        { path: `${api}/projects/${key(projectKey)}/webhooks`, query: { limit: 1 } },
+        pageOf(webhookSchema),
+      );
+      return page.ok ? { ...page, data: page.data.values[0] } : page;
+    },
+
+    webhooks: (projectKey) =>
+      // GET /rest/api/1.0/projects/{KEY}/webhooks?start=&limit=1000
+      http.paginate(
+        { path: `${api}/projects/${key(projectKey)}/webhooks` },
+        startLimitPagination({ limit: bbdcPageLimit }),
+        webhookSchema,
+      ),
+
+    // POST /rest/api/1.0/projects/{KEY}/webhooks
+    createWebhook: (projectKey, body) =>
+      answer({ method: 'POST', path: `${api}/projects/${key(projectKey)}/webhooks`, body }, webhookSchema),
+
+    // PUT /rest/api/1.0/projects/{KEY}/webhooks/{webhookId}
+    updateWebhook: (projectKey, id, body) =>
+      answer(
+        {
+          method: 'PUT',
+          path: `${api}/projects/${key(projectKey)}/webhooks/${encodeURIComponent(id)}`,
+          body,
+        },
+        webhookSchema,
+      ),
+
+    // DELETE /rest/api/1.0/projects/{KEY}/webhooks/{webhookId}
+    deleteWebhook: (projectKey, id) =>
+      answer(
+        { method: 'DELETE', path: `${api}/projects/${key(projectKey)}/webhooks/${encodeURIComponent(id)}` },
+        z.unknown(),
+      ),
 
     async probeRepositoryWrite(projectKey, slug) {
       // POST /rest/branch-utils/1.0/projects/{KEY}/repos/{slug}/branches

@@ -69,6 +69,16 @@ export const userPermissionSchema = z.object({
 });
 export type BbdcUserPermission = z.output<typeof userPermissionSchema>;
 
+/** `RestWebhook`: one entry of `GET /rest/api/1.0/projects/{KEY}/webhooks` and the answer to create/update. */
+export const webhookSchema = z.object({
+  id,
+  name: z.string().nullish(),
+  url: z.string(),
+  events: z.array(z.string()).nullish(),
+  active: z.boolean().nullish(),
+});
+export type BbdcWebhook = z.output<typeof webhookSchema>;
+
 /** `RestErrors`: `{"errors":[{"context":null,"message":"…","exceptionName":"…"}]}`. */
 export const errorsSchema = z.object({
   errors: z

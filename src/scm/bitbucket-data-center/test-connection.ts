@@ -17,6 +17,7 @@ import {
   resolveProject,
   type BbdcContext,
 } from './connection-checks.js';
+import { bbdcHookEvents } from './hooks.js';
 
 const tokenFix = (ctx: BbdcContext, permission: string) =>
   `Create an HTTP access token in project ${ctx.projectKey} (Project settings > HTTP access tokens) with ${permission}, then update the connection.`;
@@ -120,8 +121,8 @@ export async function testBbdcConnection(ctx: BbdcContext): Promise<TestReport> 
           granted: 'The token can write to repositories, which pull request comments need.',
         }),
         'receive-webhooks': permissionRow(webhooks, {
-          granted: `The token can manage the webhooks of project ${key}.`,
-          denied: 'Managing webhooks needs Project admin; the token does not have it.',
+          granted: `The token can register scm-connect's webhook on project ${key} (${bbdcHookEvents.join(', ')}).`,
+          denied: `The token cannot register scm-connect's webhook on project ${key}: managing webhooks needs Project admin (PROJECT_ADMIN).`,
           fix: tokenFix(ctx, 'Project admin'),
           unknown: 'the project webhooks did not answer.',
         }),

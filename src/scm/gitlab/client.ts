@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ScmError } from '../errors.js';
 import {
   linkHeaderPagination,
@@ -8,6 +9,7 @@ import {
 } from '../http/index.js';
 import {
   groupSchema,
+  hookSchema,
   memberSchema,
   projectSchema,
   refusalSchema,
@@ -15,6 +17,7 @@ import {
   userSchema,
   versionSchema,
   type GitLabGroup,
+  type GitLabHook,
   type GitLabMember,
   type GitLabProject,
   type GitLabRefusal,
@@ -50,7 +53,17 @@ export interface GitLabClient {
   /** Direct and inherited members, one entry per user with the highest access level. */
   members(groupId: string): AsyncIterable<GitLabMember>;
   probeMembers(groupId: string): Promise<GitLabProbe>;
+  /** The first page of the group's hooks; 401 / 403 / 404 come back as refusals (404: not Premium, or gone). */
+  probeHooks(groupId: string): Promise<GitLabAnswer<readonly GitLabHook[]>>;
+  /** Every hook of the group (Owner role and Premium needed; call `probeHooks` first to read a refusal). */
+  hooks(groupId: string): AsyncIterable<GitLabHook>;
+  createHook(groupId: string, body: GitLabHookBody): Promise<GitLabAnswer<GitLabHook>>;
+  updateHook(groupId: string, hookId: string, body: GitLabHookBody): Promise<GitLabAnswer<GitLabHook>>;
+  deleteHook(groupId: string, hookId: string): Promise<GitLabAnswer<unknown>>;
 }
+
+/** What scm-connect sends to create or edit a group hook: `url`, `token`, the event flags. */
+export type GitLabHookBody = Readonly<Record<string, string | boolean>>;
 
 const reader: AnswerReader<GitLabRefusal> = {
   refusal: (response) => refusalSchema.catch({}).parse(response.data),
@@ -131,5 +144,44 @@ export function createGitLabClient(http: ScmHttp): GitLabClient {
       ),
     // GET /api/v4/groups/:id/members/all?per_page=1
     probeMembers: (groupId) => probe(`/api/v4/groups/${encode(groupId)}/members/all`, {}),
+    // GET /api/v4/groups/:id/hooks?per_page=100
+    probeHooks: (groupId) =>
+      requestOrRefusal(
+        http,
+        { path: `/api/v4/groups/${encode(groupId)}/hooks`, query: { per_page: gitlabPageSize } },
+        z.array(hookSchema),
+        reader,
+      ),
+    hooks: (groupId) =>
+      // GET /api/v4/groups/:id/hooks
+      http.paginate(
+        { path: `/api/v4/groups/${encode(groupId)}/hooks` },
+        linkHeaderPagination({ perPage: gitlabPageSize }),
+        hookSchema,
+      ),
+    // POST /api/v4/groups/:id/hooks
+    createHook: (groupId, body) =>
+      requestOrRefusal(
+        http,
+        { method: 'POST', path: `/api/v4/groups/${encode(groupId)}/hooks`, body },
+        hookSchema,
+        reader,
+      ),
+    // PUT /api/v4/groups/:id/hooks/:hook_id
+    updateHook: (groupId, hookId, body) =>
+      requestOrRefusal(
+        http,
+        { method: 'PUT', path: `/api/v4/groups/${encode(groupId)}/hooks/${encode(hookId)}`, body },
+        hookSchema,
+        reader,
+      ),
+    // DELETE /api/v4/groups/:id/hooks/:hook_id
+    deleteHook: (groupId, hookId) =>
+      requestOrRefusal(
+        http,
+        { method: 'DELETE', path: `/api/v4/groups/${encode(groupId)}/hooks/${encode(hookId)}` },
+        z.unknown(),
+        reader,
+      ),
   };
 }

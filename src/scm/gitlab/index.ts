@@ -3,6 +3,7 @@ import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
 import { createGitLabClient } from './client.js';
 import { resolveGroup, toOrganization, type GitLabContext } from './connection-checks.js';
+import { createGitLabHooks } from './hooks.js';
 import { listGitLabMembers } from './members.js';
 import { listGitLabRepositories } from './repos.js';
 import { testGitLabConnection } from './test-connection.js';
@@ -35,8 +36,9 @@ export const createGitLabProvider: ProviderFactory = (settings, deps) => {
 
   return {
     kind,
-    capabilities: { members: true, comments: false, inlineComments: false, ci: false, webhooks: false },
+    capabilities: { members: true, comments: false, inlineComments: false, ci: false, webhooks: true },
     members: { listMembers: (org) => listGitLabMembers(client, org) },
+    webhooks: createGitLabHooks(context),
     validate: () => validateGitLab(context),
     testConnection: () => testGitLabConnection(context),
     async *listOrganizations(): AsyncGenerator<ScmOrganization> {

@@ -76,3 +76,7 @@ export const refusalSchema = z.object({
   message: z.unknown().optional(),
 });
 export type GitLabRefusal = z.output<typeof refusalSchema>;
+
+/** One entry of `GET /groups/:id/hooks`, and the answer of creating or editing one (the token is never returned). */
+export const hookSchema = z.object({ id, url: z.string() });
+export type GitLabHook = z.output<typeof hookSchema>;

@@ -21,11 +21,19 @@ import {
   scopeReport,
   type GitLabContext,
 } from './connection-checks.js';
+import { receiveWebhooksRow } from './hooks-check.js';
 import type { GitLabGroup } from './schemas.js';
 
 const notOffered = notOfferedRow('GitLab');
-const rows = (listRepositories: Check, readMembers: Check) =>
-  capabilityRows({ 'list-repositories': listRepositories, 'read-members': readMembers }, notOffered);
+const rows = (listRepositories: Check, readMembers: Check, receiveWebhooks: Check = readMembers) =>
+  capabilityRows(
+    {
+      'list-repositories': listRepositories,
+      'read-members': readMembers,
+      'receive-webhooks': receiveWebhooks,
+    },
+    notOffered,
+  );
 const notChecked = (why: string) => notCheckedRow(`${why}.`);
 
 /**
@@ -112,6 +120,13 @@ async function inspect(context: GitLabContext, now: Date) {
     () => client.probeMembers(group.id),
     () => `Members of \`${group.full_path}\` and their roles are readable.`,
   );
+  let receiveWebhooks: Check;
+  try {
+    receiveWebhooks = await receiveWebhooksRow(context, group, scopes);
+  } catch (error) {
+    if (!isScmError(error)) throw error;
+    receiveWebhooks = failed(error, 'Test the connection again; if it persists, check the group in GitLab.');
+  }
   return {
     reachable,
     ...(identity ? { identity } : {}),
@@ -119,7 +134,7 @@ async function inspect(context: GitLabContext, now: Date) {
     scopes,
     ...(tokenExpiry ? { tokenExpiry } : {}),
     target,
-    capabilities: rows(listRepositories, readMembers),
+    capabilities: rows(listRepositories, readMembers, receiveWebhooks),
   };
 }
 

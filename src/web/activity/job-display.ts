@@ -26,7 +26,7 @@ export const jobStatusBadges: Readonly<Record<JobStatus, string>> = {
   cancelled: 'badge badge-archived',
 };
 
-/** Still to finish: the page keeps polling while one of these is on screen. */
+/** Still to finish: the page polls every second while one of these is on screen. */
 export const isActiveJob = (job: Pick<JobSummary, 'status'>): boolean =>
   job.status === 'queued' || job.status === 'running';
 

@@ -20,15 +20,17 @@ type State = Omit<JobList, 'loadMore' | 'replace'>;
 const pageSize = 50;
 /** How often the list is read again while a job on it is queued or running. */
 const pollMs = 1_000;
+/** How often it is read again otherwise, so that work queued elsewhere (Sync now, a schedule) shows up. */
+const idlePollMs = 5_000;
 
 const messageOf = (error: unknown, fallback: string) => (error instanceof Error ? error.message : fallback);
 const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
 const empty: State = { status: 'loading', items: [], nextCursor: null, loadingMore: false, error: null };
 
 /**
- * The account's jobs matching `filters`, newest first, page by page; while one on screen is queued or running
- * the first page is read again every second (and the active jobs of later pages one by one), so a running
- * sync's progress moves on its own.
+ * The account's jobs matching `filters`, newest first, page by page. The first page is read again every five
+ * seconds, and every second while a job on screen is queued or running (with the active jobs of later pages one
+ * by one), so new work appears and a running sync's progress moves on its own.
  */
 export const useJobList = (
   api: Pick<JobsApi, 'listJobs' | 'getJobSummary'>,
@@ -69,14 +71,15 @@ export const useJobList = (
     // `api` is created once per page load; the filters say when to start over.
   }, [accountId, query]);
 
-  const polling = state.status === 'ready' && state.items.some(isActiveJob);
+  const polling = state.status === 'ready';
+  const delayMs = state.items.some(isActiveJob) ? pollMs : idlePollMs;
   useEffect(() => {
     if (!polling) return;
     const controller = current.current;
     if (!controller) return;
     const timer = setTimeout(() => {
       void refresh(controller.signal);
-    }, pollMs);
+    }, delayMs);
     const refresh = async (signal: AbortSignal) => {
       try {
         const page = await api.listJobs(accountId, query(), { signal });
@@ -99,8 +102,8 @@ export const useJobList = (
       }
     };
     return () => clearTimeout(timer);
-    // Each poll's answer changes `state.items`, which schedules the next poll while a job is still active.
-  }, [polling, state.items, generation, accountId, query]);
+    // Each poll's answer changes `state.items`, which schedules the next poll.
+  }, [polling, delayMs, state.items, generation, accountId, query]);
 
   const loadMore = useCallback(() => {
     const cursor = state.nextCursor;

@@ -134,6 +134,16 @@ export const connectionSchema = z.object({
   /** A stored report the page cannot read (an older shape) shows as "not tested" rather than breaking the list. */
   lastTest: z.nullish(z.catch(z.nullable(testReportSchema), null)),
   organizations: z.array(organizationSchema),
+  /** The hook that keeps the inventory current; null until scm-connect tried to register one. */
+  webhook: z.nullish(
+    z.object({
+      status: z.enum(['registered', 'not_registered']),
+      problem: z.nullable(z.object({ code: z.string(), message: z.string() })),
+      lastDeliveryAt: z.nullable(z.string()),
+      lastFailure: z.nullable(problemSchema),
+      warning: z.nullable(z.string()),
+    }),
+  ),
 });
 export type Connection = z.infer<typeof connectionSchema>;
 export const connectionListSchema = z.object({ items: z.array(connectionSchema) });

@@ -10,6 +10,7 @@ import { waitForJob } from '../lib/wait-for-job.js';
 import { withInlineCode } from '../lib/inline-code.js';
 import { EditConnectionDialog } from './edit-connection-dialog.js';
 import { TestReportPanel } from './test-report-panel.js';
+import { WebhookState } from './webhook-state.js';
 
 const statusLabels: Readonly<Record<Connection['status'], string>> = {
   connected: 'Connected',
@@ -97,6 +98,8 @@ export const ConnectionRow = ({
   const lastTest = connection.lastTest;
   const repositoryCount = connection.repositoryCount;
   const reason = connection.statusReason;
+  /** As the last test or the daily expiry check found it: a warning 14 days ahead. */
+  const expiry = lastTest?.tokenExpiry;
   return (
     <li className="list-row connection-row" aria-label={label}>
       <div className="connection-summary">
@@ -122,6 +125,15 @@ export const ConnectionRow = ({
               </>
             ) : null}
           </p>
+          <WebhookState webhook={connection.webhook} />
+          {expiry?.warning && (expiry.status === 'warn' || expiry.status === 'fail') ? (
+            <p className="list-meta connection-expiry">
+              <span className={`badge ${expiry.status === 'fail' ? 'badge-error' : 'badge-pending'}`}>
+                {expiry.status === 'fail' ? 'Token expired' : 'Token expires soon'}
+              </span>{' '}
+              {expiry.warning} {expiry.fix ? withInlineCode(expiry.fix) : null}
+            </p>
+          ) : null}
           {reason ? (
             <p className="list-meta text-danger connection-reason">
               {reasonSources[reason.source ?? ''] ?? 'Needs attention'} {formatDateTime(reason.at)}:{' '}

@@ -27,6 +27,13 @@ export interface ConnectionView {
   syncError: ProblemView | null;
   repositoryCount: number;
   organizations: { id: string; name: string; webUrl: string }[];
+  webhook: {
+    status: 'registered' | 'not_registered';
+    problem: { code: string; message: string } | null;
+    lastDeliveryAt: string | null;
+    lastFailure: ProblemView | null;
+    warning: string | null;
+  } | null;
 }
 
 export interface CheckView {

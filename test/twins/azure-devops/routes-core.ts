@@ -168,24 +168,30 @@ export function addCoreRoutes(state: AzureDevOpsState, router: TwinRouter): void
     body: list(caller.org.hooks.map((h) => hookJson(request.origin, caller.org.name, h))),
   }));
 
-  // POST /{org}/_apis/hooks/subscriptions
-  route('POST', '/:org/_apis/hooks/subscriptions', hookScopes, (request, caller) => {
+  /** Creating, replacing and deleting subscriptions take the ServiceHooks permissions collection admins have. */
+  const requireHookPermission = (caller: AdoCaller, permission: string) => {
     if (!caller.member.collectionAdmin) {
       throw adoError(
         403,
         'AccessCheckException',
-        `Access Denied: ${caller.pat.user.displayName} needs the following permission(s) on the resource Service hooks to perform this action: Edit subscriptions`,
+        `Access Denied: ${caller.pat.user.displayName} needs the following permission(s) on the resource Service hooks to perform this action: ${permission}`,
         'Microsoft.VisualStudio.Services.Security',
       );
     }
+  };
+  const strings = (value: unknown): Record<string, string> =>
+    value && typeof value === 'object'
+      ? Object.fromEntries(
+          Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'),
+        )
+      : {};
+  /** The subscription fields of a create or replace body, checked as the service checks them. */
+  const subscriptionFields = (request: TwinRequest, previous?: AdoHook) => {
     const body = jsonObject(request);
-    const strings = (value: unknown): Record<string, string> =>
-      value && typeof value === 'object'
-        ? Object.fromEntries(
-            Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'),
-          )
-        : {};
     const consumerInputs = strings(body.consumerInputs);
+    // Answers mask the password; sending the mask back keeps the stored one.
+    if (previous && consumerInputs.basicAuthPassword === '********')
+      consumerInputs.basicAuthPassword = previous.consumerInputs.basicAuthPassword ?? '';
     if (typeof body.eventType !== 'string' || !consumerInputs.url) {
       throw adoErrors.invalidArgument('eventType and consumerInputs.url are required.');
     }
@@ -194,15 +200,26 @@ export function addCoreRoutes(state: AzureDevOpsState, router: TwinRouter): void
         'Basic authentication requires an HTTPS URL; the consumer URL must use https.',
       );
     }
-    const hook: AdoHook = {
-      id: guid(`hook:${caller.org.name}:${caller.org.hooks.length}:${Date.now()}`),
-      publisherId: typeof body.publisherId === 'string' ? body.publisherId : 'tfs',
+    const text = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
+    return {
+      publisherId: text(body.publisherId, 'tfs'),
       eventType: body.eventType,
-      resourceVersion: typeof body.resourceVersion === 'string' ? body.resourceVersion : '1.0',
-      consumerId: typeof body.consumerId === 'string' ? body.consumerId : 'webHooks',
-      consumerActionId: typeof body.consumerActionId === 'string' ? body.consumerActionId : 'httpRequest',
+      resourceVersion: text(body.resourceVersion, '1.0'),
+      consumerId: text(body.consumerId, 'webHooks'),
+      consumerActionId: text(body.consumerActionId, 'httpRequest'),
       publisherInputs: strings(body.publisherInputs),
       consumerInputs,
+    };
+  };
+  const subscriptionNotFound = (id: string) =>
+    adoError(404, 'SubscriptionNotFoundException', `Subscription ${id} was not found.`);
+
+  // POST /{org}/_apis/hooks/subscriptions
+  route('POST', '/:org/_apis/hooks/subscriptions', hookScopes, (request, caller) => {
+    requireHookPermission(caller, 'Edit subscriptions');
+    const hook: AdoHook = {
+      id: guid(`hook:${caller.org.name}:${caller.org.hooks.length}:${Date.now()}:${Math.random()}`),
+      ...subscriptionFields(request),
       createdBy: caller.pat.user,
       createdDate: state.now(),
     };
@@ -210,15 +227,30 @@ export function addCoreRoutes(state: AzureDevOpsState, router: TwinRouter): void
     return { body: hookJson(request.origin, caller.org.name, hook) };
   });
 
+  // GET /{org}/_apis/hooks/subscriptions/{subscriptionId}
+  route('GET', '/:org/_apis/hooks/subscriptions/:id', hookScopes, (request, caller) => {
+    const hook = caller.org.hooks.find((h) => h.id === request.params.id);
+    if (!hook) throw subscriptionNotFound(request.params.id!);
+    return { body: hookJson(request.origin, caller.org.name, hook) };
+  });
+
+  // PUT /{org}/_apis/hooks/subscriptions/{subscriptionId} (replace)
+  route('PUT', '/:org/_apis/hooks/subscriptions/:id', hookScopes, (request, caller) => {
+    requireHookPermission(caller, 'Edit subscriptions');
+    const hook = caller.org.hooks.find((h) => h.id === request.params.id);
+    if (!hook) throw subscriptionNotFound(request.params.id!);
+    Object.assign(hook, subscriptionFields(request, hook), {
+      modifiedBy: caller.pat.user,
+      modifiedDate: state.now(),
+    });
+    return { body: hookJson(request.origin, caller.org.name, hook) };
+  });
+
   // DELETE /{org}/_apis/hooks/subscriptions/{subscriptionId}
   route('DELETE', '/:org/_apis/hooks/subscriptions/:id', hookScopes, (request, caller) => {
+    requireHookPermission(caller, 'Delete subscriptions');
     const index = caller.org.hooks.findIndex((h) => h.id === request.params.id);
-    if (index < 0)
-      throw adoError(
-        404,
-        'SubscriptionNotFoundException',
-        `Subscription ${request.params.id} was not found.`,
-      );
+    if (index < 0) throw subscriptionNotFound(request.params.id!);
     caller.org.hooks.splice(index, 1);
     return { status: 204 };
   });

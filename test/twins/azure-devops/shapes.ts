@@ -214,8 +214,9 @@ export function hookJson(origin: string, org: string, hook: AdoHook) {
     consumerActionId: hook.consumerActionId,
     createdBy: hook.createdBy ? identityRef(origin, hook.createdBy) : null,
     createdDate: hook.createdDate,
-    modifiedBy: hook.createdBy ? identityRef(origin, hook.createdBy) : null,
-    modifiedDate: hook.createdDate,
+    modifiedBy:
+      (hook.modifiedBy ?? hook.createdBy) ? identityRef(origin, (hook.modifiedBy ?? hook.createdBy)!) : null,
+    modifiedDate: hook.modifiedDate ?? hook.createdDate,
     publisherInputs: hook.publisherInputs,
     consumerInputs,
   };

@@ -66,10 +66,10 @@ export interface AdoCommitSnapshot {
 
 export interface AdoRepo {
   readonly id: string;
-  readonly name: string;
+  name: string;
   readonly project: AdoProject;
   readonly defaultBranch: string;
-  readonly isDisabled: boolean;
+  isDisabled: boolean;
   /** Ref name (`refs/heads/main`) → commit id. */
   readonly refs: Map<string, string>;
   readonly commits: Map<string, AdoCommitSnapshot>;
@@ -116,15 +116,17 @@ export interface AdoGroup {
 
 export interface AdoHook {
   readonly id: string;
-  readonly publisherId: string;
-  readonly eventType: string;
-  readonly resourceVersion: string;
-  readonly consumerId: string;
-  readonly consumerActionId: string;
-  readonly publisherInputs: Record<string, string>;
-  readonly consumerInputs: Record<string, string>;
+  publisherId: string;
+  eventType: string;
+  resourceVersion: string;
+  consumerId: string;
+  consumerActionId: string;
+  publisherInputs: Record<string, string>;
+  consumerInputs: Record<string, string>;
   readonly createdBy: AdoUser | undefined;
   readonly createdDate: string;
+  modifiedBy?: AdoUser | undefined;
+  modifiedDate?: string;
 }
 
 export interface AdoOrganization {
@@ -158,6 +160,12 @@ export interface AzureDevOpsState {
   /** By id anywhere in the organization. */
   findRepoById(org: AdoOrganization, id: string): AdoRepo | undefined;
   findProject(org: AdoOrganization, nameOrId: string): AdoProject | undefined;
+  /** Creates an empty-but-initialized repository (one commit on `refs/heads/main`) after start. */
+  addRepo(project: AdoProject, name: string): AdoRepo;
+  /** Renames a repository, keeping its id. */
+  renameRepo(repo: AdoRepo, name: string): void;
+  /** Deletes a repository for good. */
+  removeRepo(repo: AdoRepo): void;
   commit(
     repo: AdoRepo,
     parent: string | undefined,
@@ -394,6 +402,32 @@ export function createAzureDevOpsState(scenario: AzureDevOpsScenario): AzureDevO
     findProject(org, nameOrId) {
       const key = nameOrId.toLowerCase();
       return org.projects.find((p) => p.name.toLowerCase() === key || p.id === key);
+    },
+    addRepo(project, name) {
+      const repo = makeRepo(
+        project,
+        { name },
+        guid(`repo:${project.org.name}/${project.name}/${name}:${now()}`),
+      );
+      project.repos.set(name.toLowerCase(), repo);
+      project.explicitRepoNames.push(name.toLowerCase());
+      return repo;
+    },
+    renameRepo(repo, name) {
+      const { project } = repo;
+      const old = repo.name.toLowerCase();
+      project.repos.delete(old);
+      repo.name = name;
+      project.repos.set(name.toLowerCase(), repo);
+      const at = project.explicitRepoNames.indexOf(old);
+      if (at >= 0) project.explicitRepoNames[at] = name.toLowerCase();
+    },
+    removeRepo(repo) {
+      const { project } = repo;
+      const key = repo.name.toLowerCase();
+      project.repos.delete(key);
+      const at = project.explicitRepoNames.indexOf(key);
+      if (at >= 0) project.explicitRepoNames.splice(at, 1);
     },
     commit,
     now,

@@ -126,8 +126,35 @@ describe('Bitbucket Cloud twin: scopes and account shapes', () => {
     expect(other.status).toBe(403);
   });
 
+  it('creates a webhook only with the scopes of its events too', async () => {
+    const hook = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'https://receiver.example.com/bb', events: ['repo:push'] }),
+    };
+    const hooksOnly = apiToken(['read:webhook:bitbucket', 'write:webhook:bitbucket']);
+    expect(await answer(await call(hooksOnly, '/workspaces/acme/hooks', hook))).toEqual({
+      status: 403,
+      body: lackScopes(['read:repository:bitbucket']),
+    });
+    const unknownEvent = {
+      ...hook,
+      body: JSON.stringify({ url: 'https://r.example.com/', events: ['repo:nope'] }),
+    };
+    const writer = apiToken([
+      'read:webhook:bitbucket',
+      'write:webhook:bitbucket',
+      'read:repository:bitbucket',
+    ]);
+    expect((await call(writer, '/workspaces/acme/hooks', unknownEvent)).status).toBe(400);
+  });
+
   it('deletes a webhook only with `delete:webhook:bitbucket`', async () => {
-    const writer = apiToken(['read:webhook:bitbucket', 'write:webhook:bitbucket']);
+    const writer = apiToken([
+      'read:webhook:bitbucket',
+      'write:webhook:bitbucket',
+      'read:repository:bitbucket',
+    ]);
     const created = await answer(
       await call(writer, '/workspaces/acme/hooks', {
         method: 'POST',

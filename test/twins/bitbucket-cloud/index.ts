@@ -1,4 +1,3 @@
-import { createHmac, randomUUID } from 'node:crypto';
 import {
   startTwinServer,
   TwinRouter,
@@ -6,6 +5,8 @@ import {
   type TwinServerOptions,
 } from '../server/twin-server.js';
 import { createBitbucketApi } from './api.js';
+import { createControl, type BitbucketControl } from './control.js';
+import { createDeliverer, type BitbucketHookDelivery } from './deliveries.js';
 import { addRepositoryRoutes } from './routes-repositories.js';
 import { addWorkspaceRoutes } from './routes-workspaces.js';
 import type { BitbucketAccessTokenSeed, BitbucketApiTokenSeed, BitbucketCloudScenario } from './scenario.js';
@@ -23,15 +24,14 @@ export * from './scenario.js';
 export type * from './state.js';
 export { BitbucketState } from './state.js';
 
-export interface BitbucketHookDelivery {
-  readonly hookUuid: string;
-  readonly url: string;
-  /** The receiver's status, or 0 when it could not be reached. */
-  readonly status: number;
-}
+export type { BitbucketHookDelivery } from './deliveries.js';
+export { slugOf } from './control.js';
 
-/** A running Bitbucket Cloud twin: API 2.0 on loopback, with its state open to the test. */
-export interface BitbucketCloudTwin extends TwinServer {
+/**
+ * A running Bitbucket Cloud twin: API 2.0 on loopback, with its state open to the test. Its control methods
+ * (`createRepository`, `renameRepository`, `deleteRepository`, `push`) deliver the matching webhook events.
+ */
+export interface BitbucketCloudTwin extends TwinServer, BitbucketControl {
   readonly state: BitbucketState;
   /** `url + '/2.0'`. */
   readonly apiUrl: string;
@@ -52,6 +52,10 @@ export interface BitbucketCloudTwin extends TwinServer {
     eventKey: string,
     payload: unknown,
   ): Promise<BitbucketHookDelivery[]>;
+  /** Every delivery made so far, in the order they finished. */
+  readonly deliveries: readonly BitbucketHookDelivery[];
+  /** Resolves once every delivery started so far has finished. */
+  idle(): Promise<void>;
 }
 
 /** Start a Bitbucket Cloud twin seeded from `scenario`. */
@@ -64,6 +68,7 @@ export async function startBitbucketCloudTwin(
   const views = new BitbucketViews(() => origin);
   const router = new TwinRouter();
   const api = createBitbucketApi(router, state, views);
+  const deliverer = createDeliverer();
   addWorkspaceRoutes(api);
   addRepositoryRoutes(api);
   const server = await startTwinServer(router, {
@@ -90,33 +95,10 @@ export async function startBitbucketCloudTwin(
       must(repository(workspace, slug).pullRequests.get(id), `pull request ${id}`),
     addAccessToken: (seed) => state.addAccessToken(seed),
     addApiToken: (seed) => state.addApiToken(seed),
-    async deliverHook(workspace, slug, eventKey, payload) {
-      const repo = repository(workspace, slug);
-      const body = JSON.stringify(payload);
-      const deliveries: BitbucketHookDelivery[] = [];
-      for (const hook of [...repo.hooks, ...repo.workspace.hooks]) {
-        if (!hook.active || !hook.events.includes(eventKey)) continue;
-        const headers: Record<string, string> = {
-          'content-type': 'application/json',
-          'user-agent': 'Bitbucket-Webhooks/2.0',
-          'x-event-key': eventKey,
-          'x-hook-uuid': hook.uuid.replace(/[{}]/g, ''),
-          'x-request-uuid': randomUUID(),
-          'x-attempt-number': '1',
-        };
-        if (hook.secret !== undefined)
-          headers['x-hub-signature'] =
-            `sha256=${createHmac('sha256', hook.secret).update(body).digest('hex')}`;
-        const status = await fetch(hook.url, { method: 'POST', headers, body }).then(
-          async (response) => {
-            await response.arrayBuffer();
-            return response.status;
-          },
-          () => 0,
-        );
-        deliveries.push({ hookUuid: hook.uuid, url: hook.url, status });
-      }
-      return deliveries;
-    },
+    deliverHook: (workspace, slug, eventKey, payload) =>
+      deliverer.deliver(repository(workspace, slug), eventKey, payload),
+    deliveries: deliverer.deliveries,
+    idle: () => deliverer.idle(),
+    ...createControl(state, views, deliverer),
   };
 }

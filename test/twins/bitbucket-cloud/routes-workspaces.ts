@@ -13,6 +13,49 @@ interface HookBody {
   secret?: unknown;
 }
 
+/** The `events` enum of the Reference's `webhook_subscription`. */
+export const hookEvents: readonly string[] = [
+  'issue:comment_created',
+  'issue:created',
+  'issue:updated',
+  'pipeline:span_created',
+  'project:updated',
+  'pullrequest:approved',
+  'pullrequest:changes_request_created',
+  'pullrequest:changes_request_removed',
+  'pullrequest:comment_created',
+  'pullrequest:comment_deleted',
+  'pullrequest:comment_reopened',
+  'pullrequest:comment_resolved',
+  'pullrequest:comment_updated',
+  'pullrequest:created',
+  'pullrequest:fulfilled',
+  'pullrequest:push',
+  'pullrequest:rejected',
+  'pullrequest:unapproved',
+  'pullrequest:updated',
+  'repo:commit_comment_created',
+  'repo:commit_status_created',
+  'repo:commit_status_updated',
+  'repo:created',
+  'repo:deleted',
+  'repo:fork',
+  'repo:imported',
+  'repo:push',
+  'repo:transfer',
+  'repo:updated',
+];
+
+/**
+ * "This call requires the webhook scope, as well as any scope that applies to the events that the webhook
+ * subscribes to" (Reference, "Create a webhook for a workspace"): repository events need repository read,
+ * pull request events pull request read.
+ */
+export function requireEventScopes(caller: BitbucketCaller, events: readonly string[]): void {
+  if (events.some((e) => e.startsWith('repo:'))) caller.require(needs.repoRead);
+  if (events.some((e) => e.startsWith('pullrequest:'))) caller.require(needs.prRead);
+}
+
 /** Reads and validates a webhook body; shared by workspace and repository hooks. */
 export function hookFrom(
   request: TwinRequest,
@@ -24,6 +67,8 @@ export function hookFrom(
   const events = Array.isArray(body.events) ? body.events.map(String) : existing?.events;
   if (!url || !/^https?:\/\//.test(url)) throw bbError(400, 'Invalid URL', { url: ['Enter a valid URL.'] });
   if (!events || events.length === 0) throw bbError(400, 'events: This field is required.');
+  const unknown = events.filter((e) => !hookEvents.includes(e));
+  if (unknown.length > 0) throw bbError(400, `Invalid event(s): ${unknown.join(', ')}`);
   const hook: BitbucketHook = existing ?? {
     uuid: `{${randomUUID()}}`,
     url,
@@ -38,7 +83,13 @@ export function hookFrom(
   hook.events = events;
   if (typeof body.description === 'string') hook.description = body.description;
   if (typeof body.active === 'boolean') hook.active = body.active;
-  if (typeof body.secret === 'string') hook.secret = body.secret;
+  // `null` or "" removes the secret, leaving it out keeps it; it is never answered (`secret_set` only).
+  if (body.secret === null || body.secret === '') hook.secret = undefined;
+  else if (typeof body.secret === 'string') {
+    if (body.secret.length > 128)
+      throw bbError(400, 'secret: Ensure this field has no more than 128 characters.');
+    hook.secret = body.secret;
+  }
   return hook;
 }
 
@@ -139,6 +190,7 @@ export function addWorkspaceRoutes(api: BitbucketApi): void {
     const workspace = api.workspace(caller, request.params.workspace!);
     requireHookAdmin(caller, workspace, needs.hooksWrite);
     const hook = hookFrom(request, 'workspace');
+    requireEventScopes(caller, hook.events);
     workspace.hooks.push(hook);
     return { status: 201, body: views.hook(hook, views.workspaceRef(workspace)) };
   });
@@ -154,8 +206,11 @@ export function addWorkspaceRoutes(api: BitbucketApi): void {
   api.put('/workspaces/:workspace/hooks/:uid', (request, caller) => {
     const workspace = api.workspace(caller, request.params.workspace!);
     requireHookAdmin(caller, workspace, needs.hooksWrite);
-    const hook = hookFrom(request, 'workspace', findHook(workspace.hooks, request.params.uid!));
-    return { body: views.hook(hook, views.workspaceRef(workspace)) };
+    const existing = findHook(workspace.hooks, request.params.uid!);
+    const hook = hookFrom(request, 'workspace', { ...existing, events: [...existing.events] });
+    requireEventScopes(caller, hook.events);
+    Object.assign(existing, hook);
+    return { body: views.hook(existing, views.workspaceRef(workspace)) };
   });
 
   api.delete('/workspaces/:workspace/hooks/:uid', (request, caller) => {

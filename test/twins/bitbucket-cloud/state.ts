@@ -88,8 +88,8 @@ export interface BitbucketBranch {
 
 export interface BitbucketRepository {
   readonly uuid: string;
-  readonly slug: string;
-  readonly name: string;
+  slug: string;
+  name: string;
   readonly workspace: BitbucketWorkspace;
   readonly projectKey: string;
   readonly isPrivate: boolean;
@@ -287,6 +287,13 @@ export class BitbucketState {
           slug: `${generated.prefix ?? 'repo'}-${String(i).padStart(width, '0')}`,
         });
     }
+  }
+
+  /** Adds a repository after start, as creating it in Bitbucket would. */
+  addRepository(workspace: BitbucketWorkspace, seed: BitbucketRepositorySeed): BitbucketRepository {
+    if (workspace.repositories.has(seed.slug)) throw new Error(`Bitbucket twin: ${seed.slug} exists`);
+    this.seedRepository(workspace, seed);
+    return workspace.repositories.get(seed.slug)!;
   }
 
   private seedRepository(workspace: BitbucketWorkspace, seed: BitbucketRepositorySeed): void {

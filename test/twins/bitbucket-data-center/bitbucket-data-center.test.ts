@@ -375,7 +375,7 @@ describe('Bitbucket Data Center twin: pull requests, comments, files, webhooks',
           .status,
       ).toBe(401);
       const deliveries = await twin.deliver('pr:opened', { eventKey: 'pr:opened' }, { projectKey: 'SHOP' });
-      expect(deliveries).toEqual([{ webhookId: created.body.id, url, status: 200 }]);
+      expect(deliveries).toMatchObject([{ webhookId: created.body.id, url, status: 200 }]);
       const [delivery] = received;
       const expected = createHmac('sha256', 'topsecret').update(delivery!.body).digest('hex');
       expect(delivery!.headers['x-hub-signature']).toBe(`sha256=${expected}`);

@@ -1,4 +1,3 @@
-import { createHmac, randomUUID } from 'node:crypto';
 import {
   startTwinServer,
   TwinRouter,
@@ -6,6 +5,8 @@ import {
   type TwinServerOptions,
 } from '../server/twin-server.js';
 import { createRouteContext } from './context.js';
+import { createControl, type BitbucketDataCenterControl } from './control.js';
+import { createDeliverer, type BitbucketDelivery } from './deliveries.js';
 import { addAdminRoutes } from './routes-admin.js';
 import { addCoreRoutes } from './routes-core.js';
 import { addPullRequestRoutes } from './routes-pull-requests.js';
@@ -15,15 +16,14 @@ import { createBitbucketDataCenterState, type BitbucketDataCenterState } from '.
 export * from './scenario.js';
 export type { BitbucketDataCenterState } from './state.js';
 
-/** One webhook delivery the twin made. */
-export interface BitbucketDelivery {
-  readonly webhookId: number;
-  readonly url: string;
-  readonly status: number | 'error';
-}
+export type { BitbucketDelivery } from './deliveries.js';
+export { slugOf } from './control.js';
 
-/** A running Bitbucket Data Center stand-in. */
-export interface BitbucketDataCenterTwin extends TwinServer {
+/**
+ * A running Bitbucket Data Center stand-in. Its control methods (`createRepository`, `renameRepository`,
+ * `archiveRepository`, `deleteRepository`, `push`) deliver the webhook events Data Center sends for them.
+ */
+export interface BitbucketDataCenterTwin extends TwinServer, BitbucketDataCenterControl {
   readonly state: BitbucketDataCenterState;
   /** `url` plus the context path: what an admin types as the server's base URL. */
   readonly baseUrl: string;
@@ -36,6 +36,10 @@ export interface BitbucketDataCenterTwin extends TwinServer {
     payload: unknown,
     target: { projectKey: string; slug?: string },
   ): Promise<BitbucketDelivery[]>;
+  /** Every delivery made so far, in the order they finished. */
+  readonly deliveries: readonly BitbucketDelivery[];
+  /** Resolves once every delivery started so far has finished. */
+  idle(): Promise<void>;
 }
 
 /** Starts the twin on loopback; the REST API lives under `${baseUrl}/rest/api/{1.0,latest}`. */
@@ -57,32 +61,22 @@ export async function startBitbucketDataCenterTwin(
     }),
   });
 
-  const deliver: BitbucketDataCenterTwin['deliver'] = async (eventKey, payload, target) => {
+  const deliverer = createDeliverer();
+  const baseUrl = `${server.url}${state.contextPath}`;
+  const deliver: BitbucketDataCenterTwin['deliver'] = (eventKey, payload, target) => {
     const project = state.projects.get(target.projectKey);
     if (!project) throw new Error(`unknown project ${target.projectKey}`);
     const repo = target.slug ? state.findRepo(project, target.slug) : undefined;
-    const hooks = [...project.webhooks, ...(repo?.webhooks ?? [])].filter(
-      (h) => h.active && h.events.includes(eventKey),
-    );
-    const body = JSON.stringify(payload);
-    const deliveries: BitbucketDelivery[] = [];
-    for (const hook of hooks) {
-      const headers: Record<string, string> = {
-        'content-type': 'application/json; charset=utf-8',
-        'x-event-key': eventKey,
-        'x-request-id': randomUUID(),
-      };
-      const secret = hook.configuration.secret;
-      if (secret)
-        headers['x-hub-signature'] = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-      const status = await fetch(hook.url, { method: 'POST', headers, body }).then(
-        (r) => r.status,
-        () => 'error' as const,
-      );
-      deliveries.push({ webhookId: hook.id, url: hook.url, status });
-    }
-    return deliveries;
+    return deliverer.deliver([...project.webhooks, ...(repo?.webhooks ?? [])], eventKey, payload);
   };
 
-  return { ...server, state, baseUrl: `${server.url}${state.contextPath}`, deliver };
+  return {
+    ...server,
+    state,
+    baseUrl,
+    deliver,
+    deliveries: deliverer.deliveries,
+    idle: () => deliverer.idle(),
+    ...createControl(state, () => baseUrl, deliverer),
+  };
 }

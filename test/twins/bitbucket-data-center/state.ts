@@ -87,13 +87,13 @@ export interface BbWebhook {
 
 export interface BbRepo {
   readonly id: number;
-  readonly slug: string;
-  readonly name: string;
+  slug: string;
+  name: string;
   readonly description: string | undefined;
   readonly project: BbProject;
   /** The configured default branch; it exists in `branches` once pushed. */
   defaultBranch: string;
-  readonly archived: boolean;
+  archived: boolean;
   readonly public: boolean;
   readonly branches: Map<string, BbBranch>;
   readonly pullRequests: Map<number, BbPullRequest>;
@@ -147,6 +147,11 @@ export interface BitbucketDataCenterState {
   findRepo(project: BbProject, slug: string): BbRepo | undefined;
   /** A user by slug: a person of the scenario or the service user behind a project or repository token. */
   findUser(slug: string): BbUser | undefined;
+  /** Adds a repository at the end of the project's listing, as creating it in Data Center would. */
+  addRepository(project: BbProject, spec: BitbucketRepositorySpec): BbRepo;
+  /** Gives a repository a new slug (and name), keeping its place in the listing. */
+  renameRepository(repo: BbRepo, slug: string, name: string): void;
+  removeRepository(repo: BbRepo): void;
   commit(
     branch: BbBranch,
     author: BbUser,
@@ -392,6 +397,31 @@ export function createBitbucketDataCenterState(
     },
     findUser(slug) {
       return users.get(slug) ?? [...tokens.values()].find((token) => token.user.name === slug)?.user;
+    },
+    addRepository(project, spec) {
+      if (project.repos.has(spec.slug)) throw new Error(`twin: ${project.key}/${spec.slug} exists`);
+      const repo = makeRepo(project, spec, nextId('repo'));
+      project.repos.set(repo.slug, repo);
+      project.explicitSlugs.push(repo.slug);
+      return repo;
+    },
+    renameRepository(repo, slug, name) {
+      const { project } = repo;
+      if (slug !== repo.slug && project.repos.has(slug))
+        throw new Error(`twin: ${project.key}/${slug} exists`);
+      const index = project.explicitSlugs.indexOf(repo.slug);
+      if (index < 0) throw new Error('twin: only scenario and added repositories can be renamed');
+      project.repos.delete(repo.slug);
+      repo.slug = slug;
+      repo.name = name;
+      project.repos.set(slug, repo);
+      project.explicitSlugs[index] = slug;
+    },
+    removeRepository(repo) {
+      const { project } = repo;
+      project.repos.delete(repo.slug);
+      const index = project.explicitSlugs.indexOf(repo.slug);
+      if (index >= 0) project.explicitSlugs.splice(index, 1);
     },
     commit,
     nextId,

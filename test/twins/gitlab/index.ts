@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createGitLabControl, type GitLabControl } from './control.js';
+import { createGitLabDeliveries, type GitLabHookDelivery } from './deliveries.js';
 import {
   startTwinServer,
   TwinHttpError,
@@ -24,29 +26,10 @@ export * from './scenario.js';
 export type * from './state.js';
 export { GitLabState } from './state.js';
 
-/** GitLab's webhook event names (`X-Gitlab-Event`) and the hook flag that subscribes to each. */
-const hookEventFlags: Record<string, string> = {
-  'Push Hook': 'push_events',
-  'Tag Push Hook': 'tag_push_events',
-  'Merge Request Hook': 'merge_requests_events',
-  'Note Hook': 'note_events',
-  'Pipeline Hook': 'pipeline_events',
-  'Job Hook': 'job_events',
-  'Issue Hook': 'issues_events',
-  'Member Hook': 'member_events',
-  'Subgroup Hook': 'subgroup_events',
-  'Project Hook': 'project_events',
-};
-
-export interface GitLabHookDelivery {
-  readonly hookId: number;
-  readonly url: string;
-  /** The receiver's status, or 0 when it could not be reached. */
-  readonly status: number;
-}
+export type { GitLabHookDelivery } from './deliveries.js';
 
 /** A running GitLab twin: `/api/v4` on loopback, with its state open to the test. */
-export interface GitLabTwin extends TwinServer {
+export interface GitLabTwin extends TwinServer, GitLabControl {
   readonly state: GitLabState;
   /** `url + '/api/v4'`. */
   readonly apiUrl: string;
@@ -64,6 +47,10 @@ export interface GitLabTwin extends TwinServer {
    * `Merge Request Hook`, `Note Hook`…) with GitLab's delivery headers, `X-Gitlab-Token` included.
    */
   deliverHook(groupFullPath: string, event: string, payload: unknown): Promise<GitLabHookDelivery[]>;
+  /** Every hook delivery made so far. */
+  readonly deliveries: readonly GitLabHookDelivery[];
+  /** Resolves once every delivery started so far has finished. */
+  idle(): Promise<void>;
 }
 
 /** Start a GitLab (Cloud or Self-Managed) twin seeded from `scenario`. */
@@ -87,6 +74,7 @@ export async function startGitLabTwin(
     notFound: options.notFound ?? (() => ({ status: 404, body: { error: '404 Not Found' } })),
   });
   origin = server.url;
+  const deliveries = createGitLabDeliveries(state, version, () => origin);
   const must = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`GitLab twin: no ${what}`);
     return value;
@@ -102,34 +90,16 @@ export async function startGitLabTwin(
     mergeRequest: (path, iid) =>
       must(must(state.project(path), `project ${path}`).mergeRequests.get(iid), `MR !${iid}`),
     addToken: (seed) => state.addToken(seed),
-    async deliverHook(groupFullPath, event, payload) {
-      const flagName = hookEventFlags[event];
-      const group = must(state.group(groupFullPath), `group ${groupFullPath}`);
-      const hooks = state.ancestry(group).flatMap((g) => g.hooks);
-      const deliveries: GitLabHookDelivery[] = [];
-      for (const hook of hooks.filter((h) => flagName !== undefined && h.events.has(flagName))) {
-        const eventId = randomUUID();
-        const headers: Record<string, string> = {
-          'content-type': 'application/json',
-          'user-agent': `GitLab/${version.replace(/-ee$/, '')}`,
-          'x-gitlab-event': event,
-          'x-gitlab-webhook-uuid': randomUUID(),
-          'x-gitlab-event-uuid': eventId,
-          'x-gitlab-instance': server.url,
-          'idempotency-key': eventId,
-        };
-        if (hook.token !== undefined) headers['x-gitlab-token'] = hook.token;
-        const status = await fetch(hook.url, { method: 'POST', headers, body: JSON.stringify(payload) }).then(
-          async (response) => {
-            await response.arrayBuffer();
-            return response.status;
-          },
-          () => 0,
-        );
-        deliveries.push({ hookId: hook.id, url: hook.url, status });
-      }
-      return deliveries;
+    deliverHook: (groupFullPath, event, payload) =>
+      deliveries.deliver(must(state.group(groupFullPath), `group ${groupFullPath}`), event, payload),
+    deliveries: deliveries.log,
+    idle: () => deliveries.idle(),
+    async close() {
+      await deliveries.idle();
+      await deliveries.close();
+      await server.close();
     },
+    ...createGitLabControl(state, deliveries, () => origin),
   };
 }
 

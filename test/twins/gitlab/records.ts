@@ -34,8 +34,12 @@ export interface GitLabMember {
 
 export interface GitLabHook {
   readonly id: number;
+  /** Sent as `X-Gitlab-Webhook-UUID` with every delivery of this hook. */
+  readonly uuid: string;
   readonly groupId: number;
   url: string;
+  name: string | null;
+  description: string | null;
   token: string | undefined;
   readonly events: Set<string>;
   enableSslVerification: boolean;
@@ -49,6 +53,8 @@ export interface GitLabGroup {
   readonly fullPath: string;
   readonly parentId: number | null;
   readonly visibility: GitLabVisibility;
+  /** gitlab.com plan of a top-level group (or the self-managed license); group webhooks need Premium. */
+  readonly plan: 'free' | 'premium' | 'ultimate';
   readonly members: Map<number, GitLabMember>;
   readonly hooks: GitLabHook[];
   readonly createdAt: string;
@@ -107,8 +113,8 @@ export interface GitLabMergeRequest {
 
 export interface GitLabProject {
   readonly id: number;
-  readonly path: string;
-  readonly name: string;
+  path: string;
+  name: string;
   readonly groupId: number;
   readonly visibility: GitLabVisibility;
   archived: boolean;

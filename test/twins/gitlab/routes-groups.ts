@@ -1,9 +1,10 @@
 import { TwinHttpError } from '../server/twin-server.js';
 import { notFound, type GitLabApi } from './api.js';
 import type { GitLabCaller } from './auth.js';
-import { flag, readFields, requireString } from './body.js';
+import { randomUUID } from 'node:crypto';
+import { flag, optionalString, readFields, requireString } from './body.js';
 import { paginate } from './pagination.js';
-import type { GitLabGroup, GitLabMember, GitLabProject } from './state.js';
+import type { GitLabGroup, GitLabHook, GitLabMember, GitLabProject } from './state.js';
 
 const hookEvents = [
   'push_events',
@@ -16,7 +17,17 @@ const hookEvents = [
   'member_events',
   'subgroup_events',
   'project_events',
+  'confidential_issues_events',
+  'confidential_note_events',
+  'wiki_page_events',
+  'deployment_events',
+  'releases_events',
 ];
+
+/** Group webhooks are a Premium feature: without it GitLab does not serve the endpoints at all. */
+const requirePremium = (group: GitLabGroup) => {
+  if (group.plan === 'free') throw notFound();
+};
 
 /** Groups, subgroups, a group's projects, members and webhooks. */
 export function addGroupRoutes(api: GitLabApi): void {
@@ -90,38 +101,51 @@ export function addGroupRoutes(api: GitLabApi): void {
   memberRoutes('members/all', (group) => state.groupMembers(group));
   memberRoutes('members', (group) => [...group.members.values()]);
 
-  api.get('/groups/:id/hooks', (request, caller) => {
-    caller.require('read');
-    const group = api.group(caller, request.params.id!);
+  /** The group of a hook call: scope first, then the group, the Premium feature and the Owner role. */
+  const hookGroup = (id: string, caller: GitLabCaller, need: 'read' | 'write') => {
+    caller.require(need);
+    const group = api.group(caller, id);
+    requirePremium(group);
     api.requireLevel(level(caller, group), 50);
-    return paginate(request, group.hooks, (h) => views.hook(h));
-  });
-
-  api.get('/groups/:id/hooks/:hook_id', (request, caller) => {
-    caller.require('read');
-    const group = api.group(caller, request.params.id!);
-    api.requireLevel(level(caller, group), 50);
-    const hook = group.hooks.find((h) => h.id === Number(request.params.hook_id));
-    if (!hook) throw notFound();
-    return { body: views.hook(hook) };
-  });
-
-  api.post('/groups/:id/hooks', async (request, caller) => {
-    caller.require('write');
-    const group = api.group(caller, request.params.id!);
-    api.requireLevel(level(caller, group), 50);
-    const fields = await readFields(request);
+    return group;
+  };
+  const findHook = (group: GitLabGroup, id: string) => {
+    const hook = group.hooks.find((h) => h.id === Number(id));
+    if (!hook) throw notFound('Hook');
+    return hook;
+  };
+  const hookUrl = (fields: Record<string, unknown>) => {
     const url = requireString(fields, 'url');
     if (!/^https?:\/\/[^/]+/i.test(url))
       throw new TwinHttpError(422, {
         message: { url: ['is blocked: Only allowed schemes are http, https'] },
       });
+    return url;
+  };
+
+  api.get('/groups/:id/hooks', (request, caller) => {
+    const group = hookGroup(request.params.id!, caller, 'read');
+    return paginate(request, group.hooks, (h) => views.hook(h));
+  });
+
+  api.get('/groups/:id/hooks/:hook_id', (request, caller) => {
+    const group = hookGroup(request.params.id!, caller, 'read');
+    return { body: views.hook(findHook(group, request.params.hook_id!)) };
+  });
+
+  api.post('/groups/:id/hooks', async (request, caller) => {
+    const group = hookGroup(request.params.id!, caller, 'write');
+    const fields = await readFields(request);
+    const url = hookUrl(fields);
     const events = new Set(hookEvents.filter((event) => flag(fields, event) ?? event === 'push_events'));
-    const hook = {
+    const hook: GitLabHook = {
       id: state.newId(),
+      uuid: randomUUID(),
       groupId: group.id,
       url,
-      token: typeof fields.token === 'string' ? fields.token : undefined,
+      name: optionalString(fields, 'name') ?? null,
+      description: optionalString(fields, 'description') ?? null,
+      token: typeof fields.token === 'string' && fields.token !== '' ? fields.token : undefined,
       events,
       enableSslVerification: flag(fields, 'enable_ssl_verification') ?? true,
       createdAt: new Date().toISOString(),
@@ -130,13 +154,30 @@ export function addGroupRoutes(api: GitLabApi): void {
     return { status: 201, body: views.hook(hook) };
   });
 
+  // "Edit group hook": flags not sent keep their value; a new URL without a token resets the token.
+  api.put('/groups/:id/hooks/:hook_id', async (request, caller) => {
+    const group = hookGroup(request.params.id!, caller, 'write');
+    const hook = findHook(group, request.params.hook_id!);
+    const fields = await readFields(request);
+    const url = hookUrl(fields);
+    if (url !== hook.url) hook.token = undefined;
+    hook.url = url;
+    if (typeof fields.token === 'string') hook.token = fields.token === '' ? undefined : fields.token;
+    hook.name = optionalString(fields, 'name') ?? hook.name;
+    hook.description = optionalString(fields, 'description') ?? hook.description;
+    for (const event of hookEvents) {
+      const value = flag(fields, event);
+      if (value === true) hook.events.add(event);
+      if (value === false) hook.events.delete(event);
+    }
+    hook.enableSslVerification = flag(fields, 'enable_ssl_verification') ?? hook.enableSslVerification;
+    return { body: views.hook(hook) };
+  });
+
   api.delete('/groups/:id/hooks/:hook_id', (request, caller) => {
-    caller.require('write');
-    const group = api.group(caller, request.params.id!);
-    api.requireLevel(level(caller, group), 50);
-    const index = group.hooks.findIndex((h) => h.id === Number(request.params.hook_id));
-    if (index < 0) throw notFound();
-    group.hooks.splice(index, 1);
+    const group = hookGroup(request.params.id!, caller, 'write');
+    const hook = findHook(group, request.params.hook_id!);
+    group.hooks.splice(group.hooks.indexOf(hook), 1);
     return { status: 204 };
   });
 }

@@ -107,6 +107,8 @@ export interface GitLabGroupSeed {
     readonly archivedEvery?: number;
   };
   readonly hooks?: readonly GitLabHookSeed[];
+  /** Default `premium`; on `free`, group webhooks answer 404 as GitLab does without the feature. */
+  readonly plan?: 'free' | 'premium' | 'ultimate';
 }
 
 /** Everything a GitLab twin starts with. Users and tokens refer to each other by username. */

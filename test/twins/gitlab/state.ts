@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type {
   GitLabBranch,
   GitLabCommit,
@@ -334,6 +334,7 @@ export class GitLabState {
       fullPath: parent ? `${parent.fullPath}/${seed.path}` : seed.path,
       parentId: parent?.id ?? null,
       visibility: seed.visibility ?? 'private',
+      plan: seed.plan ?? parent?.plan ?? 'premium',
       members: this.seedMembers(seed.members),
       hooks: [],
       createdAt: isoAt(seed.id),
@@ -342,8 +343,11 @@ export class GitLabState {
     for (const hook of seed.hooks ?? []) {
       group.hooks.push({
         id: this.newId(),
+        uuid: randomUUID(),
         groupId: group.id,
         url: hook.url,
+        name: null,
+        description: null,
         token: hook.token,
         events: new Set(hook.events ?? ['push_events']),
         enableSslVerification: true,
@@ -364,7 +368,22 @@ export class GitLabState {
     }
   }
 
-  private seedProject(group: GitLabGroup, seed: GitLabProjectSeed): void {
+  /** Creates a project in `group` after start, as `POST /projects` would. */
+  addProject(group: GitLabGroup, seed: GitLabProjectSeed): GitLabProject {
+    return this.seedProject(group, seed);
+  }
+
+  /** Deletes a project for good. */
+  removeProject(project: GitLabProject): void {
+    this.projects.delete(project.id);
+    const siblings = this.projectsByGroup.get(project.groupId) ?? [];
+    this.projectsByGroup.set(
+      project.groupId,
+      siblings.filter((p) => p.id !== project.id),
+    );
+  }
+
+  private seedProject(group: GitLabGroup, seed: GitLabProjectSeed): GitLabProject {
     const project: GitLabProject = {
       id: seed.id ?? this.newId(),
       path: seed.path,
@@ -387,7 +406,7 @@ export class GitLabState {
       siblings.sort((a, b) => a.id - b.id);
     this.projectsByGroup.set(group.id, siblings);
     const root = this.users.values().next().value;
-    if (!root) return;
+    if (!root) return project;
     if (seed.files || seed.branches || seed.mergeRequests) {
       this.commit(project, project.defaultBranch, 'Initial commit', root, (files) => {
         for (const [path, content] of Object.entries(seed.files ?? { 'README.md': `# ${project.name}\n` }))
@@ -406,6 +425,7 @@ export class GitLabState {
     for (const name of seed.branches ?? [])
       this.commit(project, name, `Work on ${name}`, root, () => {}, main);
     for (const mr of seed.mergeRequests ?? []) this.seedMergeRequest(project, mr, main);
+    return project;
   }
 
   private seedMergeRequest(project: GitLabProject, seed: GitLabMergeRequestSeed, main: GitLabBranch): void {

@@ -157,12 +157,17 @@ export class GitLabViews {
       'member_events',
       'subgroup_events',
       'project_events',
+      'confidential_issues_events',
+      'confidential_note_events',
+      'wiki_page_events',
+      'deployment_events',
+      'releases_events',
     ];
     return {
       id: hook.id,
       url: hook.url,
-      name: null,
-      description: null,
+      name: hook.name,
+      description: hook.description,
       group_id: hook.groupId,
       created_at: hook.createdAt,
       enable_ssl_verification: hook.enableSslVerification,
@@ -171,6 +176,8 @@ export class GitLabViews {
       url_variables: [],
       custom_headers: [],
       push_events_branch_filter: null,
+      branch_filter_strategy: 'all_branches',
+      repository_update_events: false,
       ...Object.fromEntries(events.map((event) => [event, hook.events.has(event)])),
     };
   }

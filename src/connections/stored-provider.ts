@@ -1,0 +1,34 @@
+import { AppError, notFound } from '../core/errors.js';
+import type { ServiceContext } from '../context.js';
+import { findConnectionRow } from '../db/connections.js';
+import type { ConnectableProvider } from '../scm/connection-settings.js';
+import { readStoredToken } from './health.js';
+import { storedSettings } from './input.js';
+import { withProvider } from './providers.js';
+
+type Ctx = Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared'>;
+
+/**
+ * Runs `use` with the stored connection's provider, its token decrypted for this call only. A token that no
+ * longer decrypts throws {@link UnreadableTokenError}.
+ */
+export async function withStoredProvider<T>(
+  ctx: Ctx,
+  accountId: string,
+  connectionId: string,
+  use: (provider: ConnectableProvider) => Promise<T>,
+): Promise<T> {
+  const row = await findConnectionRow(ctx.db, accountId, connectionId);
+  if (!row) throw notFound('connection');
+  const token = readStoredToken(ctx.secrets, storedToken(row));
+  return withProvider(ctx, accountId, storedSettings(row, token, ctx.config), use);
+}
+
+export function storedToken<R extends { token_encrypted: string | null }>(
+  row: R,
+): R & { token_encrypted: string } {
+  if (row.token_encrypted === null) {
+    throw new AppError(409, 'not_connected', 'This connection has no token yet.');
+  }
+  return { ...row, token_encrypted: row.token_encrypted };
+}
