@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../core/ids.js';
 import type { Insertable, Selectable } from 'kysely';
 import { AppError, badRequest } from '../core/errors.js';
 import type { Db } from '../db/database.js';
@@ -154,7 +154,7 @@ function newJobRow(input: EnqueueJobInput, now: string): Insertable<JobsTable> &
     throw new Error('maxAttempts must be an integer from 1 to 1000.');
   }
   return {
-    id: randomUUID(),
+    id: timeOrderedId(),
     account_id: input.accountId,
     kind: input.kind,
     payload: toJsonText(input.payload, 'payload'),

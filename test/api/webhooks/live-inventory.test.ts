@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BitbucketCloudTwin } from '../../twins/bitbucket-cloud/index.js';
+import type { GitLabTwin } from '../../twins/gitlab/index.js';
 import { startKit, type TwinKit } from '../../helpers/twin-kits.js';
 import {
   connectOk,
@@ -55,6 +56,19 @@ async function settledJobs(admin: ApiClient, accountId: string): Promise<void> {
   );
 }
 
+/** The service on a port chosen first, so that its public address (where the twins deliver) is known. */
+async function startWithPublicUrl(kit: TwinKit) {
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const started = await startWithAdmin({
+    ...loopbackEnv,
+    ...kit.env,
+    SCM_CONNECT_PORT: String(port),
+    SCM_CONNECT_PUBLIC_URL: publicUrl,
+  });
+  return { ...started, publicUrl };
+}
+
 describe('webhooks keep the inventory current', () => {
   let kit: TwinKit;
   let twin: BitbucketCloudTwin;
@@ -65,14 +79,7 @@ describe('webhooks keep the inventory current', () => {
   beforeAll(async () => {
     kit = await startKit('bitbucket-cloud');
     twin = kit.twin as BitbucketCloudTwin;
-    const port = await freePort();
-    publicUrl = `http://127.0.0.1:${port}`;
-    ({ service, admin } = await startWithAdmin({
-      ...loopbackEnv,
-      ...kit.env,
-      SCM_CONNECT_PORT: String(port),
-      SCM_CONNECT_PUBLIC_URL: publicUrl,
-    }));
+    ({ service, admin, publicUrl } = await startWithPublicUrl(kit));
   });
   afterAll(async () => {
     await service?.close();
@@ -159,6 +166,51 @@ describe('webhooks keep the inventory current', () => {
     expect(silent.webhook?.warning).toMatch(/no webhook delivery reported/);
     twin.deleteRepository('acme', 'unreported');
     expect((await admin.delete(`${connectionsPath(accountId)}/${connection.id}`)).status).toBe(204);
+  });
+});
+
+describe('GitLab group hooks keep the inventory current', () => {
+  let kit: TwinKit;
+  let twin: GitLabTwin;
+  let service: TestService;
+  let admin: ApiClient;
+  let accountId: string;
+  let publicUrl: string;
+
+  beforeAll(async () => {
+    kit = await startKit('gitlab');
+    twin = kit.twin as GitLabTwin;
+    ({ service, admin, accountId, publicUrl } = await startWithPublicUrl(kit));
+  });
+  afterAll(async () => {
+    await service?.close();
+    await kit?.close();
+  });
+
+  it('follows projects created and deleted in the group, with the X-Gitlab-Token checked', async () => {
+    const connection = await connectOk(admin, accountId, kit.connectBody());
+    expect(connection.webhook).toMatchObject({ status: 'registered', problem: null });
+    const hooks = twin.group('acme').hooks.filter((hook) => hook.url.startsWith(publicUrl));
+    expect(hooks).toHaveLength(1);
+    await waitForFirstSync(admin, accountId, connection.id);
+    const names = async () => (await listAllRepositories(admin, accountId)).items.map((r) => r.name);
+
+    const created = await twin.createProject('acme', { path: 'ledger', name: 'ledger' });
+    expect(created.map((delivery) => delivery.status)).toEqual([202]);
+    await eventually(names, (now) => now.includes('ledger'), 'ledger listed');
+    const deleted = await twin.deleteProject('acme/ledger');
+    expect(deleted.map((delivery) => delivery.status)).toEqual([202]);
+    await eventually(names, (now) => !now.includes('ledger'), 'ledger gone');
+
+    // A hook whose token was changed on GitLab is refused, and the connection shows the refusal.
+    hooks[0]!.token = 'not-the-secret';
+    const refused = await twin.createProject('acme', { path: 'refused', name: 'refused' });
+    expect(refused.map((delivery) => delivery.status)).toEqual([401]);
+    const view = await getConnection(admin, accountId, connection.id);
+    expect(view.webhook?.lastFailure?.message).toMatch(/X-Gitlab-Token/);
+
+    expect((await admin.delete(`${connectionsPath(accountId)}/${connection.id}`)).status).toBe(204);
+    expect(twin.group('acme').hooks.filter((hook) => hook.url.startsWith(publicUrl))).toHaveLength(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeOrderedId } from './delivery-store.js';
+import { timeOrderedId } from './ids.js';
 
 describe('timeOrderedId', () => {
   it('is a version 7 UUID whose first 48 bits are the milliseconds', () => {
