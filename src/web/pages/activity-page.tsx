@@ -9,23 +9,14 @@ import { EmptyState } from '../components/empty-state.js';
 import { SelectField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
 import { useResource } from '../lib/use-resource.js';
-import { useCurrentAccount } from '../session/session-context.js';
+import { AccountPage } from './account-page.js';
 
 /** Background work of the current account: syncs and checks, live while they run; admins retry and cancel. */
 export const ActivityPage = () => {
-  const account = useCurrentAccount();
   return (
-    <>
-      <header className="page-header">
-        <h1>Activity</h1>
-        {account ? <p className="muted">{account.name}</p> : null}
-      </header>
-      {account ? (
-        <ActivityOfAccount accountId={account.id} isAdmin={account.role === 'admin'} />
-      ) : (
-        <p>You are not a member of any account yet. Create one from the account menu.</p>
-      )}
-    </>
+    <AccountPage title="Activity">
+      {(account) => <ActivityOfAccount accountId={account.id} isAdmin={account.role === 'admin'} />}
+    </AccountPage>
   );
 };
 

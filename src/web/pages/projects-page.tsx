@@ -15,7 +15,7 @@ import {
 import { RepositoryTable } from '../projects/repository-table.js';
 import { useRepositoryList } from '../projects/use-repository-list.js';
 import { Link, useLocation, useNavigate } from '../router/router-context.js';
-import { useCurrentAccount } from '../session/session-context.js';
+import { AccountPage } from './account-page.js';
 
 /** How long the name search waits after the last key before it asks the server. */
 const searchDelayMs = 250;
@@ -25,19 +25,8 @@ const searchDelayMs = 250;
  * live in the address, so reload, back / forward and a shared link keep the view.
  */
 export const ProjectsPage = () => {
-  const account = useCurrentAccount();
   return (
-    <>
-      <header className="page-header">
-        <h1>Projects</h1>
-        {account ? <p className="muted">{account.name}</p> : null}
-      </header>
-      {account ? (
-        <ProjectsOfAccount accountId={account.id} />
-      ) : (
-        <p>You are not a member of any account yet. Create one from the account menu.</p>
-      )}
-    </>
+    <AccountPage title="Projects">{(account) => <ProjectsOfAccount accountId={account.id} />}</AccountPage>
   );
 };
 
