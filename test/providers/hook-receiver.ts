@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { IncomingDelivery } from '../../src/scm/webhook-receiver.js';
+import { headersOf } from '../../src/api/webhooks/raw-delivery.js';
+import { expect } from 'vitest';
+import type {
+  DeliveryIdentity,
+  IncomingDelivery,
+  ParsedDelivery,
+  WebhookReceiver,
+} from '../../src/scm/webhook-receiver.js';
 
 /** One POST the receiver got, as the webhook route hands it to a kind's receiver: headers, exact bytes. */
 export type ReceivedHook = IncomingDelivery;
@@ -29,12 +36,12 @@ export async function startHookReceiver(options: HookReceiverOptions = {}): Prom
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const headers = new Map<string, string[]>();
-      for (let i = 0; i < request.rawHeaders.length; i += 2) {
-        const name = request.rawHeaders[i]!.toLowerCase();
-        headers.set(name, [...(headers.get(name) ?? []), request.rawHeaders[i + 1]!]);
-      }
-      received.push({ headers, rawBody: Buffer.concat(chunks), secure, now: new Date() });
+      received.push({
+        headers: headersOf(request.rawHeaders),
+        rawBody: Buffer.concat(chunks),
+        secure,
+        now: new Date(),
+      });
       response.writeHead(202).end();
     });
   };
@@ -57,5 +64,27 @@ export async function startHookReceiver(options: HookReceiverOptions = {}): Prom
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * Checks that `delivery` verifies with `secret` and with no other, then returns what the kind's receiver reads
+ * from it: its identity and its parsed events.
+ */
+export function readVerified(
+  receiver: WebhookReceiver,
+  delivery: ReceivedHook,
+  secret: string,
+  otherSecret = 'other',
+): DeliveryIdentity & ParsedDelivery {
+  expect(receiver.verify(delivery, { secret, signingSecret: null })).toEqual({ ok: true });
+  expect(receiver.verify(delivery, { secret: otherSecret, signingSecret: null })).toMatchObject({
+    ok: false,
+    failure: 'signature-mismatch',
+  });
+  const identity = receiver.identify(delivery);
+  return {
+    ...identity,
+    ...receiver.parse({ event: identity.event, body: delivery.rawBody.toString('utf8') }),
   };
 }
