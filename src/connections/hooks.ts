@@ -1,6 +1,6 @@
 import type { ServiceContext } from '../context.js';
 import type { ScmKindId } from '../core/scm-kinds.js';
-import type { Check, TestReport } from '../scm/provider.js';
+import type { Check, TestReport, WebhookRegistrar } from '../scm/provider.js';
 import { summarizeReport } from '../scm/test-report.js';
 import {
   registerConnectionHook,
@@ -26,12 +26,18 @@ const deps = (ctx: Ctx) => ({
 });
 
 /**
- * Registers the connection's hook on its SCM (after connect, and from Test connection while it is missing).
+ * Registers the connection's hook on its SCM (after connect, and from Test connection while it is missing), with
+ * `registrar` when the caller has the connection's provider at hand.
  * Whatever stops it is kept on the connection's webhook state and returned; nothing is thrown, since a
  * connection works without webhooks (the scheduled sync covers the gap).
  */
-export async function registerHook(ctx: Ctx, owner: Owner): Promise<HookProblem | null> {
+export async function registerHook(
+  ctx: Ctx,
+  owner: Owner,
+  registrar?: WebhookRegistrar,
+): Promise<HookProblem | null> {
   try {
+    if (registrar) return await registerConnectionHook(deps(ctx), owner, registrar);
     return await withStoredProvider(ctx, owner.accountId, owner.connectionId, (provider) =>
       registerConnectionHook(deps(ctx), owner, provider.webhooks),
     );

@@ -20,7 +20,7 @@ import { upsertOrganization } from '../db/inventory.js';
 import { connectionTokenAad } from '../db/secret-columns.js';
 import { enqueueJobOnce, listJobs, type Job } from '../jobs/index.js';
 import type { ValidatedConnection } from '../scm/connection-settings.js';
-import type { TestReport } from '../scm/provider.js';
+import type { TestReport, WebhookRegistrar } from '../scm/provider.js';
 import { readStoredToken, reportProblem, UnreadableTokenError, unreadableTokenReport } from './health.js';
 import {
   isSelfManagedKind,
@@ -31,7 +31,7 @@ import {
 } from './input.js';
 import { registerHook, removeHooks, withHookOutcome, hasRegisteredHook } from './hooks.js';
 import { withProvider } from './providers.js';
-import { storedToken, withStoredProvider } from './stored-provider.js';
+import { storedToken, withRowProvider } from './stored-provider.js';
 
 export const syncJobKind = 'connection.sync';
 
@@ -149,25 +149,32 @@ export async function enqueueSync(
  * errors; so is a stored token that no longer decrypts.
  */
 export async function testConnection(ctx: Ctx, accountId: string, connectionId: string): Promise<TestReport> {
+  const row = await findConnectionRow(ctx.db, accountId, connectionId);
+  if (!row) throw notFound('connection');
+  const owner = { accountId, connectionId, kind: row.kind as ScmKindId };
   let report: TestReport;
   try {
-    report = await withStoredProvider(ctx, accountId, connectionId, (provider) => provider.testConnection());
+    report = await withRowProvider(ctx, row, async (provider) => {
+      const tested = await provider.testConnection();
+      return tested.identity ? withHook(ctx, owner, provider.webhooks, tested) : tested;
+    });
   } catch (error) {
     if (!(error instanceof UnreadableTokenError)) throw error;
     report = unreadableTokenReport(new Date());
   }
-  if (report.identity) report = await withHook(ctx, accountId, connectionId, report);
   await recordTestOutcome(ctx.db, accountId, connectionId, report, reportProblem(report));
   return report;
 }
 
 /** A working token and no hook yet: register it now (the admin may have just fixed what stopped it) and say how it went. */
-async function withHook(ctx: Ctx, accountId: string, connectionId: string, report: TestReport) {
-  const owner = { accountId, connectionId };
+async function withHook(
+  ctx: Ctx,
+  owner: { accountId: string; connectionId: string; kind: ScmKindId },
+  registrar: WebhookRegistrar | undefined,
+  report: TestReport,
+) {
   if (await hasRegisteredHook(ctx, owner)) return withHookOutcome(report, null, true);
-  const row = await findConnectionRow(ctx.db, accountId, connectionId);
-  if (!row) throw notFound('connection');
-  const problem = await registerHook(ctx, { ...owner, kind: row.kind as ScmKindId });
+  const problem = await registerHook(ctx, owner, registrar);
   return withHookOutcome(report, problem, problem === null);
 }
 

@@ -20,8 +20,17 @@ export async function withStoredProvider<T>(
 ): Promise<T> {
   const row = await findConnectionRow(ctx.db, accountId, connectionId);
   if (!row) throw notFound('connection');
+  return withRowProvider(ctx, row, use);
+}
+
+/** {@link withStoredProvider} for a connection row the caller has read already. */
+export function withRowProvider<T>(
+  ctx: Ctx,
+  row: NonNullable<Awaited<ReturnType<typeof findConnectionRow>>>,
+  use: (provider: ConnectableProvider) => Promise<T>,
+): Promise<T> {
   const token = readStoredToken(ctx.secrets, storedToken(row));
-  return withProvider(ctx, accountId, storedSettings(row, token, ctx.config), use);
+  return withProvider(ctx, row.account_id, storedSettings(row, token, ctx.config), use);
 }
 
 export function storedToken<R extends { token_encrypted: string | null }>(
