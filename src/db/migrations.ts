@@ -5,6 +5,7 @@ import { inventory } from './migrations/0003-inventory.js';
 import { connectionHealth } from './migrations/0004-connection-health.js';
 import { webhooks } from './migrations/0005-webhooks.js';
 import { jobProgress } from './migrations/0006-job-progress.js';
+import { githubApps } from './migrations/0007-github-apps.js';
 
 /**
  * One migration set for SQLite and PostgreSQL. Only portable column types are used (text, integer); ids are
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004_connection_health': connectionHealth,
   '0005_webhooks': webhooks,
   '0006_job_progress': jobProgress,
+  '0007_github_apps': githubApps,
 };
 
 export const migrationProvider: MigrationProvider = {

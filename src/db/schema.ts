@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Timestamps are ISO 8601 UTC strings in both engines, so they sort and compare alike. */
 type Timestamp = string;
 
@@ -7,6 +9,8 @@ export interface UsersTable {
   name: string;
   password_hash: string;
   created_at: Timestamp;
+  /** 0 or 1: may set up the instance's GitHub App (the person who set the instance up, `admin create`). */
+  instance_admin: Generated<number>;
 }
 
 export interface AccountsTable {
@@ -245,6 +249,91 @@ export interface WebhookDeliveriesTable {
   processed_at: Timestamp | null;
 }
 
+/** A GitHub App registered through the manifest flow; its secrets are `v1:{kid}:…` ciphertexts bound to the row. */
+export interface GitHubAppsTable {
+  id: string;
+  /** Null for the instance's app on github.com; the account of a GitHub Enterprise Server app. */
+  account_id: string | null;
+  /** Web root: https://github.com or the Enterprise Server's address. */
+  web_url: string;
+  api_url: string;
+  /** GitHub's numeric id of the app, as an integer string. */
+  app_id: string;
+  slug: string;
+  name: string;
+  /** The organization that owns the app; null for an app owned by a user. */
+  owner: string | null;
+  client_id: string;
+  /** JSON object: permission → `read` / `write`, as granted at registration. */
+  permissions: string;
+  /** JSON array of the webhook events the app subscribes to. */
+  events: string;
+  private_key_encrypted: string;
+  webhook_secret_encrypted: string;
+  client_secret_encrypted: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type GitHubFlowPurpose = 'install' | 'authorize' | 'manifest';
+
+/** A single-use `state` of a redirect to GitHub, valid ten minutes for one session and one account. */
+export interface GitHubFlowStatesTable {
+  /** sha256 of the `state` value. */
+  state_hash: string;
+  purpose: GitHubFlowPurpose;
+  account_id: string;
+  user_id: string;
+  /** The session that started the flow (its `id_hash`). */
+  session_hash: string;
+  /** sha256 of the nonce cookie set with it, so a link followed in another browser is not enough. */
+  nonce_hash: string;
+  /** JSON: what the flow needs back (the installation to confirm, the manifest's host). */
+  details: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+/** An installation of a GitHub App linked to one connection of one account. Ids are integer strings. */
+export interface GitHubInstallationsTable {
+  id: string;
+  account_id: string;
+  connection_id: string;
+  /** The app's web root and numeric id: the app whose installation this is. */
+  web_url: string;
+  app_id: string;
+  installation_id: string;
+  /** The organization's or user's numeric id and login. */
+  target_id: string;
+  target_login: string;
+  target_type: 'Organization' | 'User';
+  repository_selection: 'all' | 'selected';
+  /** 0 or 1: an admin of the organization let other scm-connect accounts link this installation too. */
+  allow_other_accounts: number;
+  linked_by_user_id: string | null;
+  /** The GitHub user who proved admin rights when linking. */
+  linked_by_github_user_id: string;
+  suspended_at: Timestamp | null;
+  /** When GitHub said the app was uninstalled. */
+  removed_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A member asked an organization owner to install the app (`setup_action=request`). */
+export interface GitHubInstallRequestsTable {
+  id: string;
+  account_id: string;
+  user_id: string | null;
+  web_url: string;
+  app_id: string;
+  github_user_id: string;
+  github_login: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   accounts: AccountsTable;
@@ -262,4 +351,8 @@ export interface Database {
   job_schedules: JobSchedulesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  github_apps: GitHubAppsTable;
+  github_flow_states: GitHubFlowStatesTable;
+  github_installations: GitHubInstallationsTable;
+  github_install_requests: GitHubInstallRequestsTable;
 }

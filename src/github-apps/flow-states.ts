@@ -1,0 +1,92 @@
+import type { Db } from '../db/database.js';
+import type { GitHubFlowPurpose } from '../db/schema.js';
+import { hashToken, issueToken } from '../core/tokens.js';
+
+/** How long a redirect to GitHub may take before its `state` is refused. */
+export const flowStateLifetimeMs = 10 * 60_000;
+
+export interface FlowOwner {
+  readonly accountId: string;
+  readonly userId: string;
+  /** The session's `id_hash`. */
+  readonly sessionHash: string;
+}
+
+export interface MintedFlowState {
+  /** The `state` query parameter. */
+  readonly state: string;
+  /** The value of the nonce cookie set with it. */
+  readonly nonce: string;
+}
+
+export interface ConsumedFlowState {
+  readonly purpose: GitHubFlowPurpose;
+  readonly accountId: string;
+  readonly userId: string;
+  readonly details: unknown;
+  /** The nonce cookie matched the one set when the flow started. */
+  readonly nonceMatched: boolean;
+}
+
+/** Starts a flow: a random `state` and nonce, of which only hashes are stored. */
+export async function mintFlowState(
+  db: Db,
+  owner: FlowOwner,
+  purpose: GitHubFlowPurpose,
+  details: unknown,
+  now: Date,
+): Promise<MintedFlowState> {
+  const state = issueToken();
+  const nonce = issueToken();
+  await db
+    .insertInto('github_flow_states')
+    .values({
+      state_hash: state.hash,
+      purpose,
+      account_id: owner.accountId,
+      user_id: owner.userId,
+      session_hash: owner.sessionHash,
+      nonce_hash: nonce.hash,
+      details: details === undefined ? null : JSON.stringify(details),
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + flowStateLifetimeMs).toISOString(),
+    })
+    .execute();
+  return { state: state.value, nonce: nonce.value };
+}
+
+/**
+ * Takes a `state` back, once: the row is deleted whatever the outcome, so a second use finds nothing. Answers
+ * undefined for a state that is unknown, used, expired, of another purpose, or minted for another session.
+ */
+export async function consumeFlowState(
+  db: Db,
+  input: {
+    readonly state: string;
+    readonly purpose: GitHubFlowPurpose;
+    readonly sessionHash: string;
+    readonly nonce: string | undefined;
+    readonly now: Date;
+  },
+): Promise<ConsumedFlowState | undefined> {
+  if (input.state.length === 0 || input.state.length > 200) return undefined;
+  const row = await db
+    .deleteFrom('github_flow_states')
+    .where('state_hash', '=', hashToken(input.state))
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.purpose !== input.purpose || row.session_hash !== input.sessionHash) return undefined;
+  if (row.expires_at <= input.now.toISOString()) return undefined;
+  return {
+    purpose: row.purpose,
+    accountId: row.account_id,
+    userId: row.user_id,
+    details: row.details === null ? undefined : (JSON.parse(row.details) as unknown),
+    nonceMatched: input.nonce !== undefined && hashToken(input.nonce) === row.nonce_hash,
+  };
+}
+
+/** Drops expired states (housekeeping). */
+export const pruneFlowStates = (db: Db, now: Date) =>
+  db.deleteFrom('github_flow_states').where('expires_at', '<=', now.toISOString()).execute();
