@@ -193,7 +193,8 @@ export interface NewConnection {
   readonly baseUrl: string;
   readonly target: string;
   readonly settings: Record<string, unknown>;
-  readonly tokenEncrypted: string;
+  /** Null for app-based kinds (GitHub), whose tokens are minted per call. */
+  readonly tokenEncrypted: string | null;
   readonly caPem: string | null;
 }
 
@@ -211,7 +212,7 @@ export async function insertConnection(db: Db, input: NewConnection): Promise<vo
       settings: JSON.stringify(input.settings),
       token_encrypted: input.tokenEncrypted,
       ca_pem: input.caPem,
-      token_updated_at: now,
+      token_updated_at: input.tokenEncrypted === null ? null : now,
       last_test: null,
       created_at: now,
       updated_at: now,

@@ -33,3 +33,7 @@ export const detachSessionsFromAccount = (db: Db, accountId: string, userId: str
     .where('account_id', '=', accountId)
     .where('user_id', '=', userId)
     .execute();
+
+/** Signs the person out everywhere: their credentials changed. */
+export const revokeSessionsOfUser = (db: Db, userId: string) =>
+  db.deleteFrom('sessions').where('user_id', '=', userId).execute();

@@ -63,7 +63,8 @@ export async function consumeFlowState(
   db: Db,
   input: {
     readonly state: string;
-    readonly purpose: GitHubFlowPurpose;
+    /** The purpose, or the purposes, a state of this redirect may have. */
+    readonly purpose: GitHubFlowPurpose | readonly GitHubFlowPurpose[];
     readonly sessionHash: string;
     readonly nonce: string | undefined;
     readonly now: Date;
@@ -76,7 +77,9 @@ export async function consumeFlowState(
     .returningAll()
     .executeTakeFirst();
   if (!row) return undefined;
-  if (row.purpose !== input.purpose || row.session_hash !== input.sessionHash) return undefined;
+  const purposes: readonly GitHubFlowPurpose[] =
+    typeof input.purpose === 'string' ? [input.purpose] : input.purpose;
+  if (!purposes.includes(row.purpose) || row.session_hash !== input.sessionHash) return undefined;
   if (row.expires_at <= input.now.toISOString()) return undefined;
   return {
     purpose: row.purpose,

@@ -1,6 +1,7 @@
 import { createTokenExpiryHandler, tokenExpiryJobKind } from '../connections/scheduled-checks.js';
 import { syncJobKind } from '../connections/service.js';
 import { createSyncHandler } from '../connections/sync.js';
+import { createInstallationEventHandlers } from '../connections/github/installation-events.js';
 import { createInventoryEventHandlers } from '../connections/webhook-events.js';
 import type { ServiceContext } from '../context.js';
 import { createFanOutHandler } from './fan-out.js';
@@ -35,7 +36,10 @@ export function createServiceHandlers(ctx: ServiceContext, options: ServiceHandl
     [webhookHealthJobKind]: createWebhookHealthHandler(db, options.webhookHealth ?? webhookStorageHealth(db)),
     [webhookProcessJobKind]: createWebhookProcessHandler({
       db,
-      handlers: options.webhookEvents ?? createInventoryEventHandlers(ctx),
+      handlers: options.webhookEvents ?? {
+        ...createInventoryEventHandlers(ctx),
+        ...createInstallationEventHandlers(ctx),
+      },
     }),
     [housekeepingJobKind]: createHousekeepingHandler(db),
     [scheduleJobKinds.syncConnections]: createFanOutHandler(db, {

@@ -4,6 +4,7 @@ import { createApiClient } from './api/client.js';
 import { createHttp } from './api/http.js';
 import type { Session } from './api/schemas.js';
 import { ActivityPage } from './pages/activity-page.js';
+import { GitHubConfirmPage } from './pages/github-confirm-page.js';
 import { InvitePage } from './pages/invite-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
@@ -42,6 +43,7 @@ const titles: readonly (readonly [string, string])[] = [
   ['/invite/:token', 'Invitation'],
   ['/projects', 'Projects'],
   ['/activity', 'Activity'],
+  ['/github/confirm', 'Link a GitHub installation'],
   ...settingsTabs.map((tab) => [tab.path, `Settings · ${tab.label}`] as const),
 ];
 
@@ -90,6 +92,7 @@ const Routes = ({ state, reload }: { readonly state: SessionState; readonly relo
   let page: ReactNode;
   if (matchPath('/projects', pathname)) page = <ProjectsPage />;
   else if (matchPath('/activity', pathname)) page = <ActivityPage />;
+  else if (matchPath('/github/confirm', pathname)) page = <GitHubConfirmPage search={search} />;
   else if (tab) page = <SettingsPage tab={tab.id} />;
   else page = <NotFoundPage />;
   // A new account means new data everywhere: remount the page.

@@ -20,8 +20,13 @@ export interface WebhookEndpoint {
 
 export interface NewWebhookEndpoint {
   readonly accountId: string;
-  /** The connection whose hook it is (a GitHub App endpoint, later, has an app instead). */
+  /** The connection whose hook it is. */
   readonly connectionId: string;
+  /**
+   * GitHub connections: the app whose deliveries the connection receives. They arrive at the app's own address
+   * (`/webhooks/github`) and are verified with the app's secret; this row records them for the connection.
+   */
+  readonly appId?: string;
   readonly kind: WebhookKind;
   /** See {@link EndpointSecrets.secret}; {@link newWebhookSecret} makes one. */
   readonly secret: string;
@@ -82,7 +87,7 @@ export async function createWebhookEndpoint(
       id,
       account_id: input.accountId,
       connection_id: input.connectionId,
-      app_id: null,
+      app_id: input.appId ?? null,
       kind: input.kind,
       secret_encrypted: box.encrypt(input.secret, webhookSecretAad(input.accountId, id, 'secret')),
       signing_secret_encrypted:

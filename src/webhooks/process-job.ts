@@ -24,7 +24,8 @@ export interface WebhookEventContext {
 
 /** Acts on one kind of event. It can run again for the same delivery (a retry after a later handler failed): be idempotent. */
 export type WebhookEventHandler<T extends WebhookEventType> = (
-  event: Extract<WebhookEvent, { type: T }>,
+  // An intersection, not Extract: one event interface may carry several types (installation events do).
+  event: WebhookEvent & { readonly type: T },
   context: WebhookEventContext,
 ) => Promise<void>;
 

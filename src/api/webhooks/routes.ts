@@ -12,6 +12,7 @@ import {
 import { isWebhookKind, webhookReceivers } from '../../webhooks/receivers.js';
 import type { AppContext } from '../context.js';
 import { createEndpointSecretsCache } from './endpoint-secrets.js';
+import { registerGitHubAppWebhook, type GitHubAppWebhookSource } from './github-app-route.js';
 import { acceptRawJson, headersOf, webhookBodyLimit } from './raw-delivery.js';
 
 const noEndpoint = () =>
@@ -30,13 +31,24 @@ const refusalCodes: Readonly<Record<Exclude<Verification, { ok: true }>['failure
   'insecure-transport': [403, 'https_required'],
 };
 
+/** The body is kept as text: PostgreSQL text cannot hold NUL, and JSON is UTF-8 and never has a NUL unescaped. */
+function checkBody(rawBody: Buffer): void {
+  if (rawBody.includes(0))
+    throw new AppError(400, 'invalid_body', 'The delivery body holds a NUL byte: JSON never does.');
+  if (!isUtf8(rawBody)) throw new AppError(400, 'invalid_body', 'The delivery body is not UTF-8: JSON always is.');
+}
+
 /**
  * `POST /webhooks/{kind}/{hookId}`: deliveries from the SCMs. The hook id routes the delivery before anything
  * is checked (an unknown id, or one of another kind, is a 404 with no secret decrypted and no body read); then
  * only that endpoint's secrets verify it over the raw bytes; then the delivery and its `webhook.process` job are
  * committed before the answer. No SCM is called here: the job does the work.
  */
-export async function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function registerWebhookRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  options: { readonly gitHubApp?: () => Promise<GitHubAppWebhookSource | undefined> } = {},
+): Promise<void> {
   await app.register(async (scope) => {
     const rawBodyOf = acceptRawJson(scope);
     scope.setErrorHandler((error: FastifyError, _request, reply) => {
@@ -60,6 +72,17 @@ export async function registerWebhookRoutes(app: FastifyInstance, ctx: AppContex
     const store = createDeliveryStore({ db: ctx.db });
     const secretsOf = createEndpointSecretsCache(ctx.secrets);
     const endpoints = new WeakMap<FastifyRequest, WebhookEndpoint>();
+
+    if (options.gitHubApp) {
+      registerGitHubAppWebhook(scope, {
+        ctx,
+        store,
+        rawBodyOf,
+        refusal: (failure) => refusalCodes[failure],
+        checkBody,
+        app: options.gitHubApp,
+      });
+    }
 
     scope.post<{ Params: { kind: string; hookId: string } }>(
       '/webhooks/:kind/:hookId',
@@ -94,11 +117,7 @@ export async function registerWebhookRoutes(app: FastifyInstance, ctx: AppContex
           const [status, code] = refusalCodes[verification.failure];
           throw new AppError(status, code, verification.message);
         }
-        // The body is kept as text: PostgreSQL text cannot hold NUL, and JSON is UTF-8 and never has a NUL unescaped.
-        if (rawBody.includes(0))
-          throw new AppError(400, 'invalid_body', 'The delivery body holds a NUL byte: JSON never does.');
-        if (!isUtf8(rawBody))
-          throw new AppError(400, 'invalid_body', 'The delivery body is not UTF-8: JSON always is.');
+        checkBody(rawBody);
         let identity;
         try {
           identity = receiver.identify(delivery);

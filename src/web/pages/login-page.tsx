@@ -4,6 +4,7 @@ import { FormError } from '../components/form-error.js';
 import { accountRules } from '../forms/account-rules.js';
 import { useForm } from '../forms/use-form.js';
 import { useResource } from '../lib/use-resource.js';
+import { useLocation } from '../router/router-context.js';
 import { useSessionControl } from '../session/session-context.js';
 import { AuthLayout } from './auth-layout.js';
 
@@ -31,8 +32,14 @@ export const LoginPage = () => {
     );
   }
 
+  const reason = new URLSearchParams(useLocation().search).get('reason');
   return (
     <AuthLayout title="Sign in">
+      {reason === 'github-linked' ? (
+        <p className="notice" role="status">
+          Your credentials have changed after linking an organization. Sign in again to continue.
+        </p>
+      ) : null}
       <form ref={form.formRef} className="form" noValidate onSubmit={form.onSubmit}>
         <TextField
           label="Email"

@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import { findScmKind, type ScmKind, type ScmKindId } from '../../core/scm-kinds.js';
 import type { AccountSummary, Connection } from '../api/schemas.js';
 import type { TokenKindId } from './connection-input.js';
+import { GitHubConnectDialog } from './github-connect-dialog.js';
 import { PendingConnectDialog } from './pending-connect-dialog.js';
 import { TokenConnectDialog } from './token-connect-dialog.js';
 
@@ -28,8 +29,8 @@ const tokenDialog = (id: TokenKindId) => {
   return TokenKindDialog;
 };
 
-export const ConnectGitHubDialog = ({ onClose }: ConnectDialogProps) => (
-  <PendingConnectDialog kind={kind('github')} onClose={onClose} />
+export const ConnectGitHubDialog = ({ account, onClose }: ConnectDialogProps) => (
+  <GitHubConnectDialog accountId={account.id} onClose={onClose} />
 );
 
 export const ConnectGitHubEnterpriseDialog = ({ onClose }: ConnectDialogProps) => (

@@ -1,0 +1,143 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../../core/errors.js';
+import { hashToken, nowIso } from '../../core/tokens.js';
+import { revokeSessionsOfUser } from '../../db/sessions.js';
+import type { GitHubInstallDeps } from '../../connections/github/install-deps.js';
+import {
+  installNonceCookie,
+  setupPath,
+  startAuthorize,
+  startInstall,
+  type FlowRedirect,
+} from '../../connections/github/install-flow.js';
+import { finishSetup, parseSetupQuery } from '../../connections/github/setup-callback.js';
+import { isScmError } from '../../scm/errors.js';
+import { integerIdPattern } from '../../scm/github/app-credentials.js';
+import type { ZodApp } from '../app.js';
+import { clearSessionCookie, requireAccount, requireUser, sessionCookie } from '../auth.js';
+import { sendBrowserError } from '../browser-page.js';
+import type { AppContext } from '../context.js';
+import { scmErrorAnswer } from '../errors.js';
+import { errors, fields } from '../schemas.js';
+import { publicOrigin } from '../session-view.js';
+
+const redirectSchema = z.object({ url: z.string() });
+
+function setNonceCookie(reply: FastifyReply, ctx: AppContext, request: FastifyRequest, nonce: string) {
+  const secure = ctx.config.publicUrl ? ctx.config.publicUrl.protocol === 'https:' : request.protocol === 'https';
+  reply.setCookie(installNonceCookie, nonce, {
+    httpOnly: true,
+    // Lax: sent on GitHub's top-level redirect back to the setup URL, not on cross-site subrequests.
+    sameSite: 'lax',
+    secure,
+    path: setupPath,
+    maxAge: 10 * 60,
+  });
+}
+
+const redirectUriOf = (ctx: AppContext, request: FastifyRequest) => `${publicOrigin(ctx, request)}${setupPath}`;
+
+/** `Connect to GitHub` and the confirmation of an installation reached from GitHub directly. */
+export function registerGitHubInstallRoutes(zapp: ZodApp, ctx: AppContext, deps: GitHubInstallDeps): void {
+  const params = z.object({ accountId: fields.uuid });
+  const answer = (request: FastifyRequest, reply: FastifyReply, redirect: FlowRedirect) => {
+    setNonceCookie(reply, ctx, request, redirect.nonce);
+    return { url: redirect.url };
+  };
+
+  zapp.post(
+    '/accounts/:accountId/github/install',
+    {
+      schema: {
+        tags: ['github'],
+        summary: 'Start Connect to GitHub: the address of the app’s install page, with a single-use state',
+        params,
+        response: { 200: redirectSchema, ...errors(401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireUser(request);
+      await requireAccount(request, ctx, request.params.accountId, 'admin');
+      const owner = { accountId: request.params.accountId, userId: auth.userId, sessionHash: auth.sessionIdHash };
+      return answer(request, reply, await startInstall(deps, owner));
+    },
+  );
+
+  zapp.post(
+    '/accounts/:accountId/github/confirm',
+    {
+      schema: {
+        tags: ['github'],
+        summary: 'Confirm linking an installation reached from GitHub: the address of GitHub’s authorize page',
+        params,
+        body: z.strictObject({
+          installationId: z.string().regex(integerIdPattern, 'must be a GitHub installation id'),
+          setupAction: z.enum(['install', 'update']).default('install'),
+        }),
+        response: { 200: redirectSchema, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireUser(request);
+      await requireAccount(request, ctx, request.params.accountId, 'admin');
+      const owner = { accountId: request.params.accountId, userId: auth.userId, sessionHash: auth.sessionIdHash };
+      const redirect = await startAuthorize(deps, owner, request.body, redirectUriOf(ctx, request));
+      return answer(request, reply, redirect);
+    },
+  );
+}
+
+/**
+ * `GET /github/setup`: where GitHub sends the person after an install, an update, a request or an authorize.
+ * A browser page, not an API call: it answers with redirects, or with a page that says what went wrong.
+ */
+export function registerGitHubSetupRoute(app: FastifyInstance, ctx: AppContext, deps: GitHubInstallDeps): void {
+  app.get(setupPath, { schema: { hide: true } }, async (request, reply) => {
+    try {
+      const query = parseSetupQuery(request.query);
+      const cookie = request.cookies[sessionCookie];
+      const session = cookie ? await ctx.queries.findSession(hashToken(cookie), null, nowIso()) : undefined;
+      if (!session) {
+        const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+        return reply.redirect(`/login?next=${encodeURIComponent(`${setupPath}${search}`)}`, 303);
+      }
+      const outcome = await finishSetup(deps, {
+        query,
+        session: { userId: session.userId, sessionHash: session.idHash },
+        nonce: request.cookies[installNonceCookie],
+        redirectUri: redirectUriOf(ctx, request),
+      });
+      reply.clearCookie(installNonceCookie, { path: setupPath });
+      switch (outcome.kind) {
+        case 'authorize':
+          setNonceCookie(reply, ctx, request, outcome.redirect.nonce);
+          return reply.redirect(outcome.redirect.url, 302);
+        case 'confirm': {
+          const target = new URLSearchParams({
+            installation_id: outcome.installationId,
+            setup_action: outcome.setupAction,
+          });
+          return reply.redirect(`/github/confirm?${target.toString()}`, 303);
+        }
+        case 'requested':
+          return reply.redirect('/settings?github=requested', 303);
+        case 'linked':
+          if (!outcome.created) return reply.redirect('/settings?github=updated', 303);
+          // Linking changed what the person's credentials reach: every session of theirs ends.
+          await revokeSessionsOfUser(ctx.db, session.userId);
+          clearSessionCookie(reply);
+          return reply.redirect('/login?reason=github-linked', 303);
+      }
+    } catch (error) {
+      if (error instanceof AppError) {
+        return sendBrowserError(request, reply, error.status, { code: error.code, message: error.message });
+      }
+      if (isScmError(error)) {
+        const answer = scmErrorAnswer(error);
+        return sendBrowserError(request, reply, answer.status, answer.body);
+      }
+      throw error;
+    }
+  });
+}
