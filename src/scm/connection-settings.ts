@@ -25,7 +25,7 @@ export interface ConnectionSettings {
 /** The HTTP client factory the service hands to providers: the address policy and shared limits are bound. */
 export type CreateScmHttp = (
   options: Pick<ScmHttpOptions, 'baseUrl' | 'caPem' | 'auth'> &
-    Partial<Pick<ScmHttpOptions, 'maxResponseBytes' | 'retry'>>,
+    Partial<Pick<ScmHttpOptions, 'maxResponseBytes' | 'retry' | 'hostPause'>>,
 ) => ScmHttp;
 
 export interface ProviderDeps {

@@ -42,6 +42,12 @@ export interface ScmHttpOptions {
   userAgent?: string;
   /** Injectable for tests; default a timer. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Default true: a rate-limit answer pauses every client's calls to the host, and this client waits out pauses
+   * others started. `false` keeps both to this client, for APIs whose budget is per credential rather than per
+   * host (GitHub: per installation).
+   */
+  hostPause?: boolean;
 }
 
 export interface ScmRequest {
@@ -105,6 +111,7 @@ export function createScmHttp(options: ScmHttpOptions): ScmHttp {
   const sleep = options.sleep ?? defaultSleep;
   const retry = { ...retryDefaults, ...options.retry };
   const maxPages = options.maxPages ?? 1000;
+  const hostPause = options.hostPause ?? true;
   const limits: TransportLimits = {
     headersTimeoutMs: options.headersTimeoutMs ?? 30_000,
     bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
@@ -123,7 +130,7 @@ export function createScmHttp(options: ScmHttpOptions): ScmHttp {
 
   /** One try: waits out a rate-limit pause on the host, then takes one of the host's slots. */
   async function sendGuarded(call: OutgoingCall, signal?: AbortSignal): Promise<RawResponse> {
-    await shared.waitUntilResumed(call.url.host);
+    if (hostPause) await shared.waitUntilResumed(call.url.host);
     return shared.withSlot(call.url.host, () => sendOnce(agent, call, limits, signal));
   }
 
@@ -199,7 +206,8 @@ export function createScmHttp(options: ScmHttpOptions): ScmHttp {
       if (until) {
         if (until.getTime() - now > retry.maxWaitMs || !canRetry)
           throw rateLimited(call, until, response.status);
-        await shared.pause(call.url.host, until, sleep);
+        if (hostPause) await shared.pause(call.url.host, until, sleep);
+        else await sleep(Math.max(0, until.getTime() - Date.now()));
         continue;
       }
       const transientStatus = response.status >= 500 && response.status !== 501;
@@ -270,7 +278,9 @@ export function createScmHttp(options: ScmHttpOptions): ScmHttp {
       allowHttp,
       maxWaitMs: retry.maxWaitMs,
       send: sendGuarded,
-      pause: (host, until) => void shared.pause(host, until, sleep),
+      pause: (host, until) => {
+        if (hostPause) void shared.pause(host, until, sleep);
+      },
     }),
     close: () => agent.close(),
   };
