@@ -1,6 +1,18 @@
-import type { Octokit } from '@octokit/core';
+import { createHash } from 'node:crypto';
+import { createAppAuth } from '@octokit/auth-app';
+import { Octokit } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
 import type { CreateScmHttp } from '../connection-settings.js';
-import type { GitHubAppCredentials } from './app-credentials.js';
+import { ScmError } from '../errors.js';
+import type { ScmHttp } from '../http/index.js';
+import { integerIdPattern, type GitHubAppCredentials } from './app-credentials.js';
+import { createAppJwtSigner } from './app-jwt.js';
+import { exchangeOAuthCode } from './oauth-code.js';
+import { guardedHook, tokenStrategy, type AuthHook } from './auth-strategies.js';
+import { createInstallationTokens } from './installation-tokens.js';
+import { throttleOptions, type GitHubRateLimitPolicy } from './throttle-options.js';
 
 /** An Octokit with the REST pagination plugin (retry and throttling are bound in as well). */
 export type GitHubClient = Octokit & { paginate: import('@octokit/plugin-paginate-rest').PaginateInterface };
@@ -30,6 +42,94 @@ export interface GitHubAppClientOptions {
   readonly credentials: GitHubAppCredentials;
   readonly createHttp: CreateScmHttp;
   readonly now: () => Date;
+  /** How rate limits are waited out; defaults in `throttle-options.ts`. */
+  readonly rateLimits?: Partial<GitHubRateLimitPolicy>;
 }
 
-export declare function createGitHubAppClients(options: GitHubAppClientOptions): GitHubAppClients;
+const GitHubOctokit = Octokit.plugin(paginateRest, retry, throttling);
+
+/** Errors surface as ScmError to the caller; Octokit's own log lines would only repeat them. */
+const quietLog = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+export function createGitHubAppClients(options: GitHubAppClientOptions): GitHubAppClients {
+  const { credentials, now } = options;
+  const made: ScmHttp[] = [];
+  const http = (baseUrl: URL): ScmHttp => {
+    const client = options.createHttp({
+      baseUrl,
+      // The budget is per installation, app or user, not per host: one exhausted budget must not pause others.
+      hostPause: false,
+      ...(credentials.caPem === undefined ? {} : { caPem: credentials.caPem }),
+    });
+    made.push(client);
+    return client;
+  };
+  const api = http(credentials.apiUrl);
+  let web: ScmHttp | undefined;
+  const budget = `${credentials.apiUrl.host}${credentials.apiUrl.pathname}|app:${credentials.appId}`;
+
+  const octokit = (id: string, auth: { authStrategy: (options: unknown) => unknown; auth?: unknown }) =>
+    new GitHubOctokit({
+      baseUrl: credentials.apiUrl.href.replace(/\/+$/, ''),
+      userAgent: 'scm-connect',
+      log: quietLog,
+      request: { fetch: api.fetch },
+      retry: { retries: 2 },
+      throttle: throttleOptions(id, options.rateLimits),
+      ...auth,
+    }) as GitHubClient;
+
+  const createJwt = createAppJwtSigner(credentials.appId, credentials.privateKey, now);
+  const appClient = octokit(budget, {
+    authStrategy: (strategyOptions) => {
+      const auth = createAppAuth({
+        ...(strategyOptions as object),
+        appId: credentials.appId,
+        createJwt,
+      });
+      return Object.assign(auth, { hook: guardedHook(auth.hook as AuthHook) });
+    },
+  });
+  const tokens = createInstallationTokens(appClient, now);
+  const installations = new Map<string, GitHubClient>();
+
+  return {
+    credentials,
+    app: () => appClient,
+    installation(installationId) {
+      if (!integerIdPattern.test(installationId)) {
+        throw new ScmError('invalid', 'The GitHub installation id is not a positive integer.', {
+          code: 'invalid_installation_id',
+        });
+      }
+      let client = installations.get(installationId);
+      if (!client) {
+        client = octokit(`${budget}|installation:${installationId}`, {
+          authStrategy: tokenStrategy({
+            token: () => tokens.token(installationId),
+            refused: (token) => tokens.forget(installationId, token),
+          }),
+        });
+        installations.set(installationId, client);
+      }
+      return client;
+    },
+    user(token) {
+      const key = createHash('sha256').update(token).digest('hex').slice(0, 16);
+      return octokit(`${budget}|user:${key}`, { authStrategy: tokenStrategy({ token: async () => token }) });
+    },
+    exchangeCode(code, redirectUri) {
+      web ??= http(credentials.webUrl);
+      return exchangeOAuthCode(web, credentials, code, redirectUri);
+    },
+    async close() {
+      await Promise.allSettled(made.splice(0).map((client) => client.close()));
+      installations.clear();
+    },
+  };
+}

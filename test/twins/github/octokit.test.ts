@@ -1,3 +1,4 @@
+import type { ThrottlingOptions } from '@octokit/plugin-throttling';
 import { App, Octokit, RequestError } from 'octokit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubTwin, type GitHubTwin } from './index.js';
@@ -11,7 +12,7 @@ const immediate = {
   key: () => ({
     schedule: <T>(_options: unknown, job: (...args: unknown[]) => T, ...args: unknown[]) => job(...args),
   }),
-};
+} as unknown as NonNullable<ThrottlingOptions['write']>;
 
 /**
  * `Octokit` from the official SDK pointed at the twin. With `onLimit`, the throttling plugin stays on and
