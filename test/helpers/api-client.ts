@@ -49,10 +49,12 @@ export class ApiClient {
       body: payload,
       redirect: 'manual',
     });
-    const setCookie = response.headers.get('set-cookie');
+    // Only a change of the session cookie changes the session (other cookies, like a flow's nonce, do not).
+    const setCookie = response.headers.getSetCookie().find((cookie) => cookie.startsWith('scm_session='));
     if (setCookie) {
-      const value = /scm_session=([^;]*)/.exec(setCookie)?.[1];
-      this.cookie = value ? `scm_session=${value}` : undefined;
+      const value = /^scm_session=([^;]*)/.exec(setCookie)?.[1];
+      this.cookie =
+        value && !/max-age=0|expires=Thu, 01 Jan 1970/i.test(setCookie) ? `scm_session=${value}` : undefined;
     }
     const text = await response.text();
     let parsed: unknown = text;

@@ -25,7 +25,9 @@ import { publicOrigin } from '../session-view.js';
 const redirectSchema = z.object({ url: z.string() });
 
 function setNonceCookie(reply: FastifyReply, ctx: AppContext, request: FastifyRequest, nonce: string) {
-  const secure = ctx.config.publicUrl ? ctx.config.publicUrl.protocol === 'https:' : request.protocol === 'https';
+  const secure = ctx.config.publicUrl
+    ? ctx.config.publicUrl.protocol === 'https:'
+    : request.protocol === 'https';
   reply.setCookie(installNonceCookie, nonce, {
     httpOnly: true,
     // Lax: sent on GitHub's top-level redirect back to the setup URL, not on cross-site subrequests.
@@ -36,7 +38,8 @@ function setNonceCookie(reply: FastifyReply, ctx: AppContext, request: FastifyRe
   });
 }
 
-const redirectUriOf = (ctx: AppContext, request: FastifyRequest) => `${publicOrigin(ctx, request)}${setupPath}`;
+const redirectUriOf = (ctx: AppContext, request: FastifyRequest) =>
+  `${publicOrigin(ctx, request)}${setupPath}`;
 
 /** `Connect to GitHub` and the confirmation of an installation reached from GitHub directly. */
 export function registerGitHubInstallRoutes(zapp: ZodApp, ctx: AppContext, deps: GitHubInstallDeps): void {
@@ -59,7 +62,11 @@ export function registerGitHubInstallRoutes(zapp: ZodApp, ctx: AppContext, deps:
     async (request, reply) => {
       const auth = requireUser(request);
       await requireAccount(request, ctx, request.params.accountId, 'admin');
-      const owner = { accountId: request.params.accountId, userId: auth.userId, sessionHash: auth.sessionIdHash };
+      const owner = {
+        accountId: request.params.accountId,
+        userId: auth.userId,
+        sessionHash: auth.sessionIdHash,
+      };
       return answer(request, reply, await startInstall(deps, owner));
     },
   );
@@ -69,7 +76,8 @@ export function registerGitHubInstallRoutes(zapp: ZodApp, ctx: AppContext, deps:
     {
       schema: {
         tags: ['github'],
-        summary: 'Confirm linking an installation reached from GitHub: the address of GitHub’s authorize page',
+        summary:
+          'Confirm linking an installation reached from GitHub: the address of GitHub’s authorize page',
         params,
         body: z.strictObject({
           installationId: z.string().regex(integerIdPattern, 'must be a GitHub installation id'),
@@ -81,7 +89,11 @@ export function registerGitHubInstallRoutes(zapp: ZodApp, ctx: AppContext, deps:
     async (request, reply) => {
       const auth = requireUser(request);
       await requireAccount(request, ctx, request.params.accountId, 'admin');
-      const owner = { accountId: request.params.accountId, userId: auth.userId, sessionHash: auth.sessionIdHash };
+      const owner = {
+        accountId: request.params.accountId,
+        userId: auth.userId,
+        sessionHash: auth.sessionIdHash,
+      };
       const redirect = await startAuthorize(deps, owner, request.body, redirectUriOf(ctx, request));
       return answer(request, reply, redirect);
     },
@@ -92,7 +104,11 @@ export function registerGitHubInstallRoutes(zapp: ZodApp, ctx: AppContext, deps:
  * `GET /github/setup`: where GitHub sends the person after an install, an update, a request or an authorize.
  * A browser page, not an API call: it answers with redirects, or with a page that says what went wrong.
  */
-export function registerGitHubSetupRoute(app: FastifyInstance, ctx: AppContext, deps: GitHubInstallDeps): void {
+export function registerGitHubSetupRoute(
+  app: FastifyInstance,
+  ctx: AppContext,
+  deps: GitHubInstallDeps,
+): void {
   app.get(setupPath, { schema: { hide: true } }, async (request, reply) => {
     try {
       const query = parseSetupQuery(request.query);

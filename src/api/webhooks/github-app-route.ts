@@ -30,48 +30,61 @@ export interface GitHubAppRouteDeps {
  * no account linked it). As for every hook, nothing calls GitHub here: the `webhook.process` job does the work.
  */
 export function registerGitHubAppWebhook(scope: FastifyInstance, deps: GitHubAppRouteDeps): void {
-  scope.post('/webhooks/github', { bodyLimit: webhookBodyLimit, schema: { hide: true } }, async (request, reply) => {
-    const app = await deps.app();
-    if (!app) {
-      throw new AppError(404, 'not_found', 'This instance has no GitHub App, so it takes no GitHub App deliveries.');
-    }
-    const rawBody = deps.rawBodyOf(request);
-    const delivery = {
-      headers: headersOf(request.raw.rawHeaders),
-      rawBody,
-      secure: deps.ctx.config.publicUrl?.protocol === 'https:' || request.protocol === 'https',
-      now: new Date(),
-    };
-    const verification = githubWebhookReceiver.verify(delivery, { secret: app.webhookSecret, signingSecret: null });
-    if (!verification.ok) {
-      const [status, code] = deps.refusal(verification.failure);
-      throw new AppError(status, code, verification.message);
-    }
-    deps.checkBody(rawBody);
-    let identity;
-    try {
-      identity = githubWebhookReceiver.identify(delivery);
-    } catch (error) {
-      if (error instanceof WebhookPayloadError) throw new AppError(400, 'invalid_delivery', error.message);
-      throw error;
-    }
-    const body = rawBody.toString('utf8');
-    const installationId = installationOfDelivery(body);
-    const endpoints = installationId ? await endpointsOfInstallation(deps.ctx.db, app.key, installationId) : [];
-    if (endpoints.length === 0) return reply.status(202).send({ status: 'ignored' });
-    const outcomes = await Promise.all(
-      endpoints.map((endpoint) =>
-        deps.store.store({
-          endpoint,
-          deliveryId: identity.deliveryId,
-          event: identity.event.slice(0, 200),
-          body,
-          bodyBytes: rawBody.length,
-        }),
-      ),
-    );
-    return outcomes.some((outcome) => outcome.status === 'accepted')
-      ? reply.status(202).send({ status: 'accepted' })
-      : reply.status(200).send({ status: 'duplicate' });
-  });
+  scope.post(
+    '/webhooks/github',
+    { bodyLimit: webhookBodyLimit, schema: { hide: true } },
+    async (request, reply) => {
+      const app = await deps.app();
+      if (!app) {
+        throw new AppError(
+          404,
+          'not_found',
+          'This instance has no GitHub App, so it takes no GitHub App deliveries.',
+        );
+      }
+      const rawBody = deps.rawBodyOf(request);
+      const delivery = {
+        headers: headersOf(request.raw.rawHeaders),
+        rawBody,
+        secure: deps.ctx.config.publicUrl?.protocol === 'https:' || request.protocol === 'https',
+        now: new Date(),
+      };
+      const verification = githubWebhookReceiver.verify(delivery, {
+        secret: app.webhookSecret,
+        signingSecret: null,
+      });
+      if (!verification.ok) {
+        const [status, code] = deps.refusal(verification.failure);
+        throw new AppError(status, code, verification.message);
+      }
+      deps.checkBody(rawBody);
+      let identity;
+      try {
+        identity = githubWebhookReceiver.identify(delivery);
+      } catch (error) {
+        if (error instanceof WebhookPayloadError) throw new AppError(400, 'invalid_delivery', error.message);
+        throw error;
+      }
+      const body = rawBody.toString('utf8');
+      const installationId = installationOfDelivery(body);
+      const endpoints = installationId
+        ? await endpointsOfInstallation(deps.ctx.db, app.key, installationId)
+        : [];
+      if (endpoints.length === 0) return reply.status(202).send({ status: 'ignored' });
+      const outcomes = await Promise.all(
+        endpoints.map((endpoint) =>
+          deps.store.store({
+            endpoint,
+            deliveryId: identity.deliveryId,
+            event: identity.event.slice(0, 200),
+            body,
+            bodyBytes: rawBody.length,
+          }),
+        ),
+      );
+      return outcomes.some((outcome) => outcome.status === 'accepted')
+        ? reply.status(202).send({ status: 'accepted' })
+        : reply.status(200).send({ status: 'duplicate' });
+    },
+  );
 }

@@ -35,7 +35,8 @@ const refusalCodes: Readonly<Record<Exclude<Verification, { ok: true }>['failure
 function checkBody(rawBody: Buffer): void {
   if (rawBody.includes(0))
     throw new AppError(400, 'invalid_body', 'The delivery body holds a NUL byte: JSON never does.');
-  if (!isUtf8(rawBody)) throw new AppError(400, 'invalid_body', 'The delivery body is not UTF-8: JSON always is.');
+  if (!isUtf8(rawBody))
+    throw new AppError(400, 'invalid_body', 'The delivery body is not UTF-8: JSON always is.');
 }
 
 /**

@@ -64,17 +64,27 @@ export function createInstallationEventHandlers(ctx: Ctx): WebhookEventHandlers 
   return {
     'installation.deleted': async (event, context) => {
       const login = event.account.login;
-      await mark(context, event, { removed_at: context.receivedAt }, {
-        code: 'installation_removed',
-        message: `The GitHub App was uninstalled from ${login}. Install it again with Connect to GitHub, or remove this connection.`,
-      });
+      await mark(
+        context,
+        event,
+        { removed_at: context.receivedAt },
+        {
+          code: 'installation_removed',
+          message: `The GitHub App was uninstalled from ${login}. Install it again with Connect to GitHub, or remove this connection.`,
+        },
+      );
     },
     'installation.suspended': async (event, context) => {
       const login = event.account.login;
-      await mark(context, event, { suspended_at: context.receivedAt }, {
-        code: 'installation_suspended',
-        message: `An owner of ${login} suspended the GitHub App, so scm-connect can neither read nor write there. Unsuspend it in ${login}'s settings on GitHub (GitHub Apps > Configure).`,
-      });
+      await mark(
+        context,
+        event,
+        { suspended_at: context.receivedAt },
+        {
+          code: 'installation_suspended',
+          message: `An owner of ${login} suspended the GitHub App, so scm-connect can neither read nor write there. Unsuspend it in ${login}'s settings on GitHub (GitHub Apps > Configure).`,
+        },
+      );
     },
     'installation.unsuspended': (event, context) => mark(context, event, { suspended_at: null }, null),
     'installation.repositories-changed': (event, context) => resync(context, event),

@@ -142,7 +142,12 @@ export async function linkInstallation(
     });
     return { connectionId, created: true };
   });
-  await enqueueSync(db, accountId, outcome.connectionId, outcome.created ? 'connect' : 'installation updated');
+  await enqueueSync(
+    db,
+    accountId,
+    outcome.connectionId,
+    outcome.created ? 'connect' : 'installation updated',
+  );
   return outcome;
 }
 

@@ -32,7 +32,10 @@ export function parseSetupQuery(query: unknown): SetupQuery {
     const value = values[name];
     if (value === undefined || value === '') return undefined;
     if (typeof value !== 'string' || !pattern.test(value)) {
-      throw badRequest('invalid_request', `The \`${name}\` of this address is not valid; start Connect to GitHub again.`);
+      throw badRequest(
+        'invalid_request',
+        `The \`${name}\` of this address is not valid; start Connect to GitHub again.`,
+      );
     }
     return value;
   };
@@ -55,7 +58,12 @@ export interface CallbackSession {
 
 export type SetupOutcome =
   /** Linked (or, for an installation linked before, refreshed): the person's sessions are to be revoked. */
-  | { readonly kind: 'linked'; readonly accountId: string; readonly connectionId: string; readonly created: boolean }
+  | {
+      readonly kind: 'linked';
+      readonly accountId: string;
+      readonly connectionId: string;
+      readonly created: boolean;
+    }
   /** Who the person is is not known yet: send them to GitHub's authorize page. */
   | { readonly kind: 'authorize'; readonly redirect: FlowRedirect }
   /** Reached without a flow this browser started: ask the person to confirm before anything is checked. */
@@ -107,7 +115,8 @@ export async function finishSetup(
   const owner = { accountId: flow.accountId, userId: session.userId, sessionHash: session.sessionHash };
   const remembered = flow.purpose === 'authorize' ? authorizeDetailsOf(flow.details) : undefined;
   if (flow.purpose === 'authorize' && !remembered) throw invalidState();
-  if (remembered && query.installationId && query.installationId !== remembered.installationId) throw invalidState();
+  if (remembered && query.installationId && query.installationId !== remembered.installationId)
+    throw invalidState();
   const installationId = remembered?.installationId ?? query.installationId;
   const setupAction = remembered?.setupAction ?? query.setupAction;
 
@@ -120,15 +129,23 @@ export async function finishSetup(
     if (query.code) await recordRequest(deps, app, owner, query.code, input.redirectUri);
     return { kind: 'requested', accountId: flow.accountId };
   }
-  if (!installationId) throw badRequest('invalid_request', 'GitHub sent no installation; start Connect to GitHub again.');
+  if (!installationId)
+    throw badRequest('invalid_request', 'GitHub sent no installation; start Connect to GitHub again.');
   const action = setupAction === 'update' ? 'update' : 'install';
   if (!query.code) {
-    const redirect = await startAuthorize(deps, owner, { installationId, setupAction: action }, input.redirectUri);
+    const redirect = await startAuthorize(
+      deps,
+      owner,
+      { installationId, setupAction: action },
+      input.redirectUri,
+    );
     return { kind: 'authorize', redirect };
   }
 
   const clients = deps.clients(app);
-  const user = clients.user(await exchange(clients.exchangeCode.bind(clients), query.code, input.redirectUri));
+  const user = clients.user(
+    await exchange(clients.exchangeCode.bind(clients), query.code, input.redirectUri),
+  );
   const gitHubUser = await currentUser(user);
   const refuse = async (code: string, message: string, reason: string): Promise<never> => {
     await recordAudit(deps.db, {
@@ -224,4 +241,3 @@ async function recordRequest(
     lifetimeMs: 30 * 86_400_000,
   });
 }
-

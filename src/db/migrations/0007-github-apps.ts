@@ -74,7 +74,9 @@ export const githubApps: Migration = {
       .addColumn('installation_id', 'text', (c) => c.notNull())
       .addColumn('target_id', 'text', (c) => c.notNull())
       .addColumn('target_login', 'text', (c) => c.notNull())
-      .addColumn('target_type', 'text', (c) => c.notNull().check(sql`target_type in ('Organization', 'User')`))
+      .addColumn('target_type', 'text', (c) =>
+        c.notNull().check(sql`target_type in ('Organization', 'User')`),
+      )
       .addColumn('repository_selection', 'text', (c) =>
         c.notNull().check(sql`repository_selection in ('all', 'selected')`),
       )

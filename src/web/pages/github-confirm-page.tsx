@@ -32,8 +32,8 @@ export const GitHubConfirmPage = ({ search }: { readonly search: string }) => {
             </p>
             <p className="muted">
               Only do this if you started installing scm-connect’s GitHub App yourself. GitHub will ask you to
-              authorize scm-connect, then scm-connect checks that the installation is yours and that you are an
-              owner of its organization.
+              authorize scm-connect, then scm-connect checks that the installation is yours and that you are
+              an owner of its organization.
             </p>
             <FormError message={error} />
             <p className="form-inline">

@@ -45,7 +45,12 @@ export const GitHubConnectDialog = ({ accountId, onClose, go = goTo }: GitHubCon
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="button button-primary" aria-disabled={busy} onClick={() => void start()}>
+          <button
+            type="button"
+            className="button button-primary"
+            aria-disabled={busy}
+            onClick={() => void start()}
+          >
             {busy ? 'Opening GitHub…' : 'Connect to GitHub'}
           </button>
         </>

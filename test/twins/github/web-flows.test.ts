@@ -77,8 +77,9 @@ describe.each(['cloud', 'enterprise'] as const)('web flows over plain HTTP (%s)'
       check: ['experiments'],
     });
 
+    // OAuth during installation: GitHub sends the person to the callback URL, not the setup URL.
     const setup = web.leftTo!;
-    expect(`${setup.origin}${setup.pathname}`).toBe('http://127.0.0.1:8080/integrations/github/setup');
+    expect(`${setup.origin}${setup.pathname}`).toBe('http://127.0.0.1:8080/integrations/github/callback');
     expect(setup.searchParams.get('setup_action')).toBe('install');
     expect(setup.searchParams.get('state')).toBe('state-123');
     const installationId = Number(setup.searchParams.get('installation_id'));

@@ -232,8 +232,13 @@ ${permissionList(app)}
     action: 'install' | 'update' | 'request',
     stateParam: string | null,
   ): TwinResponse {
-    const useSetup = app.setupUrl && (action !== 'update' || app.setupOnUpdate);
-    const destination = useSetup ? app.setupUrl : app.requestOauthOnInstall ? app.callbackUrls[0] : undefined;
+    // With "Request user authorization (OAuth) during installation" the setup URL is not used: GitHub sends the
+    // person to the first callback URL ("Authorizing users during installation").
+    const destination = app.requestOauthOnInstall
+      ? app.callbackUrls[0]
+      : app.setupUrl && (action !== 'update' || app.setupOnUpdate)
+        ? app.setupUrl
+        : undefined;
     if (!destination) {
       const what = installation
         ? `Installed on ${installation.account} (installation ${installation.id}).`
