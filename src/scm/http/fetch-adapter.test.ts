@@ -1,4 +1,5 @@
 import { Octokit } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTwinServer, TwinRouter, type TwinServer } from '../../../test/twins/server/twin-server.js';
 import { ScmError } from '../errors.js';
@@ -44,7 +45,8 @@ beforeAll(async () => {
     }))
     .post('/repos/:owner/:repo/issues', (request) => ({ status: 201, body: { echoed: request.json() } }))
     .get('/moved', () => ({ status: 301, headers: { location: `http://127.0.0.1:${canary.port}/` } }))
-    .get('/empty', () => ({ status: 204 }));
+    .get('/empty', () => ({ status: 204 }))
+    .get('/user/installations', () => ({ body: { total_count: 1, installations: [{ id: 7 }] } }));
   twin = await startTwinServer(router);
 });
 afterAll(async () => {
@@ -72,6 +74,16 @@ describe('fetch for Octokit', () => {
     });
     expect(created.status).toBe(201);
     expect(created.data).toEqual({ echoed: { title: 'x' } });
+  });
+
+  it('answers with the address it asked, as fetch does, so that Octokit can page `total_count` listings', async () => {
+    const answer = await client().fetch(`${twin.url}/empty`);
+    expect(answer.url).toBe(`${twin.url}/empty`);
+    const octokit = new (Octokit.plugin(paginateRest))({
+      baseUrl: twin.url,
+      request: { fetch: client().fetch },
+    });
+    expect(await octokit.paginate('GET /user/installations', { per_page: 100 })).toEqual([{ id: 7 }]);
   });
 
   it('blocks a metadata base URL before connecting', async () => {

@@ -41,11 +41,18 @@ export function createGuardedFetch(deps: GuardedFetchDeps): typeof fetch {
     const now = Date.now();
     const until = rateLimitedUntil(response.status, response.headers, response.body.toString('utf8'), now);
     if (until && until.getTime() - now <= deps.maxWaitMs) deps.pause(url.host, until);
-    return new Response(nullBodyStatuses.has(response.status) ? null : new Uint8Array(response.body), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
+    const answer = new Response(
+      nullBodyStatuses.has(response.status) ? null : new Uint8Array(response.body),
+      {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      },
+    );
+    // A constructed Response has an empty `url`; fetch's answer names the address it came from (SDKs read it,
+    // e.g. Octokit's pagination of `total_count` listings), and no redirect is followed, so that is `url`.
+    Object.defineProperty(answer, 'url', { value: url.href });
+    return answer;
   };
 }
 
