@@ -5,7 +5,8 @@
  * Part 1 lists N repositories (N = 1, 100, 101, 10,000) through the HTTP layer's `paginate` with each API
  * family's strategy, against a twin that holds exactly N. Part 2 lists 10,000 repositories through each
  * provider's `listOrganizations` + `listRepositories`, with latency added to every twin answer (Bitbucket Data
- * Center's minimum adds one default-branch request per repository: its listing carries none). The twins run
+ * Center's minimum adds one default-branch request per repository: its listing carries none; GitHub's adds the
+ * one installation token the listing mints). The twins run
  * in this process on 127.0.0.1, so wall times include the twins' own work; "fetch ms" sends the same requests
  * again with a plain `fetch` to show that share. A request count other than the minimum, or an item count
  * other than N, is marked MISMATCH and makes the script exit non-zero.
@@ -20,8 +21,11 @@ import { apiVersion, projectPageSize } from '../src/scm/azure-devops/client.js';
 import { createAzureDevOpsProvider } from '../src/scm/azure-devops/index.js';
 import { createBitbucketCloudProvider } from '../src/scm/bitbucket-cloud/index.js';
 import { createBitbucketDataCenterProvider } from '../src/scm/bitbucket-data-center/index.js';
-import type { ProviderFactory } from '../src/scm/connection-settings.js';
+import type { CreateScmHttp, ProviderFactory } from '../src/scm/connection-settings.js';
+import { createGitHubAppClients } from '../src/scm/github/app-clients.js';
+import { createGitHubProvider } from '../src/scm/github/index.js';
 import { createGitLabProvider } from '../src/scm/gitlab/index.js';
+import type { ScmProvider } from '../src/scm/provider.js';
 import {
   continuationTokenPagination,
   linkHeaderPagination,
@@ -393,14 +397,21 @@ interface ProviderCase {
   readonly repositories: number;
   /** The fewest requests the API allows for the listing itself. */
   readonly minimum: number;
-  readonly kind: ScmKindId;
-  readonly factory: ProviderFactory;
-  readonly target: string;
-  readonly token: string;
   start(): Promise<Started>;
+  /** The provider for the started twin, over the bench's HTTP clients. */
+  connect(started: Started, createHttp: CreateScmHttp): ScmProvider;
 }
 
-function providerCases(n: number): ProviderCase[] {
+/** A token-based provider: settings from the started twin, the factory of its kind. */
+const tokenConnect =
+  (kind: ScmKindId, factory: ProviderFactory, target: string, token: string) =>
+  (started: Started, createHttp: CreateScmHttp): ScmProvider =>
+    factory(
+      { kind, baseUrl: new URL(started.baseUrl), target, token },
+      { createHttp, now: () => new Date() },
+    );
+
+function providerCases(n: number, githubKey: string): ProviderCase[] {
   const azure = (projects: number): ProviderCase => {
     const perProject = Math.ceil(n / projects);
     return {
@@ -411,10 +422,7 @@ function providerCases(n: number): ProviderCase[] {
         `($top=${projectPageSize}) and then one unpaginated git/repositories answer per project`,
       repositories: projects * perProject,
       minimum: minimumFor(projects, projectPageSize) + projects,
-      kind: 'azure-devops',
-      factory: createAzureDevOpsProvider,
-      target: 'bench',
-      token: 'ado-bench',
+      connect: tokenConnect('azure-devops', createAzureDevOpsProvider, 'bench', 'ado-bench'),
       start: async () => {
         const twin = await startAzureDevOpsTwin(
           azureScenario(Array.from({ length: projects }, () => perProject)),
@@ -425,6 +433,43 @@ function providerCases(n: number): ProviderCase[] {
   };
   return [
     {
+      name: 'GitHub',
+      layout: 'one installation, all repos',
+      needs:
+        'reads the installation with the app JWT first (its account: `GET /app/installations/{id}`); the ' +
+        'listing mints one installation token (`POST /app/installations/{id}/access_tokens`) and then reads ' +
+        `\`GET /installation/repositories\` ${pageSize.github} a page, so its minimum is the pages plus that token`,
+      repositories: n,
+      minimum: minimumFor(n, pageSize.github) + 1,
+      start: async () => {
+        const twin = await startGitHubTwin(githubScenario(n, githubKey));
+        const headers = { authorization: `Bearer ${twin.createInstallationToken(4001)}` };
+        return { twin, baseUrl: twin.apiUrl, headers };
+      },
+      connect: (started, createHttp) => {
+        const now = () => new Date();
+        const credentials = {
+          webUrl: new URL(started.twin.url),
+          apiUrl: new URL(started.baseUrl),
+          appId: '3001',
+          slug: 'bench-scanner',
+          clientId: 'Iv23liBenchScanner01',
+          clientSecret: 'bench-client-secret',
+          privateKey: githubKey,
+          webhookSecret: 'unused',
+        };
+        return createGitHubProvider({
+          kind: 'github',
+          clients: createGitHubAppClients({ credentials, createHttp, now }),
+          installation: {
+            installationId: '4001',
+            account: { id: '5001', login: 'bench', type: 'Organization' },
+          },
+          now,
+        });
+      },
+    },
+    {
       name: 'GitLab',
       layout: 'group + subgroup, half each',
       needs:
@@ -432,10 +477,7 @@ function providerCases(n: number): ProviderCase[] {
         'instance that refuses keyset (400/405) costs one more request before offset pagination',
       repositories: n,
       minimum: minimumFor(n, pageSize.gitlab),
-      kind: 'gitlab',
-      factory: createGitLabProvider,
-      target: 'bench',
-      token: 'glpat-bench',
+      connect: tokenConnect('gitlab', createGitLabProvider, 'bench', 'glpat-bench'),
       start: async () => {
         const twin = await startGitLabTwin(gitlabScenario(n));
         return { twin, baseUrl: twin.url, headers: auth.gitlab };
@@ -447,10 +489,7 @@ function providerCases(n: number): ProviderCase[] {
       needs: 'reads the workspace first, for the UUID the listing is addressed by',
       repositories: n,
       minimum: minimumFor(n, pageSize.bitbucketCloud),
-      kind: 'bitbucket-cloud',
-      factory: createBitbucketCloudProvider,
-      target: 'bench',
-      token: 'bbwat-bench',
+      connect: tokenConnect('bitbucket-cloud', createBitbucketCloudProvider, 'bench', 'bbwat-bench'),
       start: async () => {
         const twin = await startBitbucketCloudTwin(bitbucketCloudScenario(n));
         return { twin, baseUrl: twin.url, headers: auth.bitbucketCloud };
@@ -465,10 +504,12 @@ function providerCases(n: number): ProviderCase[] {
         `so its minimum is ceil(N / ${pageSize.dataCenter}) pages plus one default-branch request per repository`,
       repositories: n,
       minimum: minimumFor(n, pageSize.dataCenter) + n,
-      kind: 'bitbucket-data-center',
-      factory: createBitbucketDataCenterProvider,
-      target: 'BENCH',
-      token: 'bbdc-bench',
+      connect: tokenConnect(
+        'bitbucket-data-center',
+        createBitbucketDataCenterProvider,
+        'BENCH',
+        'bbdc-bench',
+      ),
       start: async () => {
         const twin = await startBitbucketDataCenterTwin(dataCenterScenario(n));
         return { twin, baseUrl: twin.baseUrl, headers: auth.dataCenter };
@@ -487,20 +528,15 @@ async function runPart2(): Promise<{ rows: string[][]; notes: string[]; failed: 
   const rows: string[][] = [];
   const notes: string[] = [];
   let failed = false;
-  for (const item of providerCases(providerRepos)) {
+  for (const item of providerCases(providerRepos, testPrivateKey())) {
     const clients = createTestScmHttp();
     let twin: TwinServer | undefined;
     try {
       const started = await item.start();
       twin = started.twin;
       twin.faults.latencyMs = latencyMs;
-      const settings = {
-        kind: item.kind,
-        baseUrl: new URL(started.baseUrl),
-        target: item.target,
-        token: item.token,
-      };
-      const provider = item.factory(settings, { createHttp: clients.createHttp, now: () => new Date() });
+      // The GitHub App's clients are closed with the HTTP clients they were made from (`clients.close()`).
+      const provider = item.connect(started, clients.createHttp);
 
       const logStart = twin.log.length;
       const orgStarted = performance.now();
@@ -583,7 +619,7 @@ console.log('');
 console.log(
   `Part 2: provider listOrganizations + listRepositories, ${providerRepos.toLocaleString('en')} repositories, ` +
     `${latencyMs} ms added to every answer; "minimum" is for the listing alone ` +
-    '(Bitbucket DC: the pages plus one default-branch request per repository)',
+    '(GitHub: the pages plus one installation token; Bitbucket DC: the pages plus one default-branch request per repository)',
 );
 const part2 = await runPart2();
 printTable(

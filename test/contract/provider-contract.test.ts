@@ -4,6 +4,9 @@ import { createLinkBuilder } from '../../src/scm/links/index.js';
 import {
   buildTestReport,
   type Check,
+  type CiWriter,
+  type PullRequestCommenter,
+  type ScmComment,
   type ScmMember,
   type ScmOrganization,
   type ScmProvider,
@@ -13,7 +16,10 @@ import {
 import {
   checkAuthRejection,
   checkCapabilityFlags,
+  checkCiJob,
+  checkCommentRoundTrip,
   checkFileUrl,
+  checkInlineComments,
   checkHealthyReport,
   checkKnownRepository,
   checkLazyListing,
@@ -312,5 +318,111 @@ describe('the contract suite catches a broken provider', () => {
     expect(() =>
       checkCapabilityFlags({ ...provider, capabilities: { ...provider.capabilities, inlineComments: true } }),
     ).toThrow(/inlineComments flag/);
+  });
+});
+
+interface CommenterDefects {
+  /** Posts as an account other than the one `identity()` names. */
+  readonly postsAsOther?: boolean;
+  /** An edit posts a new comment instead of changing the old one. */
+  readonly editCreatesNew?: boolean;
+  /** Accepts an inline comment on any line. */
+  readonly acceptsOffDiff?: boolean;
+}
+
+/** FAKE pull request: comments in memory; line 3 of `src/app.js` is the only diff line. */
+function createFakeCommenter(defects: CommenterDefects = {}): PullRequestCommenter {
+  const me = { id: '42', login: 'scanner-bot' };
+  const comments: ScmComment[] = [];
+  let next = 1;
+  const add = (body: string, position?: ScmComment['position']): ScmComment => {
+    const author = defects.postsAsOther ? { id: '7', login: 'someone' } : me;
+    const comment: ScmComment = { id: String(next++), body, author, ...(position ? { position } : {}) };
+    comments.push(comment);
+    return comment;
+  };
+  return {
+    identity: async () => me,
+    async *listComments() {
+      yield* comments.filter((c) => !c.position);
+    },
+    async *listInlineComments() {
+      yield* comments.filter((c) => c.position);
+    },
+    createComment: async (_pr, body) => add(body),
+    async updateComment(_pr, ref, body) {
+      const found = comments.find((c) => c.id === ref.id)!;
+      if (defects.editCreatesNew) return add(body, found.position);
+      const updated = { ...found, body };
+      comments.splice(comments.indexOf(found), 1, updated);
+      return updated;
+    },
+    async deleteComment(_pr, ref) {
+      const index = comments.findIndex((c) => c.id === ref.id);
+      if (index >= 0) comments.splice(index, 1);
+    },
+    async createInlineComment(_pr, position, body) {
+      if (!defects.acceptsOffDiff && (position.path !== 'src/app.js' || position.line !== 3)) {
+        throw new ScmError('invalid', 'Not a line of the diff.');
+      }
+      return add(body, position);
+    },
+  };
+}
+
+/** FAKE CI writer: one branch per template; `reopens` opens a new pull request on every call. */
+function createFakeCiWriter(reopens = false): CiWriter {
+  const branches = new Map<string, { content: string; number: number }>();
+  let next = 1;
+  return {
+    async ensureCiJob(_repository, template) {
+      const pr = (number: number) => ({ number, webUrl: `${fakeWeb}/acme/web/pull/${number}` });
+      const found = branches.get(template.branch);
+      if (!found || reopens) {
+        branches.set(template.branch, { content: template.content, number: next });
+        return { outcome: 'opened', pullRequest: pr(next++) };
+      }
+      const changed = found.content !== template.content;
+      found.content = template.content;
+      return { outcome: changed ? 'updated' : 'unchanged', pullRequest: pr(found.number) };
+    },
+  };
+}
+
+describe('the contract suite catches a broken commenter or CI writer', () => {
+  const pr = { repository: { externalId: '1', fullName: 'acme/web' }, number: 1 };
+  const pullRequest = {
+    ref: pr,
+    inline: { path: 'src/app.js', line: 3, commitSha: '0123456789abcdef0123456789abcdef01234567' },
+    offDiffLine: 40,
+  };
+  const repository = { externalId: '1', fullName: 'acme/web', defaultBranch: 'main' };
+
+  it('a working fake passes', async () => {
+    await checkCommentRoundTrip(createFakeCommenter(), pr);
+    await checkInlineComments(createFakeCommenter(), pullRequest);
+    await checkCiJob(createFakeCiWriter(), repository);
+  });
+
+  it('comments posted as another account', async () => {
+    await expect(checkCommentRoundTrip(createFakeCommenter({ postsAsOther: true }), pr)).rejects.toThrow(
+      /provider identity/,
+    );
+  });
+
+  it('an edit that adds a second comment', async () => {
+    await expect(checkCommentRoundTrip(createFakeCommenter({ editCreatesNew: true }), pr)).rejects.toThrow(
+      /keeps the comment id/,
+    );
+  });
+
+  it('an inline comment accepted outside the diff', async () => {
+    await expect(
+      checkInlineComments(createFakeCommenter({ acceptsOffDiff: true }), pullRequest),
+    ).rejects.toThrow(/outside the diff/);
+  });
+
+  it('a CI writer that opens a pull request on every run', async () => {
+    await expect(checkCiJob(createFakeCiWriter(true), repository)).rejects.toThrow(/changes nothing/);
   });
 });

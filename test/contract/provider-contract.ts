@@ -4,11 +4,18 @@ import {
   capabilityIds,
   summarizeReport,
   type Check,
+  type CiTemplate,
+  type CiWriter,
+  type InlinePosition,
+  type PullRequestCommenter,
+  type PullRequestRef,
+  type ScmComment,
   type ScmMember,
   type ScmOrganization,
   type ScmOrganizationRef,
   type ScmProvider,
   type ScmRepository,
+  type ScmRepositoryRef,
   type TestReport,
 } from '../../src/scm/provider.js';
 
@@ -36,9 +43,25 @@ export interface ContractExpectations {
   readonly someMember?: { readonly login: string; readonly role: ScmMember['role'] };
 }
 
+/** An open pull request the comment checks write on (providers that comment). */
+export interface ContractPullRequest {
+  readonly ref: PullRequestRef;
+  /** A line of the diff's new side at the head commit, for an inline comment (providers with inline comments). */
+  readonly inline?: InlinePosition;
+  /** A line of the same file at the same commit that is not part of the diff. */
+  readonly offDiffLine?: number;
+}
+
+/** A repository without the CI file, where the CI checks may propose it (providers that write CI files). */
+export type ContractCiRepository = ScmRepositoryRef & Pick<ScmRepository, 'defaultBranch'>;
+
 export interface ContractFixture {
   readonly provider: ScmProvider;
   readonly expected: ContractExpectations;
+  /** Required when the provider offers `comments`. */
+  readonly pullRequest?: ContractPullRequest;
+  /** Required when the provider offers `ci`. */
+  readonly ciRepository?: ContractCiRepository;
   /** A provider for the same target whose token the twin has revoked. */
   breakToken(): Promise<ScmProvider>;
   /** Requests the twin has received, optionally under a path prefix. */
@@ -297,6 +320,130 @@ export async function checkRevokedProvider(broken: ScmProvider, org: ScmOrganiza
   checkAuthRejection(rejection);
 }
 
+/** A body no earlier run left behind, so that a listing finds exactly this comment. */
+const uniqueBody = (what: string) => `<!-- scm-connect contract ${what} ${Date.now()}-${Math.random()} -->`;
+
+const findById = (comments: readonly ScmComment[], id: string) => comments.filter((c) => c.id === id);
+
+/**
+ * Summary comments: one is created as the provider's own identity, listed once with that author, edited in
+ * place (same id), deleted, and deleting it again still resolves.
+ */
+export async function checkCommentRoundTrip(
+  commenter: PullRequestCommenter,
+  pr: PullRequestRef,
+): Promise<void> {
+  const me = await commenter.identity();
+  expect(me.id, 'comment identity id').toBeTruthy();
+  const body = uniqueBody('summary');
+  const created = await commenter.createComment(pr, body);
+  expect(created.id, 'created comment id').toBeTruthy();
+  expect(created.body, 'created comment body').toBe(body);
+  expect(created.author.id, 'the comment is posted as the provider identity').toBe(me.id);
+
+  const listed = findById(await collect(commenter.listComments(pr)), created.id);
+  expect(listed.length, 'the new comment is listed once').toBe(1);
+  expect(listed[0]!.author.id, 'listed with our identity as author').toBe(me.id);
+  expect(listed[0]!.body, 'listed with its body').toBe(body);
+  expect(listed[0]!.position, 'a summary comment has no position').toBeUndefined();
+
+  const edited = `${body} edited`;
+  const updated = await commenter.updateComment(pr, created, edited);
+  expect(updated.id, 'an edit keeps the comment id').toBe(created.id);
+  expect(updated.body, 'the edit is applied').toBe(edited);
+  const afterEdit = findById(await collect(commenter.listComments(pr)), created.id);
+  expect(
+    afterEdit.map((c) => c.body),
+    'the list shows the edit, not a second comment',
+  ).toEqual([edited]);
+
+  await commenter.deleteComment(pr, created);
+  const afterDelete = findById(await collect(commenter.listComments(pr)), created.id);
+  expect(afterDelete, 'the deleted comment is no longer listed').toEqual([]);
+  await commenter.deleteComment(pr, created);
+}
+
+/**
+ * Inline comments: one on a diff line is created as our identity, listed with its position, edited and deleted
+ * with the shared methods; a line outside the diff is refused with ScmError kind `invalid`.
+ */
+export async function checkInlineComments(
+  commenter: PullRequestCommenter,
+  pullRequest: ContractPullRequest,
+): Promise<void> {
+  const { ref: pr, inline, offDiffLine } = pullRequest;
+  expect(commenter.createInlineComment && commenter.listInlineComments, 'inline methods').toBeTruthy();
+  expect(inline, 'the fixture names a diff line for inline comments').toBeDefined();
+  expect(offDiffLine, 'the fixture names a line outside the diff').toBeDefined();
+  const me = await commenter.identity();
+  const body = uniqueBody('inline');
+  const created = await commenter.createInlineComment!(pr, inline!, body);
+  expect(created.author.id, 'the inline comment is posted as the provider identity').toBe(me.id);
+  expect(created.position, 'created at its position').toMatchObject({
+    path: inline!.path,
+    line: inline!.line,
+  });
+
+  const listed = findById(await collect(commenter.listInlineComments!(pr)), created.id);
+  expect(listed.length, 'the inline comment is listed once').toBe(1);
+  expect(listed[0]!.author.id, 'listed with our identity as author').toBe(me.id);
+  expect(listed[0]!.position, 'listed with its position').toMatchObject({
+    path: inline!.path,
+    line: inline!.line,
+  });
+  const summaries = findById(await collect(commenter.listComments(pr)), created.id);
+  expect(summaries, 'an inline comment is not listed as a summary comment').toEqual([]);
+
+  const updated = await commenter.updateComment(pr, listed[0]!, `${body} edited`);
+  expect([updated.id, updated.body], 'an inline comment is edited in place').toEqual([
+    created.id,
+    `${body} edited`,
+  ]);
+  await commenter.deleteComment(pr, listed[0]!);
+  const afterDelete = findById(await collect(commenter.listInlineComments!(pr)), created.id);
+  expect(afterDelete, 'the deleted inline comment is no longer listed').toEqual([]);
+
+  let refusal: unknown;
+  try {
+    await commenter.createInlineComment!(pr, { ...inline!, line: offDiffLine! }, uniqueBody('off-diff'));
+  } catch (error) {
+    refusal = error;
+  }
+  expect(
+    isScmError(refusal) && refusal.kind === 'invalid',
+    `a line outside the diff is refused as invalid (got ${String(refusal)})`,
+  ).toBe(true);
+}
+
+/**
+ * CI files: the first call opens a pull request, calling again changes nothing and names the same pull request,
+ * new content updates that pull request rather than opening a second one.
+ */
+export async function checkCiJob(ci: CiWriter, repository: ContractCiRepository): Promise<void> {
+  const run = `${Date.now()}`;
+  const template: CiTemplate = {
+    path: '.github/workflows/contract-scan.yml',
+    content: `name: scan\non: [pull_request]\n# ${run}\n`,
+    branch: `scanner/contract-${run}`,
+    commitMessage: 'Add the scanner CI job',
+    pullRequest: { title: 'Add code scanning', description: 'Adds the scanner CI job.' },
+  };
+  const opened = await ci.ensureCiJob(repository, template);
+  expect(opened.outcome, 'the first call opens a pull request').toBe('opened');
+  expect(opened.pullRequest?.number, 'the pull request number').toBeGreaterThan(0);
+  checkHttpUrl(opened.pullRequest!.webUrl, 'pull request webUrl');
+
+  const again = await ci.ensureCiJob(repository, template);
+  expect(again.outcome, 'a second call with the same content changes nothing').toBe('unchanged');
+  expect(again.pullRequest?.number, 'and names the same pull request').toBe(opened.pullRequest!.number);
+
+  const changed = await ci.ensureCiJob(repository, { ...template, content: `${template.content}# v2\n` });
+  expect(changed.outcome, 'new content updates the open pull request').toBe('updated');
+  expect(changed.pullRequest?.number, 'the same pull request, not a second one').toBe(
+    opened.pullRequest!.number,
+  );
+}
+
 export function runProviderContract(name: string, setup: () => Promise<ContractFixture>): void {
   describe(`provider contract: ${name}`, () => {
     let fixture: ContractFixture | undefined;
@@ -364,6 +511,36 @@ export function runProviderContract(name: string, setup: () => Promise<ContractF
     it('lists lazily: taking the first repository does not fetch every page', async () => {
       const { provider, twin } = current();
       checkLazyListing(await measureListing(provider, await org(), twin));
+    });
+
+    it('comments on a pull request as its own identity, when it comments', async (context) => {
+      const { provider, pullRequest } = current();
+      if (!provider.comments) {
+        context.skip();
+        return;
+      }
+      expect(pullRequest, 'a provider that comments gives a pull request to comment on').toBeDefined();
+      await checkCommentRoundTrip(provider.comments, pullRequest!.ref);
+    });
+
+    it('comments on a diff line and refuses a line outside the diff, when it comments inline', async (context) => {
+      const { provider, pullRequest } = current();
+      if (!provider.comments || !provider.capabilities.inlineComments) {
+        context.skip();
+        return;
+      }
+      expect(pullRequest, 'a provider that comments gives a pull request to comment on').toBeDefined();
+      await checkInlineComments(provider.comments, pullRequest!);
+    });
+
+    it('adds a CI job through one pull request, idempotently, when it writes CI files', async (context) => {
+      const { provider, ciRepository } = current();
+      if (!provider.ci) {
+        context.skip();
+        return;
+      }
+      expect(ciRepository, 'a provider that writes CI files gives a repository for it').toBeDefined();
+      await checkCiJob(provider.ci, ciRepository!);
     });
 
     it('with a revoked token, reports the failure with a fix and refuses to list', async () => {

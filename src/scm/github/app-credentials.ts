@@ -64,10 +64,13 @@ export const integerIdPattern = /^[1-9][0-9]{0,18}$/;
 
 /**
  * A numeric id GitHub sent, as an integer string: a JSON number is taken only while it is a safe integer (a
- * larger one has already lost digits), a string only when it is all digits.
+ * larger one has already lost digits), a bigint (Octokit parses integers past 2^53 as one) and a string only
+ * when they are positive integers of at most 19 digits.
  */
 export function integerId(value: unknown): string | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value > 0 ? String(value) : undefined;
+  if (typeof value === 'bigint')
+    return integerIdPattern.test(value.toString()) ? value.toString() : undefined;
   if (typeof value === 'string') return integerIdPattern.test(value) ? value : undefined;
   return undefined;
 }

@@ -2,12 +2,20 @@ import { z } from 'zod';
 import { ScmError } from '../errors.js';
 import type { GitHubClient } from './app-clients.js';
 import { integerIdPattern } from './app-credentials.js';
-import { callGitHub } from './request-errors.js';
+import { githubError, statusOf } from './request-errors.js';
 
 /** Tokens are renewed this long before GitHub's `expires_at` (they live an hour). */
 export const tokenRenewalMarginMs = 5 * 60_000;
 
 const tokenAnswer = z.object({ token: z.string().min(1), expires_at: z.string() });
+
+/** The refusal of a token request for an installation GitHub no longer has (the app was uninstalled). */
+export const installationGone = (installationId: string): ScmError =>
+  new ScmError('auth', `The GitHub App is no longer installed as installation ${installationId}.`, {
+    code: 'installation_not_found',
+    status: 404,
+    fix: 'Install the app on the account again, then reconnect.',
+  });
 
 interface CachedToken {
   readonly token: string;
@@ -30,10 +38,15 @@ export function createInstallationTokens(app: GitHubClient, now: () => Date): In
   const minting = new Map<string, Promise<CachedToken>>();
 
   async function mint(installationId: string): Promise<CachedToken> {
-    // POST /app/installations/{installation_id}/access_tokens
-    const answer = await callGitHub('create an installation access token', () =>
-      app.request(`POST /app/installations/${installationId}/access_tokens`),
-    );
+    let answer: Awaited<ReturnType<GitHubClient['request']>>;
+    try {
+      // POST /app/installations/{installation_id}/access_tokens
+      answer = await app.request(`POST /app/installations/${installationId}/access_tokens`);
+    } catch (error) {
+      // GitHub answers 404 once the app is uninstalled: the installation's access is gone, not a missing page.
+      if (statusOf(error) === 404) throw installationGone(installationId);
+      throw githubError(error, 'create an installation access token');
+    }
     const parsed = tokenAnswer.safeParse(answer.data);
     const expiresAt = parsed.success ? Date.parse(parsed.data.expires_at) : Number.NaN;
     if (!parsed.success || Number.isNaN(expiresAt)) {

@@ -71,6 +71,13 @@ export function githubError(error: unknown, what: string): ScmError {
       fix: appFix,
     });
   }
+  if (status === 403 && /installation has been suspended/i.test(text)) {
+    return new ScmError('forbidden', `GitHub refused to ${what}: the app's installation is suspended.`, {
+      code: 'installation_suspended',
+      status,
+      fix: 'An owner of the account unsuspends the GitHub App in its installed-app settings (GitHub Apps > Configure).',
+    });
+  }
   if (status === 403) {
     const accepted = header('x-accepted-github-permissions');
     return new ScmError('forbidden', `GitHub refused to ${what}: the app lacks a permission.`, {

@@ -7,7 +7,8 @@ import { integerId, type GitHubAccountRef } from './app-credentials.js';
  * ids are kept as they came and turned into integer strings by `idOf`.
  */
 
-const rawId = z.union([z.number(), z.string()]);
+/** Octokit parses integers past 2^53 as bigint, so they arrive whole. */
+const rawId = z.union([z.number(), z.bigint(), z.string()]);
 
 export const accountSchema = z.object({ id: rawId, login: z.string().min(1), type: z.string() });
 
@@ -31,6 +32,7 @@ export const repositorySchema = z.object({
   default_branch: z.string().optional(),
   size: z.number().optional(),
   html_url: z.string(),
+  owner: z.object({ id: rawId, login: z.string().min(1) }).optional(),
 });
 
 export const userSchema = z.object({
@@ -52,6 +54,40 @@ export const reviewCommentSchema = issueCommentSchema.extend({
   line: z.number().nullable().optional(),
   original_line: z.number().nullable().optional(),
   commit_id: z.string(),
+  original_commit_id: z.string().optional(),
+  in_reply_to_id: rawId.optional(),
+});
+
+/** `GET /app`: the app the JWT authenticates as. */
+export const appSchema = z.object({
+  id: rawId,
+  slug: z.string().min(1).optional(),
+  name: z.string().optional(),
+  owner: accountSchema.nullable().optional(),
+  permissions: z.record(z.string(), z.string().optional()).optional(),
+  events: z.array(z.string()).optional(),
+});
+
+/** `GET /app/hook/config`: the app's one webhook (`secret` comes masked, when set). */
+export const hookConfigSchema = z.object({
+  url: z.string().optional(),
+  content_type: z.string().optional(),
+  insecure_ssl: z.union([z.string(), z.number()]).optional(),
+});
+
+/** `GET /repos/{owner}/{repo}/git/ref/{ref}` and `POST …/git/refs`. */
+export const refSchema = z.object({ ref: z.string(), object: z.object({ sha: z.string().min(1) }) });
+
+/** `GET /repos/{owner}/{repo}/contents/{path}` for a file (a directory answers with an array). */
+export const contentFileSchema = z.object({ type: z.string(), sha: z.string().min(1), path: z.string() });
+
+/** One entry of `GET /repos/{owner}/{repo}/pulls`, and the answer of `POST …/pulls`. */
+export const pullSummarySchema = z.object({ number: z.number().int().positive(), html_url: z.string() });
+
+/** `GET /installation/repositories?per_page=1`: only the envelope is read. */
+export const repositoryCountSchema = z.object({
+  total_count: z.number().int().nonnegative(),
+  repository_selection: z.string().optional(),
 });
 
 export const deliverySchema = z.object({

@@ -105,6 +105,54 @@ describe.each(['cloud', 'enterprise'] as const)(
       await check('GET', '/app/hook/deliveries', '/app/hook/deliveries', 200, { auth: jwt });
     });
 
+    it('a user and an app bot by login, and the app webhook configuration', async () => {
+      await check('GET', '/users/{username}', '/users/dev-dana', 200, { auth: token });
+      const bot = (await check('GET', '/users/{username}', '/users/acme-scanner%5Bbot%5D', 200, {
+        auth: token,
+      })) as { id: number; type: string };
+      expect(bot).toMatchObject({ id: twin.app('acme-scanner').botUserId, type: 'Bot' });
+      await check('GET', '/users/{username}', '/users/nobody-here', 404, { auth: token });
+      twin.app('acme-scanner').webhookUrl = 'https://scanner.example.test/webhooks/github';
+      const config = await check('GET', '/app/hook/config', '/app/hook/config', 200, { auth: jwt });
+      expect(config).toEqual({
+        url: 'https://scanner.example.test/webhooks/github',
+        content_type: 'json',
+        insecure_ssl: '0',
+        secret: '********',
+      });
+    });
+
+    it('an empty repository: 409 from the git database, 404 from contents, the first file creates the branch', async () => {
+      if (!twin.state.repoByName('acme', 'fresh')) {
+        twin.state.addRepo(twin.state.orgByLogin('acme')!, { name: 'fresh', empty: true });
+      }
+      await check('GET', '/repos/{owner}/{repo}/git/ref/{ref}', '/repos/acme/fresh/git/ref/heads/main', 409, {
+        auth: token,
+      });
+      await check(
+        'GET',
+        '/repos/{owner}/{repo}/contents/{path}',
+        '/repos/acme/fresh/contents/README.md',
+        404,
+        {
+          auth: token,
+        },
+      );
+      await check(
+        'PUT',
+        '/repos/{owner}/{repo}/contents/{path}',
+        '/repos/acme/fresh/contents/README.md',
+        201,
+        {
+          auth: token,
+          body: { message: 'Initial commit', content: Buffer.from('# fresh\n').toString('base64') },
+        },
+      );
+      await check('GET', '/repos/{owner}/{repo}/git/ref/{ref}', '/repos/acme/fresh/git/ref/heads/main', 200, {
+        auth: token,
+      });
+    });
+
     it('user token endpoints', async () => {
       await check('GET', '/user', '/user', 200, { auth: userToken });
       await check('GET', '/user/installations', '/user/installations', 200, { auth: userToken });

@@ -39,6 +39,7 @@ export function loadScenario(state: GitHubState, scenario: GitHubScenario): void
         archived: r.archived,
         description: r.description,
         files: r.files,
+        empty: r.empty,
       });
     }
     const generated = o.generatedRepos;

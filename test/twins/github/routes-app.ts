@@ -171,6 +171,19 @@ export function registerAppRoutes(api: Api, state: GitHubState, webhooks: TwinWe
     return { status: 204 };
   });
 
+  // GET /app/hook/config (the secret is never shown, only masked when set)
+  api.route('GET', '/app/hook/config', 'app', (_req, ctx) => {
+    const app = appOf(ctx);
+    return {
+      body: {
+        content_type: 'json',
+        insecure_ssl: '0',
+        ...(app.webhookUrl ? { url: app.webhookUrl } : {}),
+        ...(app.webhookSecret ? { secret: '********' } : {}),
+      },
+    };
+  });
+
   // GET /app/hook/deliveries
   api.route('GET', '/app/hook/deliveries', 'app', (_req, ctx) => {
     const app = appOf(ctx);

@@ -5,6 +5,9 @@ import { blobSha } from './state.js';
 
 type Api = ReturnType<typeof createApi>;
 
+/** The git database's answer for a repository without commits (REST guide "Git database": 409 Conflict). */
+const emptyRepository = (docs: string) => ghError(409, 'Git Repository is empty.', { docs });
+
 /** Git refs and the contents API (branch + file + pull request is how a CI file is added). */
 export function registerGitRoutes(api: Api, state: GitHubState): void {
   const resolveRef = (repo: RepoRecord, ref: string | null): { name: string; sha: string } | undefined => {
@@ -20,6 +23,7 @@ export function registerGitRoutes(api: Api, state: GitHubState): void {
   api.route('GET', '/repos/:owner/:repo/git/ref/*ref', 'any', (req, ctx) => {
     const repo = ctx.repo(req.params.owner!, req.params.repo!);
     ctx.need(['contents', 'read']);
+    if (state.isEmpty(repo)) throw emptyRepository('https://docs.github.com/rest/git/refs#get-a-reference');
     const ref = req.params.ref!;
     const branch = /^heads\/(.+)$/.exec(ref)?.[1];
     const sha = branch ? state.git(repo).branches.get(branch) : undefined;
@@ -35,6 +39,8 @@ export function registerGitRoutes(api: Api, state: GitHubState): void {
     (req, ctx) => {
       const repo = ctx.repo(req.params.owner!, req.params.repo!, { write: true });
       ctx.need(['contents', 'write']);
+      if (state.isEmpty(repo))
+        throw emptyRepository('https://docs.github.com/rest/git/refs#create-a-reference');
       const body = req.json<Record<string, unknown> | undefined>() ?? {};
       const { ref, sha } = body;
       if (typeof ref !== 'string' || !/^refs\/[^/]+\/.+/.test(ref)) {
@@ -64,6 +70,11 @@ export function registerGitRoutes(api: Api, state: GitHubState): void {
   api.route('GET', '/repos/:owner/:repo/contents/*path', 'any', (req, ctx) => {
     const repo = ctx.repo(req.params.owner!, req.params.repo!);
     ctx.need(['contents', 'read']);
+    if (state.isEmpty(repo)) {
+      throw ghError(404, 'This repository is empty.', {
+        docs: 'https://docs.github.com/rest/repos/contents#get-repository-content',
+      });
+    }
     const resolved = resolveRef(repo, req.url.searchParams.get('ref'));
     if (!resolved) throw notFound('https://docs.github.com/rest/repos/contents#get-repository-content');
     const files = state.git(repo).commits.get(resolved.sha)!.files;
@@ -138,8 +149,11 @@ export function registerGitRoutes(api: Api, state: GitHubState): void {
       const branch = typeof body.branch === 'string' ? body.branch : repo.defaultBranch;
       const git = state.git(repo);
       const head = git.branches.get(branch);
-      if (!head) throw notFound('https://docs.github.com/rest/repos/contents#create-or-update-file-contents');
-      const existing = git.commits.get(head)!.files.get(path);
+      // In an empty repository the first file creates the default branch (REST guide "Git database").
+      const initializes = state.isEmpty(repo) && branch === repo.defaultBranch;
+      if (!head && !initializes)
+        throw notFound('https://docs.github.com/rest/repos/contents#create-or-update-file-contents');
+      const existing = head ? git.commits.get(head)!.files.get(path) : undefined;
       if (existing && body.sha === undefined) {
         throw ghError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.', {
           docs: 'https://docs.github.com/rest/repos/contents#create-or-update-file-contents',

@@ -12,6 +12,13 @@ export function registerOrgRoutes(api: Api, state: GitHubState): void {
     return { body: ctx.shapes.privateUser(ctx.caller.user) };
   });
 
+  // GET /users/{username} (an app's bot too: `{slug}[bot]`, type `Bot`)
+  api.route('GET', '/users/:username', 'any', (req, ctx) => {
+    const user = state.userByLogin(req.params.username!);
+    if (!user) throw notFound('https://docs.github.com/rest/users/users#get-a-user');
+    return { body: ctx.shapes.publicUser(user) };
+  });
+
   // GET /user/installations
   api.route('GET', '/user/installations', 'user', (_req, ctx) => {
     if (ctx.caller.kind !== 'user') throw ghError(403, 'Resource not accessible by integration');

@@ -21,6 +21,8 @@ export interface ScenarioRepo {
   readonly description?: string;
   /** Files on the default branch, path → text. */
   readonly files?: Readonly<Record<string, string>>;
+  /** Created without any commit: no branch yet (the git database answers 409 until a first file is written). */
+  readonly empty?: boolean;
 }
 
 export interface ScenarioOrg {
@@ -120,6 +122,7 @@ const scanPermissions: Permissions = {
   members: 'read',
   workflows: 'write',
   checks: 'write',
+  secrets: 'write',
 };
 
 /** A small realistic scenario: two orgs, an admin and a developer, the scanner app installed on one org. */

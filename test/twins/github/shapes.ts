@@ -22,6 +22,8 @@ export interface Shapes {
   user(user: UserRecord): Json;
   account(login: string): Json;
   privateUser(user: UserRecord): Json;
+  /** `GET /users/{username}`: the public profile. */
+  publicUser(user: UserRecord): Json;
   org(org: OrgRecord): Json;
   orgSimple(org: OrgRecord): Json;
   orgMembership(org: OrgRecord, user: UserRecord, role: 'admin' | 'member'): Json;
@@ -145,7 +147,8 @@ export function createShapes(
       stargazers_count: 0,
       watchers_count: 0,
       watchers: 0,
-      size: 108,
+      // Computed by GitHub hourly; 0 for a new (and for an empty) repository.
+      size: state.isEmpty(repo) ? 0 : 108,
       default_branch: repo.defaultBranch,
       open_issues_count: openPulls(repo),
       open_issues: openPulls(repo),
@@ -317,6 +320,26 @@ export function createShapes(
     };
   }
 
+  function publicUser(record: UserRecord): Json {
+    return {
+      ...user(record),
+      name: record.name,
+      company: null,
+      blog: '',
+      location: null,
+      email: null,
+      hireable: null,
+      bio: null,
+      twitter_username: null,
+      public_repos: state.reposOf(record.login).filter((r) => !r.private).length,
+      public_gists: 0,
+      followers: 0,
+      following: 0,
+      created_at: record.createdAt,
+      updated_at: record.createdAt,
+    };
+  }
+
   function privateUser(record: UserRecord): Json {
     return {
       ...user(record),
@@ -364,6 +387,7 @@ export function createShapes(
     user,
     account,
     privateUser,
+    publicUser,
     org,
     orgSimple,
     orgMembership,

@@ -122,6 +122,7 @@ export class GitHubState {
       archived?: boolean;
       description?: string;
       files?: Readonly<Record<string, string>>;
+      empty?: boolean;
     },
   ): RepoRecord {
     const created = iso(this.now() - 300 * DAY);
@@ -137,7 +138,7 @@ export class GitHubState {
       archived: input.archived ?? false,
       createdAt: created,
       pushedAt: created,
-      git: undefined,
+      git: input.empty ? { commits: new Map(), branches: new Map() } : undefined,
       initialFiles: input.files ?? { 'README.md': `# ${input.name}\n` },
       nextNumber: 1,
     };
@@ -231,7 +232,15 @@ export class GitHubState {
     return repo.git;
   }
 
-  /** Commit `files` (path → content, `null` deletes) on top of `branch`; returns the new commit. */
+  /** Whether the repository has no commit yet (no branch). */
+  isEmpty(repo: RepoRecord): boolean {
+    return repo.git !== undefined && repo.git.branches.size === 0;
+  }
+
+  /**
+   * Commit `files` (path → content, `null` deletes) on top of `branch`; returns the new commit. In an empty
+   * repository the first commit creates `branch`.
+   */
   commit(
     repo: RepoRecord,
     branch: string,
@@ -240,13 +249,13 @@ export class GitHubState {
   ): GitCommit {
     const git = this.git(repo);
     const parentSha = git.branches.get(branch);
-    if (!parentSha) throw new Error(`unknown branch ${branch}`);
-    const next = new Map(git.commits.get(parentSha)!.files);
+    if (!parentSha && git.branches.size > 0) throw new Error(`unknown branch ${branch}`);
+    const next = new Map(parentSha ? git.commits.get(parentSha)!.files : []);
     for (const [path, content] of files) {
       if (content === null) next.delete(path);
       else next.set(path, content);
     }
-    const commit = makeCommit(message, [parentSha], next, iso(this.now()));
+    const commit = makeCommit(message, parentSha ? [parentSha] : [], next, iso(this.now()));
     git.commits.set(commit.sha, commit);
     git.branches.set(branch, commit.sha);
     repo.pushedAt = commit.date;

@@ -1,0 +1,44 @@
+import type { ConnectableProvider } from '../connection-settings.js';
+import { createLinkBuilder } from '../links/index.js';
+import type { GitHubAppClients } from './app-clients.js';
+import type { GitHubInstallationRef } from './app-credentials.js';
+import { createGitHubCiWriter } from './ci.js';
+import { createGitHubCommenter } from './comments.js';
+import { listGitHubMembers } from './members.js';
+import { createGitHubContext } from './provider-context.js';
+import { listGitHubOrganizations, listGitHubRepositories } from './repos.js';
+import { testGitHubConnection } from './test-connection.js';
+import { validateGitHub } from './validate.js';
+
+export interface GitHubProviderOptions {
+  /** `github` (github.com) or `github-enterprise` (an Enterprise Server: its API under `/api/v3`). */
+  readonly kind: 'github' | 'github-enterprise';
+  /** The clients of the app the installation belongs to; installation tokens are minted and cached there. */
+  readonly clients: GitHubAppClients;
+  /** The linked installation and the account (organization or user) it is on. */
+  readonly installation: GitHubInstallationRef;
+  readonly now: () => Date;
+}
+
+/**
+ * GitHub Cloud and GitHub Enterprise Server: one provider per linked installation of a GitHub App. Repositories,
+ * members, comments and CI files are reached as the installation (a token minted from the app's JWT, cached
+ * until shortly before it expires); the app and its installation are checked with the JWT. A GitHub App has one
+ * app-level webhook set at registration, so there is nothing to register per connection (`webhooks: false`).
+ */
+export function createGitHubProvider(options: GitHubProviderOptions): ConnectableProvider {
+  const context = createGitHubContext(options);
+  const links = createLinkBuilder(options.kind, { webUrl: context.webRoot });
+  return {
+    kind: options.kind,
+    capabilities: { members: true, comments: true, inlineComments: true, ci: true, webhooks: false },
+    members: { listMembers: (org) => listGitHubMembers(context, org) },
+    comments: createGitHubCommenter(context),
+    ci: createGitHubCiWriter(context),
+    validate: () => validateGitHub(context),
+    testConnection: () => testGitHubConnection(context),
+    listOrganizations: () => listGitHubOrganizations(context),
+    listRepositories: (org) => listGitHubRepositories(context, org),
+    fileUrl: (location) => links.fileUrl(location),
+  };
+}
