@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import type { Db, Engine } from './db/database.js';
 import type { HotQueries } from './db/hot-queries.js';
+import type { GitHubApps } from './github-apps/registry.js';
 import type { ScmHttpShared } from './scm/http/index.js';
 import type { SecretBox } from './secrets/index.js';
 
@@ -19,4 +20,6 @@ export interface ServiceContext {
   readonly queries: HotQueries;
   /** Per-host limits and rate-limit pauses shared by every SCM call of this process. */
   readonly scmShared: ScmHttpShared;
+  /** The GitHub Apps this process talks as (the instance's, and GitHub Enterprise Server ones), with their clients. */
+  readonly githubApps: GitHubApps;
 }

@@ -4,6 +4,7 @@ import type { ServiceContext } from './context.js';
 import { createLogger } from './core/log.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
 import { createHotQueries } from './db/hot-queries.js';
+import { createGitHubApps } from './github-apps/registry.js';
 import { createScmHttpShared } from './scm/http/index.js';
 import { createLiveSecretBox } from './secrets/live-secret-box.js';
 
@@ -34,6 +35,7 @@ export async function openServiceContext(options: OpenContextOptions): Promise<O
   });
   try {
     await migrateToLatest(database);
+    const scmShared = createScmHttpShared();
     const ctx: ServiceContext = {
       config,
       db: database.db,
@@ -41,7 +43,8 @@ export async function openServiceContext(options: OpenContextOptions): Promise<O
       secrets,
       logger,
       queries: createHotQueries(database),
-      scmShared: createScmHttpShared(),
+      scmShared,
+      githubApps: createGitHubApps({ config, db: database.db, secrets, scmShared }),
     };
     return { ctx, database };
   } catch (error) {

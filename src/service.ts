@@ -77,11 +77,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       close: async () => {
         await app.close();
         await background?.stop({ timeoutMs: 10_000 });
+        await ctx.githubApps.close();
         await database.close();
       },
     };
   } catch (error) {
     await background?.stop({ timeoutMs: 1_000 });
+    await ctx.githubApps.close();
     await database.close();
     throw error;
   }

@@ -8,7 +8,14 @@ export const errorSchema = z
 export const accountSchema = z.object({ id: z.string(), name: z.string(), role });
 
 export const sessionSchema = z.object({
-  user: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+  user: z.object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    instanceAdmin: z
+      .boolean()
+      .describe('May create the instance’s GitHub App (Settings > Source Code Managers).'),
+  }),
   accounts: z.array(accountSchema),
   currentAccountId: z.string().nullable(),
   csrfToken: z.string().describe('Send it back in the `x-csrf-token` header on every change.'),

@@ -22,7 +22,7 @@ export async function sessionView(
   const accounts = await listAccountsOfUser(ctx.db, userId);
   const current = accounts.find((a) => a.id === accountId)?.id ?? accounts[0]?.id ?? null;
   return {
-    user: { id: user.id, email: user.email, name: user.name },
+    user: { id: user.id, email: user.email, name: user.name, instanceAdmin: user.instance_admin === 1 },
     accounts,
     currentAccountId: current,
     csrfToken,

@@ -6,7 +6,7 @@ import { hashPassword } from '../core/password.js';
 import { addMember, createAccount, listAccountsOfUser } from '../db/accounts.js';
 import { recordAudit } from '../db/audit.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
-import { createUser, findUserByEmail } from '../db/users.js';
+import { createUser, findUserByEmail, makeFirstInstanceAdmin } from '../db/users.js';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';
@@ -51,18 +51,21 @@ export async function runAdminCreate(
         accounts.find((a) => a.name === accountName) ?? (await createAccount(tx, accountName, user.id));
       if (!accounts.some((a) => a.id === account.id && a.role === 'admin'))
         await addMember(tx, account.id, user.id, 'admin');
+      // While the instance has no instance admin (a first admin created here), this one becomes it.
+      const instanceAdmin = await makeFirstInstanceAdmin(tx, user.id);
       await recordAudit(tx, {
         accountId: account.id,
         actorUserId: null,
         action: 'admin.created_from_cli',
         target: user.id,
       });
-      return { existing: existing !== undefined, account: account.name };
+      return { existing: existing !== undefined, account: account.name, instanceAdmin };
     });
+    const role = summary.instanceAdmin ? ' and an instance admin (may create the GitHub App)' : '';
     process.stdout.write(
       summary.existing
-        ? `${input.data.email} is an admin of "${summary.account}"; their password is unchanged.\n`
-        : `Created admin ${input.data.email} in account "${summary.account}".${generated ? `\nPassword: ${secret}\n` : '\n'}`,
+        ? `${input.data.email} is an admin of "${summary.account}"${role}; their password is unchanged.\n`
+        : `Created admin ${input.data.email} in account "${summary.account}"${role}.${generated ? `\nPassword: ${secret}\n` : '\n'}`,
     );
     return 0;
   } finally {

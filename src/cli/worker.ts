@@ -30,6 +30,7 @@ export async function runWorker(
     logger.info({ signal }, 'worker stopping');
     await background.stop({ timeoutMs: stopTimeoutMs });
   } finally {
+    await ctx.githubApps.close();
     await database.close();
   }
   logger.info('worker stopped');

@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -26,4 +30,75 @@ describe('SCM_CONNECT_METRICS_TOKEN', () => {
       expect(message).not.toContain(value);
     },
   );
+});
+
+describe('SCM_CONNECT_GITHUB_APP_*', () => {
+  const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+    type: 'pkcs1',
+    format: 'pem',
+  }) as string;
+  const app = {
+    SCM_CONNECT_GITHUB_APP_ID: '123456',
+    SCM_CONNECT_GITHUB_APP_SLUG: 'acme-scanner',
+    SCM_CONNECT_GITHUB_APP_PRIVATE_KEY: key,
+    SCM_CONNECT_GITHUB_APP_WEBHOOK_SECRET: 'a-webhook-secret',
+    SCM_CONNECT_GITHUB_APP_CLIENT_ID: 'Iv23liAcme',
+    SCM_CONNECT_GITHUB_APP_CLIENT_SECRET: 'client-secret-value',
+  };
+  const problemsOf = (env: Record<string, string>): string => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    return '';
+  };
+
+  it('is absent when none is set', () => {
+    expect(loadConfig({}).githubApp).toBeUndefined();
+  });
+
+  it('reads all of them, the key with its line breaks written as \\n too', () => {
+    const config = loadConfig({ ...app, SCM_CONNECT_GITHUB_APP_PRIVATE_KEY: key.replace(/\n/g, '\\n') });
+    expect(config.githubApp).toEqual({
+      appId: '123456',
+      slug: 'acme-scanner',
+      privateKey: key,
+      webhookSecret: 'a-webhook-secret',
+      clientId: 'Iv23liAcme',
+      clientSecret: 'client-secret-value',
+    });
+  });
+
+  it('reads the key from a file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'scm-config-'));
+    const file = path.join(dir, 'app.pem');
+    writeFileSync(file, key);
+    const { SCM_CONNECT_GITHUB_APP_PRIVATE_KEY: _inline, ...rest } = app;
+    expect(loadConfig({ ...rest, SCM_CONNECT_GITHUB_APP_PRIVATE_KEY_FILE: file }).githubApp?.privateKey).toBe(
+      key,
+    );
+    expect(
+      problemsOf({ ...rest, SCM_CONNECT_GITHUB_APP_PRIVATE_KEY_FILE: path.join(dir, 'missing.pem') }),
+    ).toContain('SCM_CONNECT_GITHUB_APP_PRIVATE_KEY_FILE: the file cannot be read');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names what is missing when only some are set', () => {
+    const message = problemsOf({ SCM_CONNECT_GITHUB_APP_ID: '1', SCM_CONNECT_GITHUB_APP_SLUG: 'x' });
+    expect(message).toContain('SCM_CONNECT_GITHUB_APP_WEBHOOK_SECRET');
+    expect(message).toContain('SCM_CONNECT_GITHUB_APP_PRIVATE_KEY (or _PRIVATE_KEY_FILE)');
+  });
+
+  it.each([
+    ['SCM_CONNECT_GITHUB_APP_ID', '12e3', 'numeric id'],
+    ['SCM_CONNECT_GITHUB_APP_ID', '9007199254740993.0', 'numeric id'],
+    ['SCM_CONNECT_GITHUB_APP_PRIVATE_KEY', 'not-a-key-at-all', 'is not a PEM private key'],
+  ])('refuses %s=%j, not echoing it', (name, value, expected) => {
+    const message = problemsOf({ ...app, [name]: value });
+    expect(message).toContain(name);
+    expect(message).toContain(expected);
+    expect(message).not.toContain(value);
+  });
 });

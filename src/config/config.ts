@@ -1,3 +1,5 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseAllowlist, type AllowlistEntry } from '../scm/http/allowlist.js';
@@ -37,6 +39,27 @@ export interface Config {
   readonly syncEveryMs: number;
   /** Where the cloud SCMs are; only changed for a proxy, a regional endpoint, or the offline demo. */
   readonly cloudUrls: CloudUrls;
+  /**
+   * The instance's GitHub App on github.com, when the operator configured it in the environment
+   * (`SCM_CONNECT_GITHUB_APP_*`, all or none); otherwise an instance admin creates it through the manifest flow.
+   */
+  readonly githubApp: GitHubAppConfig | undefined;
+}
+
+/** A GitHub App given in the environment. Ids are integer strings. */
+export interface GitHubAppConfig {
+  /** SCM_CONNECT_GITHUB_APP_ID: the app's numeric id. */
+  readonly appId: string;
+  /** SCM_CONNECT_GITHUB_APP_SLUG: the app's URL name (github.com/apps/{slug}). */
+  readonly slug: string;
+  /** SCM_CONNECT_GITHUB_APP_PRIVATE_KEY (PEM text) or SCM_CONNECT_GITHUB_APP_PRIVATE_KEY_FILE (its path). */
+  readonly privateKey: string;
+  /** SCM_CONNECT_GITHUB_APP_WEBHOOK_SECRET. */
+  readonly webhookSecret: string;
+  /** SCM_CONNECT_GITHUB_APP_CLIENT_ID. */
+  readonly clientId: string;
+  /** SCM_CONNECT_GITHUB_APP_CLIENT_SECRET. */
+  readonly clientSecret: string;
 }
 
 export interface CloudUrls {
@@ -126,7 +149,83 @@ const schema = z.object({
   SCM_CONNECT_AZURE_DEVOPS_URL: httpUrl.default('https://dev.azure.com'),
   SCM_CONNECT_GITHUB_API_URL: httpUrl.default('https://api.github.com'),
   SCM_CONNECT_GITHUB_WEB_URL: httpUrl.default('https://github.com'),
+  SCM_CONNECT_GITHUB_APP_ID: z
+    .string()
+    .regex(/^[1-9][0-9]{0,18}$/, "must be the app's numeric id")
+    .optional(),
+  SCM_CONNECT_GITHUB_APP_SLUG: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, "must be the app's slug, as in github.com/apps/{slug}")
+    .optional(),
+  SCM_CONNECT_GITHUB_APP_PRIVATE_KEY: z.string().optional(),
+  SCM_CONNECT_GITHUB_APP_PRIVATE_KEY_FILE: z.string().optional(),
+  SCM_CONNECT_GITHUB_APP_WEBHOOK_SECRET: z
+    .string()
+    .min(8, 'must be at least 8 characters')
+    .max(1000)
+    .optional(),
+  SCM_CONNECT_GITHUB_APP_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, "must be the app's client id")
+    .optional(),
+  SCM_CONNECT_GITHUB_APP_CLIENT_SECRET: z.string().min(1).max(1000).optional(),
 });
+
+type Values = z.infer<typeof schema>;
+
+/** The app of `SCM_CONNECT_GITHUB_APP_*`: all of them or none; a problem is named, its value never echoed. */
+function readGitHubApp(values: Values, problems: string[]): GitHubAppConfig | undefined {
+  const given = {
+    SCM_CONNECT_GITHUB_APP_ID: values.SCM_CONNECT_GITHUB_APP_ID,
+    SCM_CONNECT_GITHUB_APP_SLUG: values.SCM_CONNECT_GITHUB_APP_SLUG,
+    SCM_CONNECT_GITHUB_APP_WEBHOOK_SECRET: values.SCM_CONNECT_GITHUB_APP_WEBHOOK_SECRET,
+    SCM_CONNECT_GITHUB_APP_CLIENT_ID: values.SCM_CONNECT_GITHUB_APP_CLIENT_ID,
+    SCM_CONNECT_GITHUB_APP_CLIENT_SECRET: values.SCM_CONNECT_GITHUB_APP_CLIENT_SECRET,
+  };
+  const keyText = values.SCM_CONNECT_GITHUB_APP_PRIVATE_KEY;
+  const keyFile = values.SCM_CONNECT_GITHUB_APP_PRIVATE_KEY_FILE;
+  const set = Object.values(given).filter((v) => v !== undefined).length + ((keyText ?? keyFile) ? 1 : 0);
+  if (set === 0) return undefined;
+  const missing = Object.entries(given)
+    .filter(([, v]) => v === undefined)
+    .map(([name]) => name);
+  if (!keyText && !keyFile) missing.push('SCM_CONNECT_GITHUB_APP_PRIVATE_KEY (or _PRIVATE_KEY_FILE)');
+  if (keyText && keyFile) {
+    problems.push('SCM_CONNECT_GITHUB_APP_PRIVATE_KEY_FILE: set the key or its file, not both');
+    return undefined;
+  }
+  if (missing.length > 0) {
+    problems.push(
+      `SCM_CONNECT_GITHUB_APP_*: also set ${missing.join(', ')} (the app is configured with all of them or none)`,
+    );
+    return undefined;
+  }
+  let privateKey = keyText?.replace(/\\n/g, '\n');
+  if (keyFile) {
+    try {
+      privateKey = readFileSync(keyFile, 'utf8');
+    } catch {
+      problems.push('SCM_CONNECT_GITHUB_APP_PRIVATE_KEY_FILE: the file cannot be read');
+      return undefined;
+    }
+  }
+  try {
+    createPrivateKey(privateKey!);
+  } catch {
+    problems.push(
+      `${keyFile ? 'SCM_CONNECT_GITHUB_APP_PRIVATE_KEY_FILE' : 'SCM_CONNECT_GITHUB_APP_PRIVATE_KEY'}: is not a PEM private key (download one from the app's settings on GitHub)`,
+    );
+    return undefined;
+  }
+  return {
+    appId: given.SCM_CONNECT_GITHUB_APP_ID!,
+    slug: given.SCM_CONNECT_GITHUB_APP_SLUG!,
+    privateKey: privateKey!,
+    webhookSecret: given.SCM_CONNECT_GITHUB_APP_WEBHOOK_SECRET!,
+    clientId: given.SCM_CONNECT_GITHUB_APP_CLIENT_ID!,
+    clientSecret: given.SCM_CONNECT_GITHUB_APP_CLIENT_SECRET!,
+  };
+}
 
 /** Reads and validates the configuration; throws ConfigError listing every problem (no value is echoed). */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -148,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (publicUrl && (publicUrl.pathname !== '/' || publicUrl.search || publicUrl.hash || publicUrl.username)) {
     problems.push('SCM_CONNECT_PUBLIC_URL: must be an origin only, such as https://scm-connect.example.com');
   }
+  const githubApp = readGitHubApp(values, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: values.SCM_CONNECT_PORT,
@@ -173,5 +273,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       githubApi: new URL(values.SCM_CONNECT_GITHUB_API_URL),
       githubWeb: new URL(values.SCM_CONNECT_GITHUB_WEB_URL),
     },
+    githubApp,
   };
 }

@@ -1,5 +1,6 @@
 import type { SecretBox } from '../secrets/index.js';
 import type { Db } from './database.js';
+import { gitHubAppSecretAad, gitHubAppSecretColumns } from './github-apps.js';
 
 /** The associated data that binds a connection's token to its row. */
 export const connectionTokenAad = (accountId: string, connectionId: string) =>
@@ -61,6 +62,26 @@ export async function rewrapSecrets(db: Db, box: SecretBox): Promise<RewrapResul
       const aad = webhookSecretAad(row.account_id, row.id, which);
       const result = await db
         .updateTable('webhook_endpoints')
+        .set({ [column]: box.encrypt(box.decrypt(value, aad), aad) })
+        .where('id', '=', row.id)
+        .where(column, '=', value)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) > 0) rewrapped += 1;
+      else remaining += 1;
+    }
+  }
+  const apps = await db
+    .selectFrom('github_apps')
+    .select(['id', ...gitHubAppSecretColumns.map(([column]) => column)])
+    .execute();
+  for (const row of apps) {
+    for (const [column, which] of gitHubAppSecretColumns) {
+      const value = row[column];
+      checked += 1;
+      if (!box.needsRewrap(value)) continue;
+      const aad = gitHubAppSecretAad(row.id, which);
+      const result = await db
+        .updateTable('github_apps')
         .set({ [column]: box.encrypt(box.decrypt(value, aad), aad) })
         .where('id', '=', row.id)
         .where(column, '=', value)

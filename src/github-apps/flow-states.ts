@@ -90,6 +90,35 @@ export async function consumeFlowState(
   };
 }
 
+/**
+ * Reads a `state` without using it up: what an intermediate page of the same session (the manifest hand-off)
+ * needs to show. Undefined for a state that is unknown, expired, of another purpose or of another session.
+ */
+export async function peekFlowState(
+  db: Db,
+  input: {
+    readonly state: string;
+    readonly purpose: GitHubFlowPurpose;
+    readonly sessionHash: string;
+    readonly now: Date;
+  },
+): Promise<Omit<ConsumedFlowState, 'nonceMatched'> | undefined> {
+  if (input.state.length === 0 || input.state.length > 200) return undefined;
+  const row = await db
+    .selectFrom('github_flow_states')
+    .selectAll()
+    .where('state_hash', '=', hashToken(input.state))
+    .executeTakeFirst();
+  if (!row || row.purpose !== input.purpose || row.session_hash !== input.sessionHash) return undefined;
+  if (row.expires_at <= input.now.toISOString()) return undefined;
+  return {
+    purpose: row.purpose,
+    accountId: row.account_id,
+    userId: row.user_id,
+    details: row.details === null ? undefined : (JSON.parse(row.details) as unknown),
+  };
+}
+
 /** Drops expired states (housekeeping). */
 export const pruneFlowStates = (db: Db, now: Date) =>
   db.deleteFrom('github_flow_states').where('expires_at', '<=', now.toISOString()).execute();

@@ -95,7 +95,17 @@ describe('scm-connect command line', () => {
     );
     expect(created.code).toBe(0);
     expect(created.stdout).toContain('Created admin ops@example.com');
+    expect(created.stdout).toContain('an instance admin');
     expect(created.stdout).not.toContain('a strong password here');
+    // The instance has its instance admin now: a second admin is an account admin only.
+    const second = cli(
+      ['admin', 'create', '--email', 'second@example.com', '--name', 'Second'],
+      { SCM_CONNECT_DATA_DIR: dir },
+      'another strong password',
+    );
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('Created admin second@example.com');
+    expect(second.stdout).not.toContain('instance admin');
     const missing = cli(['admin', 'create', '--name', 'No Email'], { SCM_CONNECT_DATA_DIR: dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--email');

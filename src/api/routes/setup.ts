@@ -61,7 +61,13 @@ export function registerSetupRoutes(app: ZodApp, ctx: AppContext): void {
       const passwordHash = await hashPassword(body.password);
       const created = await ctx.db.transaction().execute(async (tx) => {
         if (!(await takeSetting(tx, setupTokenKey, offered)) || (await countUsers(tx)) > 0) return undefined;
-        const user = await createUser(tx, { email: body.email, name: body.name, passwordHash });
+        // The person who sets the instance up may also create its GitHub App.
+        const user = await createUser(tx, {
+          email: body.email,
+          name: body.name,
+          passwordHash,
+          instanceAdmin: true,
+        });
         const account = await createAccount(tx, body.accountName, user.id);
         await recordAudit(tx, { accountId: account.id, actorUserId: user.id, action: 'instance.set_up' });
         return { user, account };

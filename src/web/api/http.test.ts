@@ -26,7 +26,7 @@ const fakeFetch = (...answers: Response[]) => {
 const headersOf = (call: Call | undefined) => (call?.init.headers ?? {}) as Record<string, string>;
 
 const session = {
-  user: { id: 'u1', email: 'a@example.com', name: 'A' },
+  user: { id: 'u1', email: 'a@example.com', name: 'A', instanceAdmin: false },
   accounts: [{ id: 'acc1', name: 'Acme', role: 'admin' }],
   currentAccountId: 'acc1',
   csrfToken: 'csrf-1',

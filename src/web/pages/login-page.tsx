@@ -21,6 +21,8 @@ export const LoginPage = () => {
     'Sign-in failed.',
   );
 
+  // Hooks run on every render, before the early return below.
+  const reason = new URLSearchParams(useLocation().search).get('reason');
   if (setup.status === 'ready' && setup.data.needed) {
     return (
       <AuthLayout title="Set up scm-connect">
@@ -32,7 +34,6 @@ export const LoginPage = () => {
     );
   }
 
-  const reason = new URLSearchParams(useLocation().search).get('reason');
   return (
     <AuthLayout title="Sign in">
       {reason === 'github-linked' ? (
