@@ -13,6 +13,8 @@ import Fastify, {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../core/errors.js';
+import { appKeyOf } from '../github-apps/registry.js';
+import type { GitHubAppCredentials } from '../scm/github/app-credentials.js';
 import { registerAuth } from './auth.js';
 import type { AppContext } from './context.js';
 import {
@@ -26,6 +28,8 @@ import { serializerCompiler } from './serializer.js';
 import { registerStorableTextCheck } from './storable-text.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerConnectionRoutes } from './routes/connections.js';
+import { registerGitHubInstallRoutes, registerGitHubSetupRoute } from './routes/github-install.js';
+import { registerGitHubAppRoutes } from './routes/github-app.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerInventoryRoutes } from './routes/inventory.js';
 import { registerInvitationRoutes } from './routes/invitations.js';
@@ -106,6 +110,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   registerAuth(app, ctx);
+  const gitHubInstall = {
+    db: ctx.db,
+    secrets: ctx.secrets,
+    now: () => new Date(),
+    app: () => ctx.githubApps.instanceApp(),
+    clients: (credentials: GitHubAppCredentials) => ctx.githubApps.clients(credentials),
+  };
   await app.register(
     async (api) => {
       const zapp = api.withTypeProvider<ZodTypeProvider>();
@@ -118,10 +129,18 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       registerConnectionRoutes(zapp, ctx);
       registerInventoryRoutes(zapp, ctx);
       registerJobRoutes(zapp, ctx);
+      registerGitHubInstallRoutes(zapp, ctx, gitHubInstall);
     },
     { prefix: '/api/v1' },
   );
-  await registerWebhookRoutes(app, ctx);
+  registerGitHubSetupRoute(app, ctx, gitHubInstall);
+  await registerGitHubAppRoutes(app, ctx);
+  await registerWebhookRoutes(app, ctx, {
+    gitHubApp: async () => {
+      const instance = await ctx.githubApps.instanceApp();
+      return instance && { key: appKeyOf(instance), webhookSecret: instance.webhookSecret };
+    },
+  });
   registerHealthRoutes(app, ctx);
   await registerWebUi(app, ctx);
   return app;

@@ -10,7 +10,7 @@ import {
 } from '../webhooks/registration.js';
 import { withStoredProvider } from './stored-provider.js';
 
-type Ctx = Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared' | 'logger'>;
+type Ctx = Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared' | 'logger' | 'githubApps'>;
 
 interface Owner {
   readonly accountId: string;
@@ -55,6 +55,20 @@ export async function registerHook(
 export const hasRegisteredHook = async (ctx: Ctx, owner: Omit<Owner, 'kind'>): Promise<boolean> =>
   (await registeredHooks(ctx.db, owner)).length > 0;
 
+/** When the connection's endpoint last took a verified delivery; null for never (or no endpoint yet). */
+export async function lastDeliveryAt(
+  ctx: Pick<Ctx, 'db'>,
+  owner: Omit<Owner, 'kind'>,
+): Promise<string | null> {
+  const row = await ctx.db
+    .selectFrom('webhook_endpoints')
+    .select((eb) => eb.fn.max('last_delivery_at').as('at'))
+    .where('account_id', '=', owner.accountId)
+    .where('connection_id', '=', owner.connectionId)
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
+
 /** Removes the connection's hooks from its SCM before the connection goes; a refusal is logged, not thrown. */
 export async function removeHooks(ctx: Ctx, owner: Omit<Owner, 'kind'>): Promise<void> {
   if (!(await hasRegisteredHook(ctx, owner))) return;
@@ -70,12 +84,13 @@ export async function removeHooks(ctx: Ctx, owner: Omit<Owner, 'kind'>): Promise
 /**
  * The report with its "Receive webhooks" row telling what registering found: the provider's row says whether the
  * token may manage hooks; a registration that failed all the same (no public URL, the SCM refused) turns an `ok`
- * into a `warn` with what to do. The summary is derived again.
+ * into a `warn` with what to do; a registered hook says when it last delivered. The summary is derived again.
  */
 export function withHookOutcome(
   report: TestReport,
   problem: HookProblem | null,
   registered: boolean,
+  lastDelivery: string | null = null,
 ): TestReport {
   const capabilities = report.capabilities.map((row) => {
     if (row.id !== 'receive-webhooks') return row;
@@ -89,7 +104,8 @@ export function withHookOutcome(
       return { ...row, ...line };
     }
     if (registered && row.status === 'ok') {
-      return { ...row, message: `${row.message} scm-connect's hook is registered.` };
+      const last = lastDelivery ? `last delivery received ${lastDelivery}` : 'no delivery received yet';
+      return { ...row, message: `${row.message} scm-connect's hook is registered; ${last}.` };
     }
     return row;
   });

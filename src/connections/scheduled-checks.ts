@@ -9,7 +9,7 @@ import { testConnection } from './service.js';
 /** The daily check of one connection's token expiry. */
 export const tokenExpiryJobKind = 'connection.token-expiry';
 
-type Ctx = Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared' | 'logger'>;
+type Ctx = Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared' | 'logger' | 'githubApps'>;
 
 const payload = z.object({ connectionId: z.string() });
 

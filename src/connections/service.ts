@@ -29,13 +29,14 @@ import {
   storedSettings,
   type ConnectBody,
 } from './input.js';
-import { registerHook, removeHooks, withHookOutcome, hasRegisteredHook } from './hooks.js';
+import { hasRegisteredHook, lastDeliveryAt, registerHook, removeHooks, withHookOutcome } from './hooks.js';
 import { withProvider } from './providers.js';
+import { isAppKind } from './github/installation-provider.js';
 import { storedToken, withRowProvider } from './stored-provider.js';
 
 export const syncJobKind = 'connection.sync';
 
-type Ctx = Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared' | 'logger'>;
+type Ctx = Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared' | 'logger' | 'githubApps'>;
 
 /**
  * Connect: checks with the SCM before anything is stored (reachable, token valid, scopes enough, target
@@ -173,7 +174,9 @@ async function withHook(
   registrar: WebhookRegistrar | undefined,
   report: TestReport,
 ) {
-  if (await hasRegisteredHook(ctx, owner)) return withHookOutcome(report, null, true);
+  if (await hasRegisteredHook(ctx, owner)) {
+    return withHookOutcome(report, null, true, await lastDeliveryAt(ctx, owner));
+  }
   const problem = await registerHook(ctx, owner, registrar);
   return withHookOutcome(report, problem, problem === null);
 }
@@ -201,6 +204,13 @@ export async function changeConnection(
 ): Promise<ConnectionView> {
   const row = await findConnectionRow(ctx.db, accountId, connectionId);
   if (!row) throw notFound('connection');
+  if (isAppKind(row.kind) && (changes.token ?? changes.caPem ?? changes.baseUrl) !== undefined) {
+    const field = changes.token !== undefined ? 'token' : changes.caPem !== undefined ? 'caPem' : 'baseUrl';
+    throw badRequest(
+      'validation_failed',
+      `body.${field}: a GitHub App connection talks as the installed app and has no ${field === 'token' ? 'token' : 'address or CA certificate'} to change here; only its name can be edited.`,
+    );
+  }
   const selfManaged = isSelfManagedKind(row.kind);
   if (changes.caPem !== undefined && !selfManaged) {
     throw badRequest('validation_failed', 'body.caPem: only self-managed instances take a CA certificate.');

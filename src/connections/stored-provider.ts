@@ -2,11 +2,12 @@ import { AppError, notFound } from '../core/errors.js';
 import type { ServiceContext } from '../context.js';
 import { findConnectionRow } from '../db/connections.js';
 import type { ConnectableProvider } from '../scm/connection-settings.js';
+import { isAppKind, withInstallationProvider } from './github/installation-provider.js';
 import { readStoredToken } from './health.js';
 import { storedSettings } from './input.js';
 import { withProvider } from './providers.js';
 
-type Ctx = Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared'>;
+type Ctx = Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared' | 'githubApps'>;
 
 /**
  * Runs `use` with the stored connection's provider, its token decrypted for this call only. A token that no
@@ -23,12 +24,16 @@ export async function withStoredProvider<T>(
   return withRowProvider(ctx, row, use);
 }
 
-/** {@link withStoredProvider} for a connection row the caller has read already. */
+/**
+ * {@link withStoredProvider} for a connection row the caller has read already. A GitHub App connection talks as
+ * its app's installation; the others with their stored token.
+ */
 export function withRowProvider<T>(
   ctx: Ctx,
   row: NonNullable<Awaited<ReturnType<typeof findConnectionRow>>>,
   use: (provider: ConnectableProvider) => Promise<T>,
 ): Promise<T> {
+  if (isAppKind(row.kind)) return withInstallationProvider(ctx, row, use);
   const token = readStoredToken(ctx.secrets, storedToken(row));
   return withProvider(ctx, row.account_id, storedSettings(row, token, ctx.config), use);
 }

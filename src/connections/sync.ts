@@ -30,7 +30,7 @@ export interface SyncResult {
  * needs attention until a sync (or a test) works again; a sync stopped by shutdown or cancellation is neither.
  */
 export async function syncConnection(
-  ctx: Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared'>,
+  ctx: Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared' | 'githubApps'>,
   accountId: string,
   connectionId: string,
   options: {
@@ -80,7 +80,7 @@ export async function syncConnection(
 }
 
 export const createSyncHandler =
-  (ctx: Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared'>): JobHandler =>
+  (ctx: Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared' | 'githubApps'>): JobHandler =>
   async (job, context) => {
     const { connectionId } = payload.parse(job.payload);
     return syncConnection(ctx, job.accountId!, connectionId, {

@@ -35,6 +35,20 @@ export interface WebhookView {
   readonly warning: string | null;
 }
 
+/** A GitHub App connection's installation, as the admin manages it. */
+export interface GitHubInstallationView {
+  /** GitHub's id of the installation, an integer string. */
+  readonly installationId: string;
+  readonly account: { readonly login: string; readonly type: 'Organization' | 'User' };
+  readonly repositorySelection: 'all' | 'selected';
+  /** Whether other scm-connect accounts may link this installation too (their admins still prove ownership). */
+  readonly allowOtherAccounts: boolean;
+  readonly suspendedAt: string | null;
+  readonly removedAt: string | null;
+  /** The installation's settings page on GitHub: repositories, permissions, suspend, uninstall. */
+  readonly settingsUrl: string;
+}
+
 export interface ConnectionView {
   readonly id: string;
   readonly kind: string;
@@ -56,6 +70,35 @@ export interface ConnectionView {
   readonly organizations: readonly OrganizationView[];
   /** Null until scm-connect has tried to register a hook for the connection. */
   readonly webhook: WebhookView | null;
+  /** GitHub App connections only: the installation they link. */
+  readonly github: GitHubInstallationView | null;
+}
+
+type InstallationRow = Pick<
+  Database['github_installations'],
+  | 'connection_id'
+  | 'web_url'
+  | 'installation_id'
+  | 'target_login'
+  | 'target_type'
+  | 'repository_selection'
+  | 'allow_other_accounts'
+  | 'suspended_at'
+  | 'removed_at'
+>;
+
+function installationView(row: InstallationRow): GitHubInstallationView {
+  const login = encodeURIComponent(row.target_login);
+  const settings = row.target_type === 'Organization' ? `organizations/${login}/settings` : 'settings';
+  return {
+    installationId: row.installation_id,
+    account: { login: row.target_login, type: row.target_type },
+    repositorySelection: row.repository_selection,
+    allowOtherAccounts: row.allow_other_accounts === 1,
+    suspendedAt: row.suspended_at,
+    removedAt: row.removed_at,
+    settingsUrl: `${row.web_url}/${settings}/installations/${row.installation_id}`,
+  };
 }
 
 type EndpointRow = Pick<
@@ -130,6 +173,13 @@ export async function listConnections(
     .where('account_id', '=', accountId)
     .where('connection_id', 'in', ids)
     .execute();
+  const installations = await db
+    .selectFrom('github_installations')
+    .select(['connection_id', 'web_url', 'installation_id', 'target_login', 'target_type'])
+    .select(['repository_selection', 'allow_other_accounts', 'suspended_at', 'removed_at'])
+    .where('account_id', '=', accountId)
+    .where('connection_id', 'in', ids)
+    .execute();
   return rows.map((row) => ({
     id: row.id,
     kind: row.kind,
@@ -165,6 +215,9 @@ export async function listConnections(
       .map((o) => ({ id: o.id, name: o.name, webUrl: o.web_url })),
     webhook: ((endpoint) => (endpoint ? webhookView(endpoint) : null))(
       endpoints.find((e) => e.connection_id === row.id),
+    ),
+    github: ((installation) => (installation ? installationView(installation) : null))(
+      installations.find((i) => i.connection_id === row.id),
     ),
   }));
 }

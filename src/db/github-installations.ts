@@ -35,7 +35,7 @@ export interface NewInstallationLink {
   readonly installationId: string;
   readonly target: { readonly id: string; readonly login: string; readonly type: 'Organization' | 'User' };
   readonly repositorySelection: 'all' | 'selected';
-  readonly linkedByUserId: string;
+  readonly linkedByUserId: string | null;
   readonly linkedByGitHubUserId: string;
   readonly suspendedAt: string | null;
   readonly now: string;

@@ -12,11 +12,13 @@ export interface HousekeepingResult {
   readonly invitations: number;
   readonly rateLimits: number;
   readonly jobs: number;
+  /** GitHub flow states (install, authorize, manifest) and install requests past their life. */
+  readonly githubFlows: number;
 }
 
 /**
- * Deletes what has stopped meaning anything: expired sessions and invitations, rate-limit windows older
- * than a day, and finished jobs older than 30 days. Runs hourly as a schedule, so one process does it.
+ * Deletes what has stopped meaning anything: expired sessions, invitations, GitHub flow states and install
+ * requests, rate-limit windows older than a day, and finished jobs older than 30 days. Runs hourly as a schedule, so one process does it.
  */
 export async function pruneExpired(db: Db, now: Date): Promise<HousekeepingResult> {
   const at = now.toISOString();
@@ -27,11 +29,20 @@ export async function pruneExpired(db: Db, now: Date): Promise<HousekeepingResul
     .where('window_start', '<', new Date(now.getTime() - day).toISOString())
     .executeTakeFirst();
   const jobs = await pruneJobs(db, new Date(now.getTime() - 30 * day));
+  const flowStates = await db
+    .deleteFrom('github_flow_states')
+    .where('expires_at', '<=', at)
+    .executeTakeFirst();
+  const requests = await db
+    .deleteFrom('github_install_requests')
+    .where('expires_at', '<=', at)
+    .executeTakeFirst();
   return {
     sessions: Number(sessions.numDeletedRows),
     invitations: Number(invitations.numDeletedRows),
     rateLimits: Number(rateLimits.numDeletedRows),
     jobs,
+    githubFlows: Number(flowStates.numDeletedRows) + Number(requests.numDeletedRows),
   };
 }
 

@@ -2,6 +2,7 @@ import { createTokenExpiryHandler, tokenExpiryJobKind } from '../connections/sch
 import { syncJobKind } from '../connections/service.js';
 import { createSyncHandler } from '../connections/sync.js';
 import { createInstallationEventHandlers } from '../connections/github/installation-events.js';
+import { createRedeliverHandler, redeliverJobKind } from '../connections/github/redeliver-failed.js';
 import { createInventoryEventHandlers } from '../connections/webhook-events.js';
 import type { ServiceContext } from '../context.js';
 import { createFanOutHandler } from './fan-out.js';
@@ -42,6 +43,7 @@ export function createServiceHandlers(ctx: ServiceContext, options: ServiceHandl
       },
     }),
     [housekeepingJobKind]: createHousekeepingHandler(db),
+    [redeliverJobKind]: createRedeliverHandler(ctx),
     [scheduleJobKinds.syncConnections]: createFanOutHandler(db, {
       childKind: syncJobKind,
       per: 'connection',

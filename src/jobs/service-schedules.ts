@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { redeliverEveryMs, redeliverJobKind } from '../connections/github/redeliver-failed.js';
 import { housekeepingEveryMs, housekeepingJobKind } from './housekeeping.js';
 import { scheduleEvery } from './schedules.js';
 
@@ -20,7 +21,8 @@ export interface ServiceScheduleOptions {
 
 /**
  * Stores the service's recurring schedules (each process does at start-up; the last one's settings win):
- * housekeeping and webhook health hourly, token expiry daily, repository sync every `syncEveryMs`. Slots are
+ * housekeeping, webhook health and the recovery of GitHub App deliveries hourly, token expiry daily, repository
+ * sync every `syncEveryMs`. Slots are
  * aligned to the Unix epoch, and each slot enqueues one job whatever the number of workers.
  */
 export async function registerServiceSchedules(db: Db, options: ServiceScheduleOptions): Promise<void> {
@@ -39,5 +41,10 @@ export async function registerServiceSchedules(db: Db, options: ServiceScheduleO
     name: 'connections.webhook-health',
     kind: scheduleJobKinds.checkWebhookHealth,
     everyMs: webhookHealthEveryMs,
+  });
+  await scheduleEvery(db, {
+    name: 'github.redeliver-failed',
+    kind: redeliverJobKind,
+    everyMs: redeliverEveryMs,
   });
 }

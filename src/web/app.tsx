@@ -25,9 +25,15 @@ const safeNextPath = (search: string): string => {
     : '/projects';
 };
 
+/** Paths the server answers itself (where GitHub sends people back): reached with a full page load. */
+const isServerPath = (path: string): boolean => /^\/github\/(setup|manifest)(\/|\?|$)/.test(path);
+
 const Redirect = ({ to }: { readonly to: string }) => {
   const navigate = useNavigate();
-  useEffect(() => navigate(to, { replace: true }), [navigate, to]);
+  useEffect(() => {
+    if (isServerPath(to)) window.location.replace(to);
+    else navigate(to, { replace: true });
+  }, [navigate, to]);
   return null;
 };
 

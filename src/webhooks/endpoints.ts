@@ -32,6 +32,8 @@ export interface NewWebhookEndpoint {
   readonly secret: string;
   /** GitLab only: the signing token (`whsec_` + base64), stored once GitLab confirms the hook has it. */
   readonly signingSecret?: string;
+  /** A hook that exists already when the endpoint is made: a GitHub App's one webhook, configured with the app. */
+  readonly registeredHookIds?: readonly string[];
 }
 
 const hookIdPattern = /^[A-Za-z0-9_-]{43}$/;
@@ -99,8 +101,8 @@ export async function createWebhookEndpoint(
       last_delivery_at: null,
       last_failure_at: null,
       last_failure: null,
-      registered_hook_ids: null,
-      registered_at: null,
+      registered_hook_ids: input.registeredHookIds ? JSON.stringify(input.registeredHookIds) : null,
+      registered_at: input.registeredHookIds ? now : null,
       registration_problem: null,
       silent_activity_at: null,
     })

@@ -18,6 +18,7 @@ describe('operations endpoints and the API description', () => {
       ['connections.sync', 'schedule.sync-connections'],
       ['connections.token-expiry', 'schedule.check-token-expiry'],
       ['connections.webhook-health', 'schedule.check-webhook-health'],
+      ['github.redeliver-failed', 'github.redeliver-failed'],
       ['housekeeping', 'instance.housekeeping'],
     ]);
   });

@@ -8,7 +8,7 @@ export interface ApiAnswer<T = unknown> {
 }
 
 export interface SessionBody {
-  user: { id: string; email: string; name: string };
+  user: { id: string; email: string; name: string; instanceAdmin: boolean };
   accounts: { id: string; name: string; role: 'admin' | 'member' }[];
   currentAccountId: string | null;
   csrfToken: string;

@@ -72,7 +72,7 @@ describeEachEngine('the service schedules and their fan-out', (engine) => {
   const parentJob = () => enqueueJob(database.db, { accountId: null, kind: 'schedule.x', payload: null });
   const jobsOf = async (accountId: string) => (await listJobs(database.db, accountId, { limit: 200 })).jobs;
 
-  it('stores the four schedules, the sync one at the configured interval', async () => {
+  it('stores the five schedules, the sync one at the configured interval', async () => {
     await registerServiceSchedules(database.db, { syncEveryMs: 30 * 60_000 });
     await registerServiceSchedules(database.db, { syncEveryMs: 2 * HOUR });
     const schedules = await listSchedules(database.db);
@@ -80,6 +80,7 @@ describeEachEngine('the service schedules and their fan-out', (engine) => {
       ['connections.sync', scheduleJobKinds.syncConnections, 2 * HOUR],
       ['connections.token-expiry', scheduleJobKinds.checkTokenExpiry, 24 * HOUR],
       ['connections.webhook-health', scheduleJobKinds.checkWebhookHealth, HOUR],
+      ['github.redeliver-failed', 'github.redeliver-failed', HOUR],
       ['housekeeping', 'instance.housekeeping', HOUR],
     ]);
   });

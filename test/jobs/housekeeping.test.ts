@@ -4,6 +4,9 @@ import { createInvitation } from '../../src/db/invitations.js';
 import { hit } from '../../src/db/rate-limits.js';
 import { createSession } from '../../src/db/sessions.js';
 import { createUser } from '../../src/db/users.js';
+import { hashToken } from '../../src/core/tokens.js';
+import { recordInstallRequest } from '../../src/db/github-installations.js';
+import { flowStateLifetimeMs, mintFlowState } from '../../src/github-apps/flow-states.js';
 import { enqueueJob, pruneExpired } from '../../src/jobs/index.js';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/database.js';
 
@@ -14,7 +17,7 @@ describeEachEngine('housekeeping', (engine) => {
   });
   afterEach(() => database.close());
 
-  it('deletes expired sessions and invitations, stale rate-limit windows and old finished jobs only', async () => {
+  it('deletes expired sessions, invitations and GitHub flows, stale rate-limit windows and old finished jobs only', async () => {
     const db = database.db;
     const user = await createUser(db, { email: 'a@example.com', name: 'A', passwordHash: 'x' });
     const account = await createAccount(db, 'Acme', user.id);
@@ -53,12 +56,26 @@ describeEachEngine('housekeeping', (engine) => {
       .where('id', '=', recent.id)
       .execute();
 
+    const owner = { accountId: account.id, userId: user.id, sessionHash: 'session-hash' };
+    const kept = await mintFlowState(db, owner, 'install', undefined, new Date());
+    await mintFlowState(db, owner, 'install', undefined, new Date(Date.now() - flowStateLifetimeMs - 1000));
+    const app = { webUrl: 'https://github.com', appId: '1' };
+    const requester = { id: '7', login: 'dana' };
+    for (const lifetimeMs of [86_400_000, -1000]) {
+      await recordInstallRequest(db, { ...owner, app, gitHubUser: requester, now: new Date(), lifetimeMs });
+    }
+
     expect(await pruneExpired(db, new Date())).toEqual({
       sessions: 1,
       invitations: 1,
       rateLimits: 1,
       jobs: 1,
+      githubFlows: 2,
     });
+    expect(await db.selectFrom('github_flow_states').select('state_hash').execute()).toEqual([
+      { state_hash: hashToken(kept.state) },
+    ]);
+    expect(await db.selectFrom('github_install_requests').select('id').execute()).toHaveLength(1);
     expect(await db.selectFrom('sessions').select('id_hash').execute()).toHaveLength(1);
     expect((await db.selectFrom('invitations').select('email').execute()).map((r) => r.email)).toEqual([
       'b@example.com',
@@ -72,6 +89,7 @@ describeEachEngine('housekeeping', (engine) => {
       invitations: 0,
       rateLimits: 0,
       jobs: 0,
+      githubFlows: 0,
     });
   });
 });

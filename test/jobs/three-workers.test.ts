@@ -76,7 +76,13 @@ describe.skipIf(!testPostgresUrl())('three worker processes on one PostgreSQL', 
     const keys = scheduled.map((job) => job.idempotency_key!);
     expect(new Set(keys).size).toBe(keys.length);
     expect(new Set(keys.map((key) => key.split(':')[1]))).toEqual(
-      new Set(['connections.sync', 'connections.token-expiry', 'connections.webhook-health', 'housekeeping']),
+      new Set([
+        'connections.sync',
+        'connections.token-expiry',
+        'connections.webhook-health',
+        'github.redeliver-failed',
+        'housekeeping',
+      ]),
     );
   }, 120_000);
 });

@@ -46,6 +46,7 @@ export async function startDemoTwins(basePort?: number): Promise<DemoTwins> {
 /** What to type into each Connect dialog to reach the demo twins. */
 export function demoConnectionGuide(twins: DemoTwins): string {
   return [
+    `  Connect to GitHub         on the GitHub twin sign in as octo-admin / admin-pass and install on acme`,
     `  Add GitLab Cloud          token glpat-demo-alice-api          group acme`,
     `  Add GitLab Self-Managed   token glpat-demo-alice-api          URL ${twins.gitlabSelfManaged.url}  group acme`,
     `  Add Bitbucket Cloud       workspace acme                      token bbwat-demo-full`,

@@ -100,6 +100,22 @@ export const connectionSchema = z.object({
     })
     .nullable()
     .describe('The hook that keeps the inventory current within seconds; null until one was tried'),
+  github: z
+    .object({
+      installationId: z.string().describe("GitHub's id of the installation (an integer string)"),
+      account: z.object({ login: z.string(), type: z.enum(['Organization', 'User']) }),
+      repositorySelection: z.enum(['all', 'selected']),
+      allowOtherAccounts: z
+        .boolean()
+        .describe(
+          'Other scm-connect accounts may link this installation too; their admins still prove ownership',
+        ),
+      suspendedAt: z.string().nullable(),
+      removedAt: z.string().nullable(),
+      settingsUrl: z.string().describe("The installation's settings on GitHub"),
+    })
+    .nullable()
+    .describe('GitHub App connections: the installation they link; null for the other kinds'),
 });
 
 const connectionParams = z.strictObject({ accountId: fields.uuid, connectionId: fields.uuid });

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../core/errors.js';
+import { AppError, notFound } from '../../core/errors.js';
 import { hashToken, nowIso } from '../../core/tokens.js';
+import { recordAudit } from '../../db/audit.js';
+import { pendingInstallRequests, setAllowOtherAccounts } from '../../db/github-installations.js';
 import { revokeSessionsOfUser } from '../../db/sessions.js';
 import type { GitHubInstallDeps } from '../../connections/github/install-deps.js';
 import {
@@ -15,7 +17,7 @@ import { finishSetup, parseSetupQuery } from '../../connections/github/setup-cal
 import { isScmError } from '../../scm/errors.js';
 import { integerIdPattern } from '../../scm/github/app-credentials.js';
 import type { ZodApp } from '../app.js';
-import { clearSessionCookie, requireAccount, requireUser, sessionCookie } from '../auth.js';
+import { actorOf, clearSessionCookie, requireAccount, requireUser, sessionCookie } from '../auth.js';
 import { sendBrowserError } from '../browser-page.js';
 import type { AppContext } from '../context.js';
 import { scmErrorAnswer } from '../errors.js';
@@ -68,6 +70,60 @@ export function registerGitHubInstallRoutes(zapp: ZodApp, ctx: AppContext, deps:
         sessionHash: auth.sessionIdHash,
       };
       return answer(request, reply, await startInstall(deps, owner));
+    },
+  );
+
+  zapp.get(
+    '/accounts/:accountId/github/requests',
+    {
+      schema: {
+        tags: ['github'],
+        summary: 'Installations members of the account asked an organization owner to approve, still waiting',
+        params,
+        response: {
+          200: z.object({ items: z.array(z.object({ login: z.string(), createdAt: z.string() })) }),
+          ...errors(401, 404),
+        },
+      },
+    },
+    async (request) => {
+      await requireAccount(request, ctx, request.params.accountId);
+      const rows = await pendingInstallRequests(ctx.db, request.params.accountId, nowIso());
+      return { items: rows.map((row) => ({ login: row.github_login, createdAt: row.created_at })) };
+    },
+  );
+
+  zapp.put(
+    '/accounts/:accountId/connections/:connectionId/github/sharing',
+    {
+      schema: {
+        tags: ['github'],
+        summary: 'Whether other scm-connect accounts may link this GitHub installation too',
+        description:
+          'Off by default: an installation linked here is refused to other accounts (409). On, an admin of another ' +
+          'account may link it after proving, through GitHub, that they own its organization.',
+        params: z.strictObject({ accountId: fields.uuid, connectionId: fields.uuid }),
+        body: z.strictObject({ allowOtherAccounts: z.boolean() }),
+        response: { 200: z.object({ allowOtherAccounts: z.boolean() }), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { accountId, connectionId } = request.params;
+      await requireAccount(request, ctx, accountId, 'admin');
+      const allow = request.body.allowOtherAccounts;
+      const changed = await ctx.db.transaction().execute(async (tx) => {
+        if (!(await setAllowOtherAccounts(tx, accountId, connectionId, allow, nowIso()))) return false;
+        await recordAudit(tx, {
+          accountId,
+          actorUserId: actorOf(request.auth),
+          action: 'github.sharing_changed',
+          target: connectionId,
+          details: { allowOtherAccounts: allow },
+        });
+        return true;
+      });
+      if (!changed) throw notFound('GitHub connection');
+      return { allowOtherAccounts: allow };
     },
   );
 

@@ -5,6 +5,7 @@ import { githubWebhookReceiver } from '../../scm/github/webhooks.js';
 import { WebhookPayloadError, type Verification } from '../../scm/webhook-receiver.js';
 import type { DeliveryStore } from '../../webhooks/delivery-store.js';
 import { endpointsOfInstallation, installationOfDelivery } from '../../webhooks/github-app-endpoints.js';
+import { linkRequestedInstallation } from '../../connections/github/requested-installation.js';
 import type { AppContext } from '../context.js';
 import { headersOf, webhookBodyLimit } from './raw-delivery.js';
 
@@ -67,9 +68,20 @@ export function registerGitHubAppWebhook(scope: FastifyInstance, deps: GitHubApp
       }
       const body = rawBody.toString('utf8');
       const installationId = installationOfDelivery(body);
-      const endpoints = installationId
-        ? await endpointsOfInstallation(deps.ctx.db, app.key, installationId)
-        : [];
+      const endpointsNow = () =>
+        installationId ? endpointsOfInstallation(deps.ctx.db, app.key, installationId) : Promise.resolve([]);
+      let endpoints = await endpointsNow();
+      if (endpoints.length === 0 && identity.event === 'installation') {
+        // An owner approved what a member of an account asked for: that account gets the installation.
+        const linked = await linkRequestedInstallation(
+          deps.ctx.db,
+          deps.ctx.secrets,
+          app.key,
+          body,
+          new Date(),
+        );
+        if (linked) endpoints = await endpointsNow();
+      }
       if (endpoints.length === 0) return reply.status(202).send({ status: 'ignored' });
       const outcomes = await Promise.all(
         endpoints.map((endpoint) =>

@@ -1,7 +1,6 @@
 import type { Db } from '../../db/database.js';
 import type { SecretBox } from '../../secrets/index.js';
 import type { GitHubAppClients } from '../../scm/github/app-clients.js';
-import type { AppKey } from '../../db/github-installations.js';
 import type { GitHubAppCredentials } from '../../scm/github/app-credentials.js';
 
 /** What the install flow needs of the service: storage, the clock, the instance's app and its clients. */
@@ -13,9 +12,3 @@ export interface GitHubInstallDeps {
   readonly app: () => Promise<GitHubAppCredentials | undefined>;
   readonly clients: (credentials: GitHubAppCredentials) => GitHubAppClients;
 }
-
-/** How installations name their app: its web root without a trailing slash, and its numeric id. */
-export const appKeyOf = (app: Pick<GitHubAppCredentials, 'webUrl' | 'appId'>): AppKey => ({
-  webUrl: app.webUrl.href.replace(/\/+$/, ''),
-  appId: app.appId,
-});

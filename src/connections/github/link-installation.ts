@@ -48,7 +48,8 @@ export async function linkInstallation(
   secrets: SecretBox,
   input: {
     readonly accountId: string;
-    readonly userId: string;
+    /** The person who linked it; null when an installation a member requested was approved on GitHub. */
+    readonly userId: string | null;
     readonly installation: VerifiedInstallation;
     /** `update`: only an installation this account linked already may change. */
     readonly setupAction: 'install' | 'update';
@@ -120,13 +121,15 @@ export async function linkInstallation(
         webUrl: new URL(installation.account.login, ensureSlash(installation.app.webUrl)).href,
       },
     );
-    // The app's deliveries for this installation are recorded against this endpoint of the connection.
+    // The app's deliveries for this installation are recorded against this endpoint of the connection; the
+    // app's one webhook was configured when the app was registered, so there is nothing to register here.
     await createWebhookEndpoint(tx, secrets, {
       accountId,
       connectionId,
       kind: 'github',
       secret: newWebhookSecret(),
       appId: installation.app.appId,
+      registeredHookIds: [`app:${installation.app.appId}`],
     });
     await deleteInstallRequests(tx, accountId, installation.app);
     await recordAudit(tx, {

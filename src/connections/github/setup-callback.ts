@@ -11,7 +11,8 @@ import {
   userInstallations,
 } from '../../scm/github/installation-checks.js';
 import { isScmError } from '../../scm/errors.js';
-import { appKeyOf, type GitHubInstallDeps } from './install-deps.js';
+import { appKeyOf } from '../../github-apps/registry.js';
+import type { GitHubInstallDeps } from './install-deps.js';
 import { authorizeDetailsOf, requireApp, startAuthorize, type FlowRedirect } from './install-flow.js';
 import { linkInstallation } from './link-installation.js';
 
@@ -21,6 +22,8 @@ export interface SetupQuery {
   readonly setupAction?: 'install' | 'update' | 'request';
   readonly code?: string;
   readonly state?: string;
+  /** GitHub's OAuth `error` (`access_denied` when the person cancelled the authorization). */
+  readonly error?: string;
 }
 
 const codePattern = /^[A-Za-z0-9_-]{1,200}$/;
@@ -43,11 +46,13 @@ export function parseSetupQuery(query: unknown): SetupQuery {
   const setupAction = one('setup_action', /^(install|update|request)$/) as SetupQuery['setupAction'];
   const code = one('code', codePattern);
   const state = one('state', statePattern);
+  const error = one('error', /^[a-z_]{1,100}$/);
   return {
     ...(installationId ? { installationId } : {}),
     ...(setupAction ? { setupAction } : {}),
     ...(code ? { code } : {}),
     ...(state ? { state } : {}),
+    ...(error ? { error } : {}),
   };
 }
 
@@ -95,6 +100,24 @@ export async function finishSetup(
   },
 ): Promise<SetupOutcome> {
   const { query, session } = input;
+  if (query.error) {
+    // The state is spent all the same, so the refused authorization cannot be resumed.
+    if (query.state) {
+      await consumeFlowState(deps.db, {
+        state: query.state,
+        purpose: ['install', 'authorize'],
+        sessionHash: session.sessionHash,
+        nonce: input.nonce,
+        now: deps.now(),
+      });
+    }
+    throw badRequest(
+      'github_authorization_denied',
+      query.error === 'access_denied'
+        ? 'You cancelled the authorization on GitHub, so nothing was linked. Start Connect to GitHub again to link the organization.'
+        : 'GitHub did not authorize scm-connect, so nothing was linked. Start Connect to GitHub again.',
+    );
+  }
   if (!query.state) {
     // A code with no state could have been minted for anyone: it is never exchanged.
     if (query.code || !query.installationId) throw invalidState();

@@ -1,5 +1,6 @@
 import { createConnectionsApi, type ConnectionsApi } from './connections-client.js';
 import { ApiError, type Http, type RequestOptions } from './http.js';
+import { createGitHubAppApi, type GitHubAppApi } from './github-app-client.js';
 import { createGitHubInstallApi, type GitHubInstallApi } from './github-install-client.js';
 import { createJobsApi, type JobsApi } from './jobs-client.js';
 import {
@@ -33,7 +34,7 @@ export interface SetupInput {
 }
 
 /** The calls the UI makes to `/api/v1`. Every call that answers a Session also arms the CSRF token. */
-export interface ApiClient extends ConnectionsApi, JobsApi, GitHubInstallApi {
+export interface ApiClient extends ConnectionsApi, JobsApi, GitHubInstallApi, GitHubAppApi {
   setupStatus(options?: RequestOptions): Promise<{ needed: boolean }>;
   completeSetup(input: SetupInput): Promise<Session>;
   /** Resolves `null` when nobody is signed in. */
@@ -72,6 +73,7 @@ export const createApiClient = (http: Http): ApiClient => {
     ...createConnectionsApi(http),
     ...createJobsApi(http),
     ...createGitHubInstallApi(http),
+    ...createGitHubAppApi(http),
 
     setupStatus: (options) => http.request('GET', '/api/v1/setup', setupStatusSchema, undefined, options),
 

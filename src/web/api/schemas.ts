@@ -11,7 +11,7 @@ export const accountSummarySchema = z.object({ id: z.string(), name: z.string(),
 export type AccountSummary = z.infer<typeof accountSummarySchema>;
 
 export const sessionSchema = z.object({
-  user: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+  user: z.object({ id: z.string(), email: z.string(), name: z.string(), instanceAdmin: z.boolean() }),
   accounts: z.array(accountSummarySchema),
   currentAccountId: z.nullable(z.string()),
   csrfToken: z.string(),
@@ -142,6 +142,18 @@ export const connectionSchema = z.object({
       lastDeliveryAt: z.nullable(z.string()),
       lastFailure: z.nullable(problemSchema),
       warning: z.nullable(z.string()),
+    }),
+  ),
+  /** GitHub App connections: the installation they link. */
+  github: z.nullish(
+    z.object({
+      installationId: z.string(),
+      account: z.object({ login: z.string(), type: z.string() }),
+      repositorySelection: z.enum(['all', 'selected']),
+      allowOtherAccounts: z.boolean(),
+      suspendedAt: z.nullable(z.string()),
+      removedAt: z.nullable(z.string()),
+      settingsUrl: z.string(),
     }),
   ),
 });

@@ -9,6 +9,7 @@ import { formatDateTime } from '../lib/format.js';
 import { waitForJob } from '../lib/wait-for-job.js';
 import { withInlineCode } from '../lib/inline-code.js';
 import { EditConnectionDialog } from './edit-connection-dialog.js';
+import { GitHubInstallationState } from './github-installation-state.js';
 import { TestReportPanel } from './test-report-panel.js';
 import { WebhookState } from './webhook-state.js';
 
@@ -125,6 +126,15 @@ export const ConnectionRow = ({
               </>
             ) : null}
           </p>
+          {connection.github ? (
+            <GitHubInstallationState
+              accountId={accountId}
+              connectionId={connection.id}
+              installation={connection.github}
+              isAdmin={isAdmin}
+              onChanged={onChanged}
+            />
+          ) : null}
           <WebhookState webhook={connection.webhook} />
           {expiry?.warning && (expiry.status === 'warn' || expiry.status === 'fail') ? (
             <p className="list-meta connection-expiry">
@@ -215,7 +225,10 @@ export const ConnectionRow = ({
         >
           <p>
             Remove <strong>{connection.name}</strong> ({kind?.name ?? connection.kind})? Its source code
-            organizations and repositories are removed with it, and its token is deleted.
+            organizations and repositories are removed with it,{' '}
+            {connection.github
+              ? 'and scm-connect stops using the installation. The app stays installed on GitHub: uninstall it there (Configure on GitHub) if no one needs it.'
+              : 'and its token is deleted.'}
           </p>
         </ConfirmDialog>
       ) : null}

@@ -56,6 +56,8 @@ export const EditConnectionDialog = ({
     'Could not save the connection.',
   );
   const field = (id: string) => kind?.fields.find((candidate) => candidate.id === id);
+  /** GitHub App connections have no token: the app's installation tokens are minted per call. */
+  const appBased = kind?.connectsWith !== 'token';
   const tokenLabel = (field('token')?.label ?? 'Access token').toLowerCase();
   const ca = form.field('caPem');
 
@@ -85,9 +87,12 @@ export const EditConnectionDialog = ({
       >
         <p className="muted">
           {kind?.name ?? connection.kind} · {connection.target}
-          {connection.tokenUpdatedAt ? <> · token set {formatDateTime(connection.tokenUpdatedAt)}</> : null}.
-          A new URL, token or CA certificate is checked with {kind?.name ?? 'the source code manager'} before
-          it replaces the current one.
+          {connection.tokenUpdatedAt ? (
+            <> · token set {formatDateTime(connection.tokenUpdatedAt)}</>
+          ) : null}.{' '}
+          {appBased
+            ? 'It talks to GitHub as the installed GitHub App: its repositories and permissions are changed on GitHub (Configure on GitHub).'
+            : `A new URL, token or CA certificate is checked with ${kind?.name ?? 'the source code manager'} before it replaces the current one.`}
         </p>
         {needsTokenAgain(connection) ? (
           <p className="notice notice-warning" role="status">
@@ -103,13 +108,15 @@ export const EditConnectionDialog = ({
             {...bound(form.field('baseUrl'))}
           />
         ) : null}
-        <TextField
-          label={`New ${tokenLabel}`}
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          {...bound(form.field('token'))}
-        />
+        {appBased ? null : (
+          <TextField
+            label={`New ${tokenLabel}`}
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            {...bound(form.field('token'))}
+          />
+        )}
         {selfManaged ? (
           <>
             <CaCertificateField

@@ -6,6 +6,8 @@ import { FormError } from '../components/form-error.js';
 import { useResource } from '../lib/use-resource.js';
 import { connectDialogs } from './connect-dialogs.js';
 import { ConnectionList } from './connection-list.js';
+import { GitHubAppPanel } from './github-app-panel.js';
+import { GitHubRequestsNotice } from './github-requests-notice.js';
 import { OrganizationsSection } from './organizations-section.js';
 
 /** Settings > Source Code Managers: the connections, the seven kinds to add, and their organizations. */
@@ -31,6 +33,7 @@ export const ScmTab = ({ account }: { readonly account: AccountSummary }) => {
     <div className="stack">
       <section className="card" aria-labelledby="connections-heading">
         <h2 id="connections-heading">Connected source code managers</h2>
+        <GitHubRequestsNotice accountId={account.id} />
         {notice ? (
           <p className="notice notice-success" role="status">
             {notice}
@@ -48,6 +51,8 @@ export const ScmTab = ({ account }: { readonly account: AccountSummary }) => {
           />
         ) : null}
       </section>
+
+      <GitHubAppPanel />
 
       <section className="card" aria-labelledby="add-scm-heading">
         <h2 id="add-scm-heading">Connect a source code manager</h2>

@@ -19,6 +19,7 @@ import { createOAuthBook, mintUserToken, registerOAuthPages } from './web-oauth.
 import { createSession, registerSessionPages, SESSION_COOKIE } from './web-session.js';
 import { createWebhooks, type TwinWebhooks } from './webhooks.js';
 import { narrowPermissions } from './auth.js';
+import { createOwnerActions, type OwnerActions } from './owner-actions.js';
 
 export type { GitHubScenario } from './scenario.js';
 export { demoGitHubScenario } from './scenario.js';
@@ -35,8 +36,8 @@ export interface GitHubTwinOptions extends TwinServerOptions {
   readonly version?: string;
 }
 
-/** A running GitHub (Cloud or Enterprise Server) twin on loopback. */
-export interface GitHubTwin extends TwinServer {
+/** A running GitHub (Cloud or Enterprise Server) twin on loopback; owner actions send their webhooks. */
+export interface GitHubTwin extends TwinServer, OwnerActions {
   /** The live, mutable state (users, orgs, repos, apps, installations, tokens, PRs, comments …). */
   readonly state: GitHubState;
   readonly flavor: GitHubFlavor;
@@ -126,7 +127,7 @@ export async function startGitHubTwin(
     return found;
   };
 
-  return Object.assign(server, {
+  return Object.assign(server, createOwnerActions(state, webhooks, getShapes), {
     state,
     flavor,
     version,

@@ -24,6 +24,10 @@ export function registerInstallPages(
   state: GitHubState,
   deps: { book: OAuthBook; webhooks: TwinWebhooks; shapes: () => Shapes },
 ): void {
+  /** Installation requests members made, by `{app id}:{org login}`: the requester GitHub names when an owner installs. */
+  const requests = new Map<string, UserRecord>();
+  const requestKey = (app: AppRecord, login: string) => `${app.id}:${login.toLowerCase()}`;
+
   const appOf = (req: TwinRequest): AppRecord | TwinResponse =>
     state.appBySlug(req.params.slug!) ??
     page('Not Found', '<p>There is no GitHub App with that name.</p>', 404);
@@ -164,12 +168,15 @@ ${permissionList(app)}
       }
       const stateParam = form.get('state');
       if (target.role !== 'admin') {
+        if (!requests.has(requestKey(app, target.login))) requests.set(requestKey(app, target.login), user);
         return afterInstall(app, user, undefined, 'request', stateParam);
       }
       const existing = state.installationFor(app.id, target.login);
       const before = existing ? new Set(state.installationRepos(existing).map((r) => r.id)) : undefined;
       const installation = state.upsertInstallation(app, target.login, selection, repoNames);
-      notify(app, installation, user, before);
+      const requester = requests.get(requestKey(app, target.login));
+      requests.delete(requestKey(app, target.login));
+      notify(app, installation, user, before, requester);
       return afterInstall(app, user, installation, existing ? 'update' : 'install', stateParam);
     });
   }
@@ -179,6 +186,7 @@ ${permissionList(app)}
     installation: InstallationRecord,
     user: UserRecord,
     before: Set<number> | undefined,
+    requester: UserRecord | undefined,
   ): void {
     const shapes = deps.shapes();
     const repos = state.installationRepos(installation);
@@ -197,7 +205,13 @@ ${permissionList(app)}
       void deps.webhooks.deliver(
         app,
         'installation',
-        { action: 'created', ...common, repositories: brief(repos.map((r) => r.id)) },
+        {
+          action: 'created',
+          ...common,
+          repositories: brief(repos.map((r) => r.id)),
+          // The member whose request the owner approved, as GitHub's installation event names them.
+          requester: requester ? shapes.user(requester) : null,
+        },
         {
           action: 'created',
           installationId: installation.id,
