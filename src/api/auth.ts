@@ -136,6 +136,19 @@ export function setSessionCookie(
   });
 }
 
+/**
+ * The signed-in person of a browser page outside `/api/v1` (GitHub's redirects back), where callers are not
+ * resolved on every request: their session, or undefined.
+ */
+export async function browserSession(
+  request: FastifyRequest,
+  ctx: AppContext,
+): Promise<{ readonly userId: string; readonly sessionHash: string } | undefined> {
+  const cookie = request.cookies[sessionCookie];
+  const session = cookie ? await ctx.queries.findSession(hashToken(cookie), null, nowIso()) : undefined;
+  return session && { userId: session.userId, sessionHash: session.idHash };
+}
+
 export const clearSessionCookie = (reply: FastifyReply) => reply.clearCookie(sessionCookie, { path: '/' });
 
 /** The person to name in the audit log; API tokens act for the account. */

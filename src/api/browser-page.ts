@@ -1,4 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../core/errors.js';
+import { isScmError } from '../scm/errors.js';
+import { scmErrorAnswer } from './errors.js';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -22,4 +25,16 @@ export function sendBrowserError(
         `<body><main><h1>GitHub could not be connected</h1><p role="alert" data-code="${escapeHtml(body.code)}">` +
         `${escapeHtml(body.message)}</p><p><a href="/settings">Back to Source Code Managers</a></p></main></body></html>`,
     );
+}
+
+/** {@link sendBrowserError} for what a browser route caught: an AppError or ScmError as it says; anything else rethrown. */
+export function sendBrowserFailure(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+  if (error instanceof AppError) {
+    return sendBrowserError(request, reply, error.status, { code: error.code, message: error.message });
+  }
+  if (isScmError(error)) {
+    const answer = scmErrorAnswer(error);
+    return sendBrowserError(request, reply, answer.status, answer.body);
+  }
+  throw error;
 }

@@ -55,6 +55,39 @@ export async function mintFlowState(
   return { state: state.value, nonce: nonce.value };
 }
 
+type FlowStateRow = NonNullable<Awaited<ReturnType<typeof findRow>>>;
+
+const findRow = (db: Db, state: string) =>
+  db
+    .selectFrom('github_flow_states')
+    .selectAll()
+    .where('state_hash', '=', hashToken(state))
+    .executeTakeFirst();
+
+/** A stored state as this redirect may use it: of one of `purposes`, this session's, not expired. */
+function usable(
+  row: FlowStateRow | undefined,
+  input: {
+    readonly purpose: GitHubFlowPurpose | readonly GitHubFlowPurpose[];
+    readonly sessionHash: string;
+    readonly now: Date;
+  },
+): Omit<ConsumedFlowState, 'nonceMatched'> | undefined {
+  if (!row) return undefined;
+  const purposes: readonly GitHubFlowPurpose[] =
+    typeof input.purpose === 'string' ? [input.purpose] : input.purpose;
+  if (!purposes.includes(row.purpose) || row.session_hash !== input.sessionHash) return undefined;
+  if (row.expires_at <= input.now.toISOString()) return undefined;
+  return {
+    purpose: row.purpose,
+    accountId: row.account_id,
+    userId: row.user_id,
+    details: row.details === null ? undefined : (JSON.parse(row.details) as unknown),
+  };
+}
+
+const wellFormed = (state: string) => state.length > 0 && state.length <= 200;
+
 /**
  * Takes a `state` back, once: the row is deleted whatever the outcome, so a second use finds nothing. Answers
  * undefined for a state that is unknown, used, expired, of another purpose, or minted for another session.
@@ -70,24 +103,15 @@ export async function consumeFlowState(
     readonly now: Date;
   },
 ): Promise<ConsumedFlowState | undefined> {
-  if (input.state.length === 0 || input.state.length > 200) return undefined;
+  if (!wellFormed(input.state)) return undefined;
   const row = await db
     .deleteFrom('github_flow_states')
     .where('state_hash', '=', hashToken(input.state))
     .returningAll()
     .executeTakeFirst();
-  if (!row) return undefined;
-  const purposes: readonly GitHubFlowPurpose[] =
-    typeof input.purpose === 'string' ? [input.purpose] : input.purpose;
-  if (!purposes.includes(row.purpose) || row.session_hash !== input.sessionHash) return undefined;
-  if (row.expires_at <= input.now.toISOString()) return undefined;
-  return {
-    purpose: row.purpose,
-    accountId: row.account_id,
-    userId: row.user_id,
-    details: row.details === null ? undefined : (JSON.parse(row.details) as unknown),
-    nonceMatched: input.nonce !== undefined && hashToken(input.nonce) === row.nonce_hash,
-  };
+  const flow = usable(row, input);
+  if (!flow) return undefined;
+  return { ...flow, nonceMatched: input.nonce !== undefined && hashToken(input.nonce) === row!.nonce_hash };
 }
 
 /**
@@ -103,22 +127,6 @@ export async function peekFlowState(
     readonly now: Date;
   },
 ): Promise<Omit<ConsumedFlowState, 'nonceMatched'> | undefined> {
-  if (input.state.length === 0 || input.state.length > 200) return undefined;
-  const row = await db
-    .selectFrom('github_flow_states')
-    .selectAll()
-    .where('state_hash', '=', hashToken(input.state))
-    .executeTakeFirst();
-  if (!row || row.purpose !== input.purpose || row.session_hash !== input.sessionHash) return undefined;
-  if (row.expires_at <= input.now.toISOString()) return undefined;
-  return {
-    purpose: row.purpose,
-    accountId: row.account_id,
-    userId: row.user_id,
-    details: row.details === null ? undefined : (JSON.parse(row.details) as unknown),
-  };
+  if (!wellFormed(input.state)) return undefined;
+  return usable(await findRow(db, input.state), input);
 }
-
-/** Drops expired states (housekeeping). */
-export const pruneFlowStates = (db: Db, now: Date) =>
-  db.deleteFrom('github_flow_states').where('expires_at', '<=', now.toISOString()).execute();

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, conflict, forbidden, unauthorized } from '../../core/errors.js';
-import { hashToken, nowIso } from '../../core/tokens.js';
+import { conflict, forbidden, unauthorized } from '../../core/errors.js';
 import { findInstanceAppRow } from '../../db/github-apps.js';
 import { isInstanceAdmin } from '../../db/users.js';
 import {
@@ -19,12 +18,10 @@ import {
   manifestHandOffPath,
 } from '../../github-apps/manifest.js';
 import { webRootOf } from '../../github-apps/registry.js';
-import { isScmError } from '../../scm/errors.js';
 import { createScmHttp } from '../../scm/http/index.js';
-import { requireUser, sessionCookie } from '../auth.js';
-import { sendBrowserError } from '../browser-page.js';
+import { browserSession, requireUser } from '../auth.js';
+import { sendBrowserFailure } from '../browser-page.js';
 import type { AppContext } from '../context.js';
-import { scmErrorAnswer } from '../errors.js';
 import { handOffPolicy, manifestHandOffPage } from '../manifest-hand-off-page.js';
 import { errors } from '../schemas.js';
 import { publicOrigin } from '../session-view.js';
@@ -199,26 +196,14 @@ export async function registerGitHubAppRoutes(app: FastifyInstance, ctx: AppCont
 }
 
 /** The signed-in person of a browser page (these routes are outside /api/v1, where auth resolves callers). */
-async function browserSession(ctx: AppContext, request: FastifyRequest) {
-  const cookie = request.cookies[sessionCookie];
-  const session = cookie ? await ctx.queries.findSession(hashToken(cookie), null, nowIso()) : undefined;
+async function signedIn(ctx: AppContext, request: FastifyRequest) {
+  const session = await browserSession(request, ctx);
   if (!session) {
     throw unauthorized(
       'Sign in to scm-connect, then start Create the GitHub App again in Settings > Source Code Managers; if GitHub created an app on the way, delete it in its settings on GitHub first.',
     );
   }
-  return { userId: session.userId, sessionHash: session.idHash };
-}
-
-function sendFailure(request: FastifyRequest, reply: FastifyReply, error: unknown) {
-  if (error instanceof AppError) {
-    return sendBrowserError(request, reply, error.status, { code: error.code, message: error.message });
-  }
-  if (isScmError(error)) {
-    const answer = scmErrorAnswer(error);
-    return sendBrowserError(request, reply, answer.status, answer.body);
-  }
-  throw error;
+  return session;
 }
 
 /**
@@ -244,7 +229,7 @@ function registerManifestPages(app: FastifyInstance, ctx: AppContext, deps: Mani
     },
     async (request, reply) => {
       try {
-        const session = await browserSession(ctx, request);
+        const session = await signedIn(ctx, request);
         const state = stateQuery.safeParse(request.query).data?.state ?? '';
         const handOff = await manifestHandOff(deps, { state, sessionHash: session.sessionHash });
         return reply
@@ -253,21 +238,21 @@ function registerManifestPages(app: FastifyInstance, ctx: AppContext, deps: Mani
           .type('text/html; charset=utf-8')
           .send(manifestHandOffPage(handOff));
       } catch (error) {
-        return sendFailure(request, reply, error);
+        return sendBrowserFailure(request, reply, error);
       }
     },
   );
 
   app.get(manifestCallbackPath, { schema: { hide: true } }, async (request, reply) => {
     try {
-      const session = await browserSession(ctx, request);
+      const session = await signedIn(ctx, request);
       const nonce = request.cookies[manifestNonceCookie];
       reply.clearCookie(manifestNonceCookie, { path: manifestCallbackPath });
       const registered = await finishManifest(deps, { query: request.query, session, nonce });
       request.log.info({ appId: registered.appId, slug: registered.slug }, 'GitHub App registered');
       return reply.redirect(`/settings?github_app=created`, 303);
     } catch (error) {
-      return sendFailure(request, reply, error);
+      return sendBrowserFailure(request, reply, error);
     }
   });
 }

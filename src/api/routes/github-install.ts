@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError, notFound } from '../../core/errors.js';
-import { hashToken, nowIso } from '../../core/tokens.js';
+import { notFound } from '../../core/errors.js';
+import { nowIso } from '../../core/tokens.js';
 import { recordAudit } from '../../db/audit.js';
 import { pendingInstallRequests, setAllowOtherAccounts } from '../../db/github-installations.js';
 import { revokeSessionsOfUser } from '../../db/sessions.js';
@@ -14,13 +14,11 @@ import {
   type FlowRedirect,
 } from '../../connections/github/install-flow.js';
 import { finishSetup, parseSetupQuery } from '../../connections/github/setup-callback.js';
-import { isScmError } from '../../scm/errors.js';
 import { integerIdPattern } from '../../scm/github/app-credentials.js';
 import type { ZodApp } from '../app.js';
-import { actorOf, clearSessionCookie, requireAccount, requireUser, sessionCookie } from '../auth.js';
-import { sendBrowserError } from '../browser-page.js';
+import { actorOf, browserSession, clearSessionCookie, requireAccount, requireUser } from '../auth.js';
+import { sendBrowserFailure } from '../browser-page.js';
 import type { AppContext } from '../context.js';
-import { scmErrorAnswer } from '../errors.js';
 import { errors, fields } from '../schemas.js';
 import { publicOrigin } from '../session-view.js';
 
@@ -168,15 +166,14 @@ export function registerGitHubSetupRoute(
   app.get(setupPath, { schema: { hide: true } }, async (request, reply) => {
     try {
       const query = parseSetupQuery(request.query);
-      const cookie = request.cookies[sessionCookie];
-      const session = cookie ? await ctx.queries.findSession(hashToken(cookie), null, nowIso()) : undefined;
+      const session = await browserSession(request, ctx);
       if (!session) {
         const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
         return reply.redirect(`/login?next=${encodeURIComponent(`${setupPath}${search}`)}`, 303);
       }
       const outcome = await finishSetup(deps, {
         query,
-        session: { userId: session.userId, sessionHash: session.idHash },
+        session,
         nonce: request.cookies[installNonceCookie],
         redirectUri: redirectUriOf(ctx, request),
       });
@@ -202,14 +199,7 @@ export function registerGitHubSetupRoute(
           return reply.redirect('/login?reason=github-linked', 303);
       }
     } catch (error) {
-      if (error instanceof AppError) {
-        return sendBrowserError(request, reply, error.status, { code: error.code, message: error.message });
-      }
-      if (isScmError(error)) {
-        const answer = scmErrorAnswer(error);
-        return sendBrowserError(request, reply, answer.status, answer.body);
-      }
-      throw error;
+      return sendBrowserFailure(request, reply, error);
     }
   });
 }

@@ -28,7 +28,8 @@ export interface GitHubWorld {
   close(): Promise<void>;
 }
 
-const freePort = () =>
+/** A port no one listens on now, for a service whose public URL must be known before it starts. */
+export const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const address = server.address();

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/core/log.js';
 import { ApiClient, setUpAdmin, type SessionBody } from '../../helpers/api-client.js';
@@ -7,6 +6,9 @@ import { startGitHubTwin, type GitHubTwin } from '../../twins/github/index.js';
 import { testGitHubScenario } from '../../twins/github/test-scenario.js';
 import { testPrivateKey } from '../../twins/github/test-keys.js';
 import { WebClient, type WebPage } from '../../twins/github/web-client.js';
+import { freePort, octoAdmin } from './github-world.js';
+
+export { octoAdmin };
 
 /**
  * The GitHub twin as github.com and the service without a GitHub App, its first admin (an instance admin)
@@ -23,16 +25,6 @@ export interface ManifestWorld {
   readonly logLines: string[];
   close(): Promise<void>;
 }
-
-export const octoAdmin = { login: 'octo-admin', password: 'admin-pass' };
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
 
 /** `env` replaces defaults: e.g. `SCM_CONNECT_ALLOWED_HOSTS: ''` leaves the loopback twin unreachable. */
 export async function startManifestWorld(env: Record<string, string> = {}): Promise<ManifestWorld> {
