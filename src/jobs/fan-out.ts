@@ -6,8 +6,12 @@ import type { JobHandler } from './worker.js';
 export interface FanOut {
   /** The kind of the job enqueued for each target. */
   readonly childKind: string;
-  /** `connection`: every connection with a token; `account`: every account with a connection. */
-  readonly per: 'connection' | 'account';
+  /**
+   * `connection`: every connection that can talk to its SCM (a stored token, or a linked GitHub App
+   * installation); `token`: every connection with a stored token (what expires); `account`: every account with
+   * a connection.
+   */
+  readonly per: 'connection' | 'token' | 'account';
   readonly maxAttempts: number;
   /** Leaves out a connection that has a job of `childKind` queued or running already (a sync still going). */
   readonly skipWhileActive?: boolean;
@@ -75,7 +79,20 @@ async function listTargets(db: Db, per: FanOut['per']): Promise<Target[]> {
   const rows = await db
     .selectFrom('connections')
     .select(['id', 'account_id'])
-    .where('token_encrypted', 'is not', null)
+    .where((eb) =>
+      per === 'token'
+        ? eb('token_encrypted', 'is not', null)
+        : eb.or([
+            eb('token_encrypted', 'is not', null),
+            eb.exists(
+              eb
+                .selectFrom('github_installations as i')
+                .select('i.id')
+                .whereRef('i.connection_id', '=', 'connections.id')
+                .where('i.removed_at', 'is', null),
+            ),
+          ]),
+    )
     .orderBy('account_id')
     .orderBy('created_at')
     .orderBy('id')

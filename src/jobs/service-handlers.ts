@@ -53,7 +53,7 @@ export function createServiceHandlers(ctx: ServiceContext, options: ServiceHandl
     }),
     [scheduleJobKinds.checkTokenExpiry]: createFanOutHandler(db, {
       childKind: tokenExpiryJobKind,
-      per: 'connection',
+      per: 'token',
       maxAttempts: 3,
       skipWhileActive: true,
     }),

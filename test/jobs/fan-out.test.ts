@@ -26,34 +26,81 @@ describeEachEngine('the service schedules and their fan-out', (engine) => {
     betaOne: '',
     pending: '',
   };
+  const add = async (accountId: string, target: string, withToken = true) => {
+    const id = newConnectionId();
+    await insertConnection(database.db, {
+      id,
+      accountId,
+      kind: 'gitlab',
+      name: target,
+      baseUrl: 'https://gitlab.com',
+      target,
+      settings: {},
+      tokenEncrypted: 'v1:k:sealed',
+      caPem: null,
+    });
+    if (!withToken)
+      await database.db
+        .updateTable('connections')
+        .set({ token_encrypted: null })
+        .where('id', '=', id)
+        .execute();
+    return id;
+  };
   beforeEach(async () => {
     database = await createTestDatabase(engine);
     ({ acme, beta } = await twoAccounts(database.db));
-    const add = async (accountId: string, target: string, withToken = true) => {
-      const id = newConnectionId();
-      await insertConnection(database.db, {
-        id,
-        accountId,
-        kind: 'gitlab',
-        name: target,
-        baseUrl: 'https://gitlab.com',
-        target,
-        settings: {},
-        tokenEncrypted: 'v1:k:sealed',
-        caPem: null,
-      });
-      if (!withToken)
-        await database.db
-          .updateTable('connections')
-          .set({ token_encrypted: null })
-          .where('id', '=', id)
-          .execute();
-      return id;
-    };
     connections.acmeOne = await add(acme, 'one');
     connections.acmeTwo = await add(acme, 'two');
     connections.betaOne = await add(beta, 'three');
     connections.pending = await add(beta, 'pending', false);
+  });
+
+  it('syncs a GitHub App connection (no token, a linked installation), but checks no token expiry for it', async () => {
+    const app = await add(beta, 'octo-org', false);
+    await database.db
+      .insertInto('github_installations')
+      .values({
+        id: newConnectionId(),
+        account_id: beta,
+        connection_id: app,
+        web_url: 'https://github.com',
+        app_id: '1',
+        installation_id: '2',
+        target_id: '3',
+        target_login: 'octo-org',
+        target_type: 'Organization',
+        repository_selection: 'all',
+        allow_other_accounts: 0,
+        linked_by_user_id: null,
+        linked_by_github_user_id: '4',
+        suspended_at: null,
+        removed_at: null,
+        created_at: new Date().toISOString(),
+        updated_at: new Date().toISOString(),
+      })
+      .execute();
+    const sync = createFanOutHandler(database.db, {
+      childKind: 'connection.sync',
+      per: 'connection',
+      maxAttempts: 5,
+    });
+    expect(await sync(await parentJob(), context())).toMatchObject({ targets: 4, enqueued: 4 });
+    expect((await jobsOf(beta)).map((job) => job.connectionId).sort()).toEqual(
+      [connections.betaOne, app].sort(),
+    );
+    const expiry = createFanOutHandler(database.db, {
+      childKind: 'connection.token-expiry',
+      per: 'token',
+      maxAttempts: 3,
+    });
+    expect(await expiry(await parentJob(), context())).toMatchObject({ targets: 3, enqueued: 3 });
+    // An uninstalled installation leaves nothing to sync.
+    await database.db
+      .updateTable('github_installations')
+      .set({ removed_at: new Date().toISOString() })
+      .execute();
+    expect(await sync(await parentJob(), context())).toMatchObject({ targets: 3 });
   });
   afterEach(() => database.close());
 
