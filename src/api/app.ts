@@ -14,7 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../core/errors.js';
 import { appKeyOf } from '../github-apps/registry.js';
-import type { GitHubAppCredentials } from '../scm/github/app-credentials.js';
+import type { GitHubInstallDeps } from '../connections/github/install-deps.js';
 import { registerAuth } from './auth.js';
 import type { AppContext } from './context.js';
 import {
@@ -110,12 +110,21 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   registerAuth(app, ctx);
-  const gitHubInstall = {
+  const gitHubInstall: GitHubInstallDeps = {
     db: ctx.db,
     secrets: ctx.secrets,
     now: () => new Date(),
-    app: () => ctx.githubApps.instanceApp(),
-    clients: (credentials: GitHubAppCredentials) => ctx.githubApps.clients(credentials),
+    async app(connection) {
+      const credentials = connection
+        ? await ctx.githubApps.connectionApp(connection.accountId, connection.connectionId)
+        : await ctx.githubApps.instanceApp();
+      if (!credentials) return undefined;
+      return {
+        kind: connection ? 'github-enterprise' : 'github',
+        credentials,
+        clients: ctx.githubApps.clients(credentials, connection?.accountId),
+      };
+    },
   };
   await app.register(
     async (api) => {
@@ -134,7 +143,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   registerGitHubSetupRoute(app, ctx, gitHubInstall);
-  await registerGitHubAppRoutes(app, ctx);
+  await registerGitHubAppRoutes(app, ctx, gitHubInstall);
   await registerWebhookRoutes(app, ctx, {
     gitHubApp: async () => {
       const instance = await ctx.githubApps.instanceApp();

@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import { displayName, isPemCertificatesOnly, pemCertificatesOnlyMessage } from '../core/fields.js';
 import type { ScmKindId } from '../core/scm-kinds.js';
 import type { ConnectionSettings } from '../scm/connection-settings.js';
+import { githubLoginPattern } from '../github-apps/manifest.js';
 import { normalizeBaseUrl } from '../scm/http/index.js';
 
 /** A token goes into an HTTP header: printable ASCII only, so no header injection. */
@@ -62,8 +63,23 @@ const organization = z
   .max(50)
   .regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'must be the organization name as in dev.azure.com/{organization}');
 
-/** The body of "Connect" for the five token-based kinds, one shape per kind. */
+const githubOrganization = z
+  .string()
+  .trim()
+  .regex(githubLoginPattern, 'must be the organization name as in https://github.example.com/{organization}');
+
+/**
+ * The body of "Connect": one shape per token-based kind, and GitHub Enterprise Server's entry (the organization
+ * that will own its app, the instance's URL).
+ */
 export const connectBody = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('github-enterprise'),
+    organization: githubOrganization,
+    baseUrl: baseUrlField,
+    caPem: caPemField.optional(),
+    name,
+  }),
   z.strictObject({ kind: z.literal('gitlab'), group: groupPath, token: tokenField, name }),
   z.strictObject({
     kind: z.literal('gitlab-self-managed'),
@@ -93,6 +109,9 @@ export const connectBody = z.discriminatedUnion('kind', [
 
 export type ConnectBody = z.infer<typeof connectBody>;
 
+/** The bodies of the token-based kinds, which are checked with their token before anything is stored. */
+export type TokenConnectBody = Exclude<ConnectBody, { kind: 'github-enterprise' }>;
+
 export interface ResolvedConnection {
   readonly settings: ConnectionSettings;
   /** The normalized instance root stored with the connection. */
@@ -112,7 +131,7 @@ export const storedBaseUrl = (raw: string, config: Pick<Config, 'allowHttp'>): s
   normalizeBaseUrl(raw, { allowHttp: config.allowHttp }).href.replace(/\/$/, '');
 
 /** Turns the Connect body into settings: self-managed URLs normalized once, cloud kinds on the configured endpoints. */
-export function resolveConnection(body: ConnectBody, config: Config): ResolvedConnection {
+export function resolveConnection(body: TokenConnectBody, config: Config): ResolvedConnection {
   const instance = (raw: string) => normalizeBaseUrl(raw, { allowHttp: config.allowHttp });
   switch (body.kind) {
     case 'gitlab':
@@ -128,7 +147,7 @@ export function resolveConnection(body: ConnectBody, config: Config): ResolvedCo
   }
 }
 
-function resolved(body: ConnectBody, baseUrl: URL, target: string, webUrl?: URL): ResolvedConnection {
+function resolved(body: TokenConnectBody, baseUrl: URL, target: string, webUrl?: URL): ResolvedConnection {
   const caPem = 'caPem' in body ? body.caPem : undefined;
   const email = 'email' in body ? body.email : undefined;
   const base = baseUrl.href.replace(/\/$/, '');

@@ -3,7 +3,12 @@ import type { ScmKindId } from '../core/scm-kinds.js';
 import { createAzureDevOpsProvider } from '../scm/azure-devops/index.js';
 import { createBitbucketCloudProvider } from '../scm/bitbucket-cloud/index.js';
 import { createBitbucketDataCenterProvider } from '../scm/bitbucket-data-center/index.js';
-import type { ConnectableProvider, ConnectionSettings, ProviderFactory } from '../scm/connection-settings.js';
+import type {
+  ConnectableProvider,
+  ConnectionSettings,
+  CreateScmHttp,
+  ProviderFactory,
+} from '../scm/connection-settings.js';
 import { createGitLabProvider } from '../scm/gitlab/index.js';
 import { createScmHttp, type ScmHttp, type ScmHttpShared } from '../scm/http/index.js';
 
@@ -37,12 +42,7 @@ export async function withProvider<T>(
   const provider = factory(settings, {
     now: () => new Date(),
     createHttp: (options) => {
-      const client = createScmHttp({
-        ...options,
-        policy: { allowlist: env.config.allowedHosts, accountId },
-        shared: env.scmShared,
-        allowHttp: env.config.allowHttp,
-      });
+      const client = accountHttp(env, accountId, options);
       clients.push(client);
       return client;
     },
@@ -51,5 +51,33 @@ export async function withProvider<T>(
     return await use(provider);
   } finally {
     await Promise.allSettled(clients.map((client) => client.close()));
+  }
+}
+
+/** A guarded client that calls out with the operator's address policy for `accountId`. */
+const accountHttp = (
+  env: ProviderEnvironment,
+  accountId: string,
+  options: Parameters<CreateScmHttp>[0],
+): ScmHttp =>
+  createScmHttp({
+    ...options,
+    policy: { allowlist: env.config.allowedHosts, accountId },
+    shared: env.scmShared,
+    allowHttp: env.config.allowHttp,
+  });
+
+/** Runs `use` with a guarded client for one call of `accountId` to an instance (closed afterwards). */
+export async function withHttpFor<T>(
+  env: ProviderEnvironment,
+  accountId: string,
+  options: Parameters<CreateScmHttp>[0],
+  use: (http: ScmHttp) => Promise<T>,
+): Promise<T> {
+  const http = accountHttp(env, accountId, options);
+  try {
+    return await use(http);
+  } finally {
+    await http.close();
   }
 }

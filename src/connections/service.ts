@@ -31,6 +31,7 @@ import {
 } from './input.js';
 import { hasRegisteredHook, lastDeliveryAt, registerHook, removeHooks, withHookOutcome } from './hooks.js';
 import { withProvider } from './providers.js';
+import { connectEnterprise } from './github/enterprise-connect.js';
 import { isAppKind } from './github/installation-provider.js';
 import { storedToken, withRowProvider } from './stored-provider.js';
 
@@ -49,6 +50,7 @@ export async function connect(
   actor: string | null,
   body: ConnectBody,
 ): Promise<ConnectionView> {
+  if (body.kind === 'github-enterprise') return connectEnterprise(ctx, accountId, actor, body);
   const resolved = resolveConnection(body, ctx.config);
   const key = { kind: body.kind, baseUrl: resolved.baseUrl, target: resolved.target };
   if (await findDuplicateConnection(ctx.db, accountId, key)) throw duplicate(resolved.target);

@@ -70,8 +70,26 @@ export interface ConnectionView {
   readonly organizations: readonly OrganizationView[];
   /** Null until scm-connect has tried to register a hook for the connection. */
   readonly webhook: WebhookView | null;
-  /** GitHub App connections only: the installation they link. */
-  readonly github: GitHubInstallationView | null;
+  /** GitHub App connections only: their own app (GitHub Enterprise Server) and the installations they link. */
+  readonly github: GitHubConnectionView | null;
+}
+
+/** A GitHub Enterprise Server connection's own app, as its admins share and manage it. */
+export interface GitHubAppView {
+  readonly appId: string;
+  readonly slug: string;
+  readonly name: string;
+  /** The public link further organizations install the app through. */
+  readonly installUrl: string;
+  /** The app's settings on the instance (owner org's). */
+  readonly settingsUrl: string;
+}
+
+export interface GitHubConnectionView {
+  /** Null for a GitHub connection (the instance's app) and for an Enterprise Server one not registered yet. */
+  readonly app: GitHubAppView | null;
+  /** Oldest first; removed ones included (with `removedAt`). */
+  readonly installations: readonly GitHubInstallationView[];
 }
 
 type InstallationRow = Pick<
@@ -86,6 +104,20 @@ type InstallationRow = Pick<
   | 'suspended_at'
   | 'removed_at'
 >;
+
+function appView(
+  row: Pick<Database['github_apps'], 'web_url' | 'app_id' | 'slug' | 'name' | 'owner'>,
+): GitHubAppView {
+  const slug = encodeURIComponent(row.slug);
+  const settings = row.owner ? `organizations/${encodeURIComponent(row.owner)}/settings` : 'settings';
+  return {
+    appId: row.app_id,
+    slug: row.slug,
+    name: row.name,
+    installUrl: `${row.web_url}/github-apps/${slug}/installations/new`,
+    settingsUrl: `${row.web_url}/${settings}/apps/${slug}`,
+  };
+}
 
 function installationView(row: InstallationRow): GitHubInstallationView {
   const login = encodeURIComponent(row.target_login);
@@ -179,6 +211,14 @@ export async function listConnections(
     .select(['repository_selection', 'allow_other_accounts', 'suspended_at', 'removed_at'])
     .where('account_id', '=', accountId)
     .where('connection_id', 'in', ids)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const apps = await db
+    .selectFrom('github_apps')
+    .select(['connection_id', 'web_url', 'app_id', 'slug', 'name', 'owner'])
+    .where('account_id', '=', accountId)
+    .where('connection_id', 'in', ids)
     .execute();
   return rows.map((row) => ({
     id: row.id,
@@ -216,9 +256,13 @@ export async function listConnections(
     webhook: ((endpoint) => (endpoint ? webhookView(endpoint) : null))(
       endpoints.find((e) => e.connection_id === row.id),
     ),
-    github: ((installation) => (installation ? installationView(installation) : null))(
-      installations.find((i) => i.connection_id === row.id),
-    ),
+    github:
+      row.kind === 'github' || row.kind === 'github-enterprise'
+        ? {
+            app: ((app) => (app ? appView(app) : null))(apps.find((a) => a.connection_id === row.id)),
+            installations: installations.filter((i) => i.connection_id === row.id).map(installationView),
+          }
+        : null,
   }));
 }
 

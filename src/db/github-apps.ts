@@ -23,6 +23,8 @@ export const gitHubAppSecretColumns = [
 export interface NewGitHubApp {
   /** Null for the instance's app on github.com; the account of a GitHub Enterprise Server app. */
   readonly accountId: string | null;
+  /** The GitHub Enterprise Server connection the app is for; null for the instance's app. */
+  readonly connectionId: string | null;
   readonly webUrl: string;
   readonly apiUrl: string;
   readonly appId: string;
@@ -46,6 +48,7 @@ export async function insertGitHubApp(db: Db, secrets: SecretBox, app: NewGitHub
     .values({
       id,
       account_id: app.accountId,
+      connection_id: app.connectionId,
       web_url: app.webUrl,
       api_url: app.apiUrl,
       app_id: app.appId,
@@ -77,22 +80,26 @@ export const findInstanceAppRow = (db: Db, webUrl: string) =>
     .executeTakeFirst();
 
 /** The app an account registered on `webUrl` (its GitHub Enterprise Server), the newest when several were. */
-export const findAccountAppRow = (db: Db, accountId: string, webUrl: string) =>
+/** The app of a GitHub Enterprise Server connection, with the connection's CA certificate. */
+export const findConnectionAppRow = (db: Db, accountId: string, connectionId: string) =>
   db
     .selectFrom('github_apps')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('web_url', '=', webUrl)
-    .orderBy('created_at', 'desc')
+    .innerJoin('connections', 'connections.id', 'github_apps.connection_id')
+    .selectAll('github_apps')
+    .select('connections.ca_pem')
+    .where('github_apps.account_id', '=', accountId)
+    .where('github_apps.connection_id', '=', connectionId)
     .executeTakeFirst();
 
-/** A stored app by its web root and numeric id. */
+/** A stored app by its web root and numeric id, with the CA certificate of its connection (if any). */
 export const findAppRow = (db: Db, webUrl: string, appId: string) =>
   db
     .selectFrom('github_apps')
-    .selectAll()
-    .where('web_url', '=', webUrl)
-    .where('app_id', '=', appId)
+    .leftJoin('connections', 'connections.id', 'github_apps.connection_id')
+    .selectAll('github_apps')
+    .select('connections.ca_pem')
+    .where('github_apps.web_url', '=', webUrl)
+    .where('github_apps.app_id', '=', appId)
     .executeTakeFirst();
 
 /** A stored app's credentials, its secrets decrypted for the call at hand. */

@@ -20,13 +20,19 @@ export const linksOfInstallation = (db: Db, app: AppKey, installationId: string)
     .where('installation_id', '=', installationId)
     .execute();
 
-export const installationOfConnection = (db: Db, accountId: string, connectionId: string) =>
+/**
+ * A connection's installations, oldest first: the one of a GitHub connection (with those GitHub removed before
+ * it was installed again), every one of a GitHub Enterprise Server connection's app.
+ */
+export const installationsOfConnection = (db: Db, accountId: string, connectionId: string) =>
   db
     .selectFrom('github_installations')
     .selectAll()
     .where('account_id', '=', accountId)
     .where('connection_id', '=', connectionId)
-    .executeTakeFirst();
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 
 export interface NewInstallationLink {
   readonly accountId: string;

@@ -254,6 +254,8 @@ export interface GitHubAppsTable {
   id: string;
   /** Null for the instance's app on github.com; the account of a GitHub Enterprise Server app. */
   account_id: string | null;
+  /** The GitHub Enterprise Server connection whose app this is; null for the instance's app. */
+  connection_id: string | null;
   /** Web root: https://github.com or the Enterprise Server's address. */
   web_url: string;
   api_url: string;

@@ -2,25 +2,22 @@ import { z } from 'zod';
 import { badRequest, conflict, forbidden } from '../core/errors.js';
 import type { Db } from '../db/database.js';
 import { recordAudit } from '../db/audit.js';
-import { findAccountAppRow, findAppRow, findInstanceAppRow, insertGitHubApp } from '../db/github-apps.js';
+import { findAppRow, findConnectionAppRow, findInstanceAppRow, insertGitHubApp } from '../db/github-apps.js';
 import { isInstanceAdmin } from '../db/users.js';
 import type { ScmHttp } from '../scm/http/index.js';
 import { convertManifestCode, manifestCodePattern } from '../scm/github/manifest-conversion.js';
 import type { SecretBox } from '../secrets/index.js';
 import { consumeFlowState, mintFlowState, peekFlowState, type FlowOwner } from './flow-states.js';
-import {
-  buildAppManifest,
-  githubLoginPattern,
-  manifestFormTarget,
-  manifestHandOffPath,
-  type AppManifest,
-} from './manifest.js';
+import { buildAppManifest, githubLoginPattern, manifestFormTarget, type AppManifest } from './manifest.js';
+import { manifestHandOffPath } from './paths.js';
 import { webRootOf } from './registry.js';
 
 /** Which app a manifest registers, and for whom. */
 export interface ManifestTarget {
   /** Null: the instance's app on github.com. Else the account whose GitHub Enterprise Server app this is. */
   readonly accountId: string | null;
+  /** The GitHub Enterprise Server connection the app is for; null for the instance's app. */
+  readonly connectionId: string | null;
   /** https://github.com, or the Enterprise Server's root. */
   readonly webUrl: URL;
   /** Where the code is converted: https://api.github.com, or `{root}/api/v3`. */
@@ -31,6 +28,10 @@ export interface ManifestTarget {
   readonly public: boolean;
   /** Where its webhooks go on scm-connect. */
   readonly webhookPath: string;
+  /** Its setup URL and OAuth callback on scm-connect. */
+  readonly setupPath: string;
+  /** The Enterprise Server's custom CA certificate (PEM), for the conversion call. */
+  readonly caPem?: string;
 }
 
 export interface ManifestFlowDeps {
@@ -41,6 +42,11 @@ export interface ManifestFlowDeps {
   readonly environmentApp: boolean;
   /** A guarded client for `target`'s API, with the address policy of its account (closed after the call). */
   readonly conversionHttp: (target: ManifestTarget) => ScmHttp;
+  /**
+   * Runs in the transaction that stores a connection's app (GitHub Enterprise Server), so the connection takes
+   * the app's webhook secret with it or not at all.
+   */
+  readonly onRegistered?: (db: Db, app: RegisteredApp & { readonly webhookSecret: string }) => Promise<void>;
 }
 
 /** What the flow remembers between the start and GitHub's redirect back (inside the single-use state). */
@@ -48,11 +54,14 @@ const detailsSchema = z.object({
   publicUrl: z.url(),
   name: z.string().optional(),
   accountId: z.string().nullable(),
+  connectionId: z.string().nullable(),
   webUrl: z.url(),
   apiUrl: z.url(),
   owner: z.string().regex(githubLoginPattern).nullable(),
   public: z.boolean(),
   webhookPath: z.string().startsWith('/'),
+  setupPath: z.string().startsWith('/'),
+  caPem: z.string().optional(),
 });
 type ManifestDetails = z.infer<typeof detailsSchema>;
 
@@ -77,6 +86,7 @@ export interface ManifestHandOff {
 
 export interface RegisteredApp {
   readonly accountId: string | null;
+  readonly connectionId: string | null;
   readonly appId: string;
   readonly slug: string;
 }
@@ -104,9 +114,9 @@ async function refuseIfRegistered(
     );
   }
   const row =
-    target.accountId === null
+    target.accountId === null || target.connectionId === null
       ? await findInstanceAppRow(deps.db, webUrl)
-      : await findAccountAppRow(deps.db, target.accountId, webUrl);
+      : await findConnectionAppRow(deps.db, target.accountId, target.connectionId);
   if (row) {
     throw conflict(
       'github_app_exists',
@@ -123,11 +133,14 @@ const detailsOf = (value: unknown): ManifestDetails => {
 
 const targetOf = (details: ManifestDetails): ManifestTarget => ({
   accountId: details.accountId,
+  connectionId: details.connectionId,
   webUrl: new URL(details.webUrl),
   apiUrl: new URL(details.apiUrl),
   owner: details.owner,
   public: details.public,
   webhookPath: details.webhookPath,
+  setupPath: details.setupPath,
+  ...(details.caPem === undefined ? {} : { caPem: details.caPem }),
 });
 
 const manifestOf = (details: ManifestDetails): AppManifest =>
@@ -135,6 +148,7 @@ const manifestOf = (details: ManifestDetails): AppManifest =>
     publicUrl: new URL(details.publicUrl),
     public: details.public,
     webhookPath: details.webhookPath,
+    setupPath: details.setupPath,
     ...(details.name === undefined ? {} : { name: details.name }),
   });
 
@@ -154,11 +168,14 @@ export async function startManifest(
     publicUrl: publicUrl.origin,
     ...(name === undefined ? {} : { name }),
     accountId: target.accountId,
+    connectionId: target.connectionId,
     webUrl: target.webUrl.href,
     apiUrl: target.apiUrl.href,
     owner: target.owner,
     public: target.public,
     webhookPath: target.webhookPath,
+    setupPath: target.setupPath,
+    ...(target.caPem === undefined ? {} : { caPem: target.caPem }),
   };
   const minted = await mintFlowState(deps.db, owner, 'manifest', details, deps.now());
   return {
@@ -250,28 +267,38 @@ export async function finishManifest(
       `The GitHub App ${converted.appId} is stored already; nothing changed.`,
     );
   }
-  await insertGitHubApp(deps.db, deps.secrets, {
+  const registered: RegisteredApp = {
     accountId: target.accountId,
-    webUrl,
-    apiUrl: target.apiUrl.href,
+    connectionId: target.connectionId,
     appId: converted.appId,
     slug: converted.slug,
-    name: converted.name,
-    owner: converted.owner,
-    clientId: converted.clientId,
-    permissions: converted.permissions,
-    events: converted.events,
-    privateKey: converted.privateKey,
-    webhookSecret: converted.webhookSecret,
-    clientSecret: converted.clientSecret,
-    createdBy: input.session.userId,
+  };
+  await deps.db.transaction().execute(async (tx) => {
+    await insertGitHubApp(tx, deps.secrets, {
+      accountId: target.accountId,
+      connectionId: target.connectionId,
+      webUrl,
+      apiUrl: target.apiUrl.href,
+      appId: converted.appId,
+      slug: converted.slug,
+      name: converted.name,
+      owner: converted.owner,
+      clientId: converted.clientId,
+      permissions: converted.permissions,
+      events: converted.events,
+      privateKey: converted.privateKey,
+      webhookSecret: converted.webhookSecret,
+      clientSecret: converted.clientSecret,
+      createdBy: input.session.userId,
+    });
+    await deps.onRegistered?.(tx, { ...registered, webhookSecret: converted.webhookSecret });
+    await recordAudit(tx, {
+      accountId: target.accountId,
+      actorUserId: input.session.userId,
+      action: 'github_app.registered',
+      target: target.connectionId ?? converted.appId,
+      details: { appId: converted.appId, slug: converted.slug, webUrl, owner: converted.owner },
+    });
   });
-  await recordAudit(deps.db, {
-    accountId: target.accountId,
-    actorUserId: input.session.userId,
-    action: 'github_app.registered',
-    target: converted.appId,
-    details: { slug: converted.slug, webUrl, owner: converted.owner },
-  });
-  return { accountId: target.accountId, appId: converted.appId, slug: converted.slug };
+  return registered;
 }

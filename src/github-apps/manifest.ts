@@ -1,14 +1,5 @@
 import { neededAppEvents, neededAppPermissions } from '../scm/github/app-credentials.js';
-import { setupPath } from '../connections/github/install-flow.js';
-
-/** Where GitHub sends the person back with the manifest's one-time `code` (the manifest's `redirect_url`). */
-export const manifestCallbackPath = '/github/manifest';
-
-/** scm-connect's own page that posts the manifest form to GitHub (the app's CSP keeps other pages' forms home). */
-export const manifestHandOffPath = '/github/manifest/start';
-
-/** Where the instance's app on github.com sends its webhooks (the receiver routes them by installation). */
-export const instanceWebhookPath = '/webhooks/github';
+import { instanceWebhookPath, manifestCallbackPath, setupPath } from './paths.js';
 
 /** GitHub's limit on an app's name. */
 export const appNameMaxLength = 34;
@@ -32,6 +23,8 @@ export interface ManifestInput {
   readonly name?: string;
   /** Where the app's webhooks go, a path on `publicUrl`. Default {@link instanceWebhookPath}. */
   readonly webhookPath?: string;
+  /** The app's setup URL and OAuth callback, a path on `publicUrl`. Default {@link setupPath}. */
+  readonly setupPath?: string;
 }
 
 /** A GitHub App manifest, with GitHub's keys. */
@@ -64,7 +57,7 @@ export function defaultAppName(publicUrl: URL): string {
  * callback (the person's identity is checked before an installation is linked).
  */
 export function buildAppManifest(input: ManifestInput): AppManifest {
-  const setup = at(input.publicUrl, setupPath);
+  const setup = at(input.publicUrl, input.setupPath ?? setupPath);
   return {
     name: input.name ?? defaultAppName(input.publicUrl),
     url: input.publicUrl.origin,

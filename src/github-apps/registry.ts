@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/database.js';
-import { credentialsOfRow, findAppRow, findInstanceAppRow } from '../db/github-apps.js';
+import { credentialsOfRow, findAppRow, findConnectionAppRow, findInstanceAppRow } from '../db/github-apps.js';
 import type { AppKey } from '../db/github-installations.js';
 import { createGitHubAppClients, type GitHubAppClients } from '../scm/github/app-clients.js';
 import type { GitHubAppCredentials } from '../scm/github/app-credentials.js';
@@ -29,6 +29,8 @@ export interface GitHubApps {
   instanceApp(): Promise<GitHubAppCredentials | undefined>;
   /** The credentials of the app `key` names: the instance's app, or a stored (GitHub Enterprise Server) app. */
   appOf(key: AppKey): Promise<GitHubAppCredentials | undefined>;
+  /** The app registered for a GitHub Enterprise Server connection of `accountId`, with the connection's CA. */
+  connectionApp(accountId: string, connectionId: string): Promise<GitHubAppCredentials | undefined>;
   /**
    * The clients of `credentials`, calling out with the address policy of `accountId` (the account that owns a
    * GitHub Enterprise Server app; none for the instance's app). Changed credentials get new clients.
@@ -75,7 +77,11 @@ export function createGitHubApps(deps: GitHubAppsDeps): GitHubApps {
         return app?.appId === key.appId ? app : undefined;
       }
       const row = await findAppRow(deps.db, key.webUrl, key.appId);
-      return row ? credentialsOfRow(row, deps.secrets) : undefined;
+      return row ? credentialsOfRow(row, deps.secrets, row.ca_pem) : undefined;
+    },
+    async connectionApp(accountId, connectionId) {
+      const row = await findConnectionAppRow(deps.db, accountId, connectionId);
+      return row ? credentialsOfRow(row, deps.secrets, row.ca_pem) : undefined;
     },
     clients(credentials, accountId) {
       const id = `${webRootOf(credentials.webUrl)}|${credentials.appId}|${accountId ?? ''}`;

@@ -181,6 +181,8 @@ export interface InstallationEvent {
   readonly installationId: string;
   /** The organization or user the app is installed on. */
   readonly account: WebhookAccount;
+  /** Who did it on GitHub (installed, removed, suspended). */
+  readonly sender?: WebhookAccount;
   readonly repositoriesAdded?: readonly Pick<WebhookRepository, 'externalId' | 'fullName' | 'name'>[];
   readonly repositoriesRemoved?: readonly Pick<WebhookRepository, 'externalId' | 'fullName' | 'name'>[];
 }

@@ -102,20 +102,38 @@ export const connectionSchema = z.object({
     .describe('The hook that keeps the inventory current within seconds; null until one was tried'),
   github: z
     .object({
-      installationId: z.string().describe("GitHub's id of the installation (an integer string)"),
-      account: z.object({ login: z.string(), type: z.enum(['Organization', 'User']) }),
-      repositorySelection: z.enum(['all', 'selected']),
-      allowOtherAccounts: z
-        .boolean()
+      app: z
+        .object({
+          appId: z.string(),
+          slug: z.string(),
+          name: z.string(),
+          installUrl: z.string().describe('The public link further organizations install the app through'),
+          settingsUrl: z.string().describe("The app's settings on the instance"),
+        })
+        .nullable()
         .describe(
-          'Other scm-connect accounts may link this installation too; their admins still prove ownership',
+          "A GitHub Enterprise Server connection's own app; null for GitHub (the instance's app) and until registered",
         ),
-      suspendedAt: z.string().nullable(),
-      removedAt: z.string().nullable(),
-      settingsUrl: z.string().describe("The installation's settings on GitHub"),
+      installations: z
+        .array(
+          z.object({
+            installationId: z.string().describe("GitHub's id of the installation (an integer string)"),
+            account: z.object({ login: z.string(), type: z.enum(['Organization', 'User']) }),
+            repositorySelection: z.enum(['all', 'selected']),
+            allowOtherAccounts: z
+              .boolean()
+              .describe(
+                'Other scm-connect accounts may link this installation too; their admins still prove ownership',
+              ),
+            suspendedAt: z.string().nullable(),
+            removedAt: z.string().nullable(),
+            settingsUrl: z.string().describe("The installation's settings on GitHub"),
+          }),
+        )
+        .describe('Oldest first, removed ones included'),
     })
     .nullable()
-    .describe('GitHub App connections: the installation they link; null for the other kinds'),
+    .describe('GitHub App connections: their app and the installations they link; null for the token kinds'),
 });
 
 const connectionParams = z.strictObject({ accountId: fields.uuid, connectionId: fields.uuid });
@@ -126,6 +144,7 @@ const toView = (view: Awaited<ReturnType<typeof listConnections>>[number]): Conn
   kind: view.kind as ConnectionOut['kind'],
   lastTest: (view.lastTest ?? null) as ConnectionOut['lastTest'],
   organizations: [...view.organizations],
+  github: view.github && { ...view.github, installations: [...view.github.installations] },
 });
 
 export function registerConnectionRoutes(app: ZodApp, ctx: AppContext): void {

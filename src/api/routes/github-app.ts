@@ -1,7 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { conflict, forbidden, unauthorized } from '../../core/errors.js';
+import { attachEnterpriseApp, enterpriseEndpointId } from '../../connections/github/enterprise-connect.js';
+import type { GitHubInstallDeps } from '../../connections/github/install-deps.js';
+import { startInstall } from '../../connections/github/install-flow.js';
+import { conflict, forbidden, notFound, unauthorized } from '../../core/errors.js';
+import { findConnectionRow } from '../../db/connections.js';
 import { findInstanceAppRow } from '../../db/github-apps.js';
 import { isInstanceAdmin } from '../../db/users.js';
 import {
@@ -11,19 +15,23 @@ import {
   type ManifestFlowDeps,
   type ManifestTarget,
 } from '../../github-apps/manifest-flow.js';
+import { githubLoginPattern } from '../../github-apps/manifest.js';
 import {
-  githubLoginPattern,
   instanceWebhookPath,
   manifestCallbackPath,
+  enterpriseSetupPath,
   manifestHandOffPath,
-} from '../../github-apps/manifest.js';
+  setupPath,
+} from '../../github-apps/paths.js';
 import { webRootOf } from '../../github-apps/registry.js';
 import { createScmHttp } from '../../scm/http/index.js';
-import { browserSession, requireUser } from '../auth.js';
+import { webhookPath } from '../../webhooks/endpoints.js';
+import { browserSession, requireAccount, requireUser } from '../auth.js';
 import { sendBrowserFailure } from '../browser-page.js';
 import type { AppContext } from '../context.js';
 import { handOffPolicy, manifestHandOffPage } from '../manifest-hand-off-page.js';
-import { errors } from '../schemas.js';
+import { errors, fields } from '../schemas.js';
+import { setInstallNonceCookie } from './github-install.js';
 import { publicOrigin } from '../session-view.js';
 
 /** Carries the hand-off page's policy from the handler to its onSend hook; never sent. */
@@ -70,9 +78,19 @@ export function manifestFlowDeps(ctx: AppContext): ManifestFlowDeps {
     secrets: ctx.secrets,
     now: () => new Date(),
     environmentApp: ctx.config.githubApp !== undefined,
+    async onRegistered(db, app) {
+      if (app.accountId === null || app.connectionId === null) return;
+      await attachEnterpriseApp(db, ctx.secrets, {
+        accountId: app.accountId,
+        connectionId: app.connectionId,
+        appId: app.appId,
+        webhookSecret: app.webhookSecret,
+      });
+    },
     conversionHttp: (target) =>
       createScmHttp({
         baseUrl: target.apiUrl,
+        ...(target.caPem === undefined ? {} : { caPem: target.caPem }),
         // Entries of the allowlist scoped to an account open nothing for the instance's app.
         policy: { allowlist: ctx.config.allowedHosts, accountId: target.accountId ?? '' },
         shared: ctx.scmShared,
@@ -83,6 +101,8 @@ export function manifestFlowDeps(ctx: AppContext): ManifestFlowDeps {
 
 const instanceTarget = (ctx: AppContext, owner: string | null): ManifestTarget => ({
   accountId: null,
+  connectionId: null,
+  setupPath,
   webUrl: ctx.config.cloudUrls.githubWeb,
   apiUrl: ctx.config.cloudUrls.githubApi,
   owner,
@@ -113,9 +133,13 @@ const requireInstanceAdmin = async (ctx: AppContext, userId: string) => {
  * Create the GitHub App: `GET /api/v1/github-app` (the instance's app, as signed-in people may see it),
  * `POST /api/v1/github-app/manifest` (an instance admin starts), and the browser pages of the flow.
  */
-export async function registerGitHubAppRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function registerGitHubAppRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  install: GitHubInstallDeps,
+): Promise<void> {
   const deps = manifestFlowDeps(ctx);
-  registerManifestPages(app, ctx, deps);
+  registerManifestPages(app, ctx, deps, install);
   await app.register(
     async (api) => {
       const zapp = api.withTypeProvider<ZodTypeProvider>();
@@ -150,6 +174,54 @@ export async function registerGitHubAppRoutes(app: FastifyInstance, ctx: AppCont
             createdAt: row?.created_at ?? null,
             canCreate: slug === null && mayCreate,
           } as const;
+        },
+      );
+
+      zapp.post(
+        '/accounts/:accountId/connections/:connectionId/github-enterprise/app',
+        {
+          schema: {
+            tags: ['github'],
+            summary:
+              'Register app: start registering a GitHub Enterprise Server connection’s app on its instance (account admins)',
+            description:
+              'Answers scm-connect’s hand-off page, which posts the app’s manifest to the instance for the owner ' +
+              'organization (an Enterprise-public app); the instance sends the person back, the code is converted ' +
+              'into the app’s credentials, and the person goes on to install it.',
+            params: z.strictObject({ accountId: fields.uuid, connectionId: fields.uuid }),
+            response: { 200: startSchema, ...errors(400, 401, 403, 404, 409) },
+          },
+        },
+        async (request, reply) => {
+          const auth = requireUser(request);
+          const { accountId, connectionId } = request.params;
+          await requireAccount(request, ctx, accountId, 'admin');
+          const row = await findConnectionRow(ctx.db, accountId, connectionId);
+          if (row?.kind !== 'github-enterprise') throw notFound('GitHub Enterprise Server connection');
+          const endpointId = await enterpriseEndpointId(ctx.db, accountId, connectionId);
+          const started = await startManifest(
+            deps,
+            { accountId, userId: auth.userId, sessionHash: auth.sessionIdHash },
+            {
+              accountId,
+              connectionId,
+              webUrl: new URL(row.base_url),
+              apiUrl: new URL(`${row.base_url}/api/v3`),
+              owner: row.target,
+              // An Enterprise-public app: further organizations of the instance install it through its public link.
+              public: true,
+              webhookPath: webhookPath('github', endpointId),
+              setupPath: enterpriseSetupPath(connectionId),
+              ...(row.ca_pem ? { caPem: row.ca_pem } : {}),
+            },
+            new URL(publicOrigin(ctx, request)),
+          );
+          setNonceCookie(reply, ctx, request, started.nonce);
+          return {
+            url: started.handOffUrl,
+            formTarget: started.formTarget,
+            manifest: { ...started.manifest },
+          };
         },
       );
 
@@ -210,7 +282,12 @@ async function signedIn(ctx: AppContext, request: FastifyRequest) {
  * The browser pages of Create the GitHub App: `GET /github/manifest/start` posts the manifest to GitHub when the
  * person continues, `GET /github/manifest` is where GitHub sends them back with the code.
  */
-function registerManifestPages(app: FastifyInstance, ctx: AppContext, deps: ManifestFlowDeps): void {
+function registerManifestPages(
+  app: FastifyInstance,
+  ctx: AppContext,
+  deps: ManifestFlowDeps,
+  install: GitHubInstallDeps,
+): void {
   const stateQuery = z.object({ state: z.string().max(200).optional() });
 
   app.get(
@@ -250,7 +327,17 @@ function registerManifestPages(app: FastifyInstance, ctx: AppContext, deps: Mani
       reply.clearCookie(manifestNonceCookie, { path: manifestCallbackPath });
       const registered = await finishManifest(deps, { query: request.query, session, nonce });
       request.log.info({ appId: registered.appId, slug: registered.slug }, 'GitHub App registered');
-      return reply.redirect(`/settings?github_app=created`, 303);
+      if (registered.accountId === null || registered.connectionId === null) {
+        return reply.redirect(`/settings?github_app=created`, 303);
+      }
+      // A GitHub Enterprise Server connection's app: on to installing it on the owner org.
+      const started = await startInstall(
+        install,
+        { accountId: registered.accountId, userId: session.userId, sessionHash: session.sessionHash },
+        registered.connectionId,
+      );
+      setInstallNonceCookie(reply, ctx, request, started.nonce);
+      return reply.redirect(started.url, 302);
     } catch (error) {
       return sendBrowserFailure(request, reply, error);
     }

@@ -3,16 +3,17 @@ import { z } from 'zod';
 import { notFound } from '../../core/errors.js';
 import { nowIso } from '../../core/tokens.js';
 import { recordAudit } from '../../db/audit.js';
+import { findConnectionRow } from '../../db/connections.js';
 import { pendingInstallRequests, setAllowOtherAccounts } from '../../db/github-installations.js';
 import { revokeSessionsOfUser } from '../../db/sessions.js';
 import type { GitHubInstallDeps } from '../../connections/github/install-deps.js';
 import {
   installNonceCookie,
-  setupPath,
   startAuthorize,
   startInstall,
   type FlowRedirect,
 } from '../../connections/github/install-flow.js';
+import { enterpriseSetupPath, setupPath } from '../../github-apps/paths.js';
 import { finishSetup, parseSetupQuery } from '../../connections/github/setup-callback.js';
 import { integerIdPattern } from '../../scm/github/app-credentials.js';
 import type { ZodApp } from '../app.js';
@@ -24,7 +25,13 @@ import { publicOrigin } from '../session-view.js';
 
 const redirectSchema = z.object({ url: z.string() });
 
-function setNonceCookie(reply: FastifyReply, ctx: AppContext, request: FastifyRequest, nonce: string) {
+/** The nonce cookie of an install or authorize flow, sent back only to the setup paths. */
+export function setInstallNonceCookie(
+  reply: FastifyReply,
+  ctx: AppContext,
+  request: FastifyRequest,
+  nonce: string,
+) {
   const secure = ctx.config.publicUrl
     ? ctx.config.publicUrl.protocol === 'https:'
     : request.protocol === 'https';
@@ -45,7 +52,7 @@ const redirectUriOf = (ctx: AppContext, request: FastifyRequest) =>
 export function registerGitHubInstallRoutes(zapp: ZodApp, ctx: AppContext, deps: GitHubInstallDeps): void {
   const params = z.object({ accountId: fields.uuid });
   const answer = (request: FastifyRequest, reply: FastifyReply, redirect: FlowRedirect) => {
-    setNonceCookie(reply, ctx, request, redirect.nonce);
+    setInstallNonceCookie(reply, ctx, request, redirect.nonce);
     return { url: redirect.url };
   };
 
@@ -68,6 +75,28 @@ export function registerGitHubInstallRoutes(zapp: ZodApp, ctx: AppContext, deps:
         sessionHash: auth.sessionIdHash,
       };
       return answer(request, reply, await startInstall(deps, owner));
+    },
+  );
+
+  zapp.post(
+    '/accounts/:accountId/connections/:connectionId/github-enterprise/install',
+    {
+      schema: {
+        tags: ['github'],
+        summary:
+          'Install a GitHub Enterprise Server connection’s app (on its owner org, or another): the install page, with a single-use state',
+        params: z.strictObject({ accountId: fields.uuid, connectionId: fields.uuid }),
+        response: { 200: redirectSchema, ...errors(401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireUser(request);
+      const { accountId, connectionId } = request.params;
+      await requireAccount(request, ctx, accountId, 'admin');
+      const row = await findConnectionRow(ctx.db, accountId, connectionId);
+      if (row?.kind !== 'github-enterprise') throw notFound('GitHub Enterprise Server connection');
+      const owner = { accountId, userId: auth.userId, sessionHash: auth.sessionIdHash };
+      return answer(request, reply, await startInstall(deps, owner, connectionId));
     },
   );
 
@@ -155,32 +184,36 @@ export function registerGitHubInstallRoutes(zapp: ZodApp, ctx: AppContext, deps:
 }
 
 /**
- * `GET /github/setup`: where GitHub sends the person after an install, an update, a request or an authorize.
- * A browser page, not an API call: it answers with redirects, or with a page that says what went wrong.
+ * `GET /github/setup` (the instance's app) and `GET /github/setup/{connectionId}` (a GitHub Enterprise Server
+ * connection's app): where GitHub sends the person after an install, an update, a request or an authorize. A
+ * browser page, not an API call: it answers with redirects, or with a page that says what went wrong.
  */
 export function registerGitHubSetupRoute(
   app: FastifyInstance,
   ctx: AppContext,
   deps: GitHubInstallDeps,
 ): void {
-  app.get(setupPath, { schema: { hide: true } }, async (request, reply) => {
+  const enterprise = z.object({ connectionId: fields.uuid });
+  const handle = async (request: FastifyRequest, reply: FastifyReply, connectionId?: string) => {
+    const path = connectionId ? enterpriseSetupPath(connectionId) : setupPath;
     try {
       const query = parseSetupQuery(request.query);
       const session = await browserSession(request, ctx);
       if (!session) {
         const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-        return reply.redirect(`/login?next=${encodeURIComponent(`${setupPath}${search}`)}`, 303);
+        return reply.redirect(`/login?next=${encodeURIComponent(`${path}${search}`)}`, 303);
       }
       const outcome = await finishSetup(deps, {
         query,
         session,
         nonce: request.cookies[installNonceCookie],
-        redirectUri: redirectUriOf(ctx, request),
+        redirectUri: `${publicOrigin(ctx, request)}${path}`,
+        ...(connectionId ? { connectionId } : {}),
       });
       reply.clearCookie(installNonceCookie, { path: setupPath });
       switch (outcome.kind) {
         case 'authorize':
-          setNonceCookie(reply, ctx, request, outcome.redirect.nonce);
+          setInstallNonceCookie(reply, ctx, request, outcome.redirect.nonce);
           return reply.redirect(outcome.redirect.url, 302);
         case 'confirm': {
           const target = new URLSearchParams({
@@ -191,8 +224,11 @@ export function registerGitHubSetupRoute(
         }
         case 'requested':
           return reply.redirect('/settings?github=requested', 303);
+        case 'received':
+          return reply.redirect('/settings?github=installed', 303);
         case 'linked':
-          if (!outcome.created) return reply.redirect('/settings?github=updated', 303);
+          if (!outcome.created)
+            return reply.redirect(`/settings?github=${connectionId ? 'linked' : 'updated'}`, 303);
           // Linking changed what the person's credentials reach: every session of theirs ends.
           await revokeSessionsOfUser(ctx.db, session.userId);
           clearSessionCookie(reply);
@@ -201,5 +237,13 @@ export function registerGitHubSetupRoute(
     } catch (error) {
       return sendBrowserFailure(request, reply, error);
     }
+  };
+  app.get(setupPath, { schema: { hide: true } }, (request, reply) => handle(request, reply));
+  app.get(`${setupPath}/:connectionId`, { schema: { hide: true } }, (request, reply) => {
+    const params = enterprise.safeParse(request.params);
+    if (!params.success) {
+      return sendBrowserFailure(request, reply, notFound('GitHub Enterprise Server connection'));
+    }
+    return handle(request, reply, params.data.connectionId);
   });
 }

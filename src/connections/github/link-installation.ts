@@ -1,6 +1,12 @@
-import { AppError, conflict } from '../../core/errors.js';
+import { AppError, conflict, notFound } from '../../core/errors.js';
 import { recordAudit } from '../../db/audit.js';
-import { insertConnection, newConnectionId } from '../../db/connections.js';
+import {
+  findConnectionRow,
+  healthy,
+  insertConnection,
+  newConnectionId,
+  updateConnection,
+} from '../../db/connections.js';
 import type { Db } from '../../db/database.js';
 import {
   deleteInstallRequests,
@@ -39,21 +45,25 @@ const alreadyLinked = () =>
   );
 
 /**
- * Links a verified installation to the account: a new connection with its organization and first sync, or, for
- * an installation the account linked before, the refreshed repository selection. An installation another
- * account holds is refused unless that account allows sharing it; nothing is written then.
+ * Links a verified installation to the account, into (in this order) the GitHub Enterprise Server connection
+ * `connectionId` whose app it is, the connection whose installation of the same organization was removed (the
+ * app installed again), or a new GitHub connection with its endpoint; its organization is recorded and a sync
+ * queued. An installation the account linked before has its repository selection refreshed. An installation
+ * another account holds is refused unless that account allows sharing it; nothing is written then.
  */
 export async function linkInstallation(
   db: Db,
   secrets: SecretBox,
   input: {
     readonly accountId: string;
-    /** The person who linked it; null when an installation a member requested was approved on GitHub. */
+    /** The person who linked it; null when GitHub reported it (an approved request, a further organization). */
     readonly userId: string | null;
     readonly installation: VerifiedInstallation;
     /** `update`: only an installation this account linked already may change. */
     readonly setupAction: 'install' | 'update';
     readonly now: Date;
+    /** A GitHub Enterprise Server connection of the account: its app's installations all belong to it. */
+    readonly connectionId?: string;
   },
 ): Promise<LinkOutcome> {
   const { installation, accountId } = input;
@@ -87,19 +97,10 @@ export async function linkInstallation(
     }
     if (input.setupAction === 'update' && others.length > 0) throw alreadyLinked();
     if (others.some((link) => link.allow_other_accounts !== 1)) throw alreadyLinked();
-    await ensureNotConnected(tx, accountId, installation);
-    const connectionId = newConnectionId();
-    await insertConnection(tx, {
-      id: connectionId,
-      accountId,
-      kind: 'github',
-      name: installation.account.login,
-      baseUrl: installation.app.webUrl,
-      target: installation.account.login,
-      settings: { organizationExternalId: installation.account.id },
-      tokenEncrypted: null,
-      caPem: null,
-    });
+    const existing = input.connectionId
+      ? await enterpriseConnection(tx, accountId, input.connectionId)
+      : await reinstalledConnection(tx, accountId, installation);
+    const connectionId = existing ?? (await newGitHubConnection(tx, secrets, accountId, installation));
     await insertInstallationLink(tx, {
       accountId,
       connectionId,
@@ -121,57 +122,92 @@ export async function linkInstallation(
         webUrl: new URL(installation.account.login, ensureSlash(installation.app.webUrl)).href,
       },
     );
-    // The app's deliveries for this installation are recorded against this endpoint of the connection; the
-    // app's one webhook was configured when the app was registered, so there is nothing to register here.
-    await createWebhookEndpoint(tx, secrets, {
-      accountId,
-      connectionId,
-      kind: 'github',
-      secret: newWebhookSecret(),
-      appId: installation.app.appId,
-      registeredHookIds: [`app:${installation.app.appId}`],
-    });
+    if (existing)
+      await updateConnection(tx, accountId, connectionId, installation.suspendedAt ? {} : healthy);
     await deleteInstallRequests(tx, accountId, installation.app);
     await recordAudit(tx, {
       accountId,
       actorUserId: input.userId,
-      action: 'connection.created',
+      action: existing ? 'github.installation_linked' : 'connection.created',
       target: connectionId,
       details: {
-        kind: 'github',
+        kind: input.connectionId ? 'github-enterprise' : 'github',
         installationId: installation.installationId,
+        organization: installation.account.login,
         gitHubUserId: installation.gitHubUser.id,
       },
     });
-    return { connectionId, created: true };
+    return { connectionId, created: !existing };
   });
-  await enqueueSync(
-    db,
-    accountId,
-    outcome.connectionId,
-    outcome.created ? 'connect' : 'installation updated',
-  );
+  await enqueueSync(db, accountId, outcome.connectionId, outcome.created ? 'connect' : 'installation linked');
   return outcome;
 }
 
 const ensureSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
 
-/** The same organization linked through another installation (of another app, say) is a duplicate. */
-async function ensureNotConnected(db: Db, accountId: string, installation: VerifiedInstallation) {
-  const taken = await db
-    .selectFrom('organizations')
-    .innerJoin('connections', 'connections.id', 'organizations.connection_id')
-    .select('connections.id')
-    .where('organizations.account_id', '=', accountId)
-    .where('organizations.external_id', '=', installation.account.id)
+/** The GitHub Enterprise Server connection an installation of its app is linked to. */
+async function enterpriseConnection(db: Db, accountId: string, connectionId: string): Promise<string> {
+  const row = await findConnectionRow(db, accountId, connectionId);
+  if (row?.kind !== 'github-enterprise') throw notFound('GitHub Enterprise Server connection');
+  return row.id;
+}
+
+/**
+ * The GitHub connection of the account whose installation of the same organization (same app) was removed: the
+ * app was installed again, so that connection comes back. The same organization connected through an
+ * installation that still works is a duplicate.
+ */
+async function reinstalledConnection(
+  db: Db,
+  accountId: string,
+  installation: VerifiedInstallation,
+): Promise<string | undefined> {
+  const rows = await db
+    .selectFrom('github_installations')
+    .innerJoin('connections', 'connections.id', 'github_installations.connection_id')
+    .select(['github_installations.connection_id', 'github_installations.removed_at'])
+    .where('github_installations.account_id', '=', accountId)
+    .where('github_installations.target_id', '=', installation.account.id)
+    .where('github_installations.web_url', '=', installation.app.webUrl)
     .where('connections.kind', '=', 'github')
-    .where('connections.base_url', '=', installation.app.webUrl)
-    .executeTakeFirst();
-  if (taken) {
+    .execute();
+  if (rows.some((row) => row.removed_at === null)) {
     throw new AppError(
       409,
       'duplicate_connection',
       `${installation.account.login} is connected already in this account; remove that connection first.`,
     );
   }
+  return rows[0]?.connection_id;
+}
+
+/** A new GitHub connection for the installation's organization, with the endpoint its app deliveries are kept at. */
+async function newGitHubConnection(
+  db: Db,
+  secrets: SecretBox,
+  accountId: string,
+  installation: VerifiedInstallation,
+): Promise<string> {
+  const connectionId = newConnectionId();
+  await insertConnection(db, {
+    id: connectionId,
+    accountId,
+    kind: 'github',
+    name: installation.account.login,
+    baseUrl: installation.app.webUrl,
+    target: installation.account.login,
+    settings: { organizationExternalId: installation.account.id },
+    tokenEncrypted: null,
+    caPem: null,
+  });
+  // The app's one webhook was configured when the app was registered, so there is nothing to register here.
+  await createWebhookEndpoint(db, secrets, {
+    accountId,
+    connectionId,
+    kind: 'github',
+    secret: newWebhookSecret(),
+    appId: installation.app.appId,
+    registeredHookIds: [`app:${installation.app.appId}`],
+  });
+  return connectionId;
 }

@@ -3,7 +3,7 @@ import { recordAudit } from '../../db/audit.js';
 import { recordInstallRequest } from '../../db/github-installations.js';
 import { consumeFlowState } from '../../github-apps/flow-states.js';
 import type { GitHubClient } from '../../scm/github/app-clients.js';
-import { integerIdPattern, type GitHubAppCredentials } from '../../scm/github/app-credentials.js';
+import { integerIdPattern } from '../../scm/github/app-credentials.js';
 import {
   currentUser,
   organizationRole,
@@ -12,8 +12,14 @@ import {
 } from '../../scm/github/installation-checks.js';
 import { isScmError } from '../../scm/errors.js';
 import { appKeyOf } from '../../github-apps/registry.js';
-import type { GitHubInstallDeps } from './install-deps.js';
-import { authorizeDetailsOf, requireApp, startAuthorize, type FlowRedirect } from './install-flow.js';
+import type { FlowApp, GitHubInstallDeps } from './install-deps.js';
+import {
+  authorizeDetailsOf,
+  installDetailsOf,
+  requireApp,
+  startAuthorize,
+  type FlowRedirect,
+} from './install-flow.js';
 import { linkInstallation } from './link-installation.js';
 
 /** The query of a redirect to the setup URL, each part checked; nothing in it is trusted beyond its form. */
@@ -74,7 +80,12 @@ export type SetupOutcome =
   /** Reached without a flow this browser started: ask the person to confirm before anything is checked. */
   | { readonly kind: 'confirm'; readonly installationId: string; readonly setupAction: 'install' | 'update' }
   /** A member asked an owner to install the app. */
-  | { readonly kind: 'requested'; readonly accountId: string };
+  | { readonly kind: 'requested'; readonly accountId: string }
+  /**
+   * A GitHub Enterprise Server installation made from the app's public link, outside a flow of scm-connect: the
+   * app's `installation` event links it to the connection; nothing is linked from this redirect.
+   */
+  | { readonly kind: 'received' };
 
 const invalidState = () =>
   badRequest(
@@ -97,6 +108,8 @@ export async function finishSetup(
     readonly nonce: string | undefined;
     /** This URL, as registered on the app, for the authorize redirect and the code exchange. */
     readonly redirectUri: string;
+    /** The GitHub Enterprise Server connection whose setup URL this is; absent for the instance's app. */
+    readonly connectionId?: string;
   },
 ): Promise<SetupOutcome> {
   const { query, session } = input;
@@ -119,6 +132,7 @@ export async function finishSetup(
     );
   }
   if (!query.state) {
+    if (input.connectionId) return { kind: 'received' };
     // A code with no state could have been minted for anyone: it is never exchanged.
     if (query.code || !query.installationId) throw invalidState();
     return {
@@ -142,12 +156,18 @@ export async function finishSetup(
     throw invalidState();
   const installationId = remembered?.installationId ?? query.installationId;
   const setupAction = remembered?.setupAction ?? query.setupAction;
+  // The state names the connection whose app it was minted for: it must be this setup URL's.
+  const flowConnection =
+    flow.purpose === 'authorize' ? remembered?.connectionId : installDetailsOf(flow.details)?.connectionId;
+  if (flowConnection !== input.connectionId) throw invalidState();
+  const connection = flowConnection ? { accountId: flow.accountId, connectionId: flowConnection } : undefined;
 
   if (!flow.nonceMatched) {
-    if (!installationId) throw invalidState();
+    // A GitHub Enterprise Server app is installed from its connection's row, so a foreign browser has no page to confirm on.
+    if (!installationId || connection) throw invalidState();
     return { kind: 'confirm', installationId, setupAction: setupAction === 'update' ? 'update' : 'install' };
   }
-  const app = await requireApp(deps);
+  const app = await requireApp(deps, connection);
   if (setupAction === 'request' && !installationId) {
     if (query.code) await recordRequest(deps, app, owner, query.code, input.redirectUri);
     return { kind: 'requested', accountId: flow.accountId };
@@ -159,13 +179,17 @@ export async function finishSetup(
     const redirect = await startAuthorize(
       deps,
       owner,
-      { installationId, setupAction: action },
+      {
+        installationId,
+        setupAction: action,
+        ...(connection ? { connectionId: connection.connectionId } : {}),
+      },
       input.redirectUri,
     );
     return { kind: 'authorize', redirect };
   }
 
-  const clients = deps.clients(app);
+  const { clients, credentials } = app;
   const user = clients.user(
     await exchange(clients.exchangeCode.bind(clients), query.code, input.redirectUri),
   );
@@ -180,7 +204,7 @@ export async function finishSetup(
     });
     throw new AppError(403, code, message);
   };
-  if (!(await ownsInstallation(user, app.appId, installationId))) {
+  if (!(await ownsInstallation(user, credentials.appId, installationId))) {
     return refuse(
       'installation_not_owned',
       'That installation is not one of your GitHub account’s installations of this app; install the app from Connect to GitHub.',
@@ -188,7 +212,7 @@ export async function finishSetup(
     );
   }
   const installation = await readInstallation(clients.app(), installationId);
-  if (installation.appId !== app.appId) {
+  if (installation.appId !== credentials.appId) {
     return refuse('installation_not_owned', 'That installation belongs to another GitHub App.', 'other app');
   }
   const isAdmin =
@@ -207,8 +231,9 @@ export async function finishSetup(
     userId: session.userId,
     setupAction: action,
     now: deps.now(),
+    ...(connection ? { connectionId: connection.connectionId } : {}),
     installation: {
-      app: appKeyOf(app),
+      app: appKeyOf(credentials),
       installationId,
       account: installation.account,
       repositorySelection: installation.repositorySelection,
@@ -247,18 +272,18 @@ async function ownsInstallation(user: GitHubClient, appId: string, installationI
 /** Remembers who asked, so that the approval can be told apart from an installation nobody here asked for. */
 async function recordRequest(
   deps: GitHubInstallDeps,
-  app: GitHubAppCredentials,
+  app: FlowApp,
   owner: { accountId: string; userId: string },
   code: string,
   redirectUri: string,
 ): Promise<void> {
-  const clients = deps.clients(app);
+  const { clients } = app;
   const user = clients.user(await exchange(clients.exchangeCode.bind(clients), code, redirectUri));
   const gitHubUser = await currentUser(user);
   await recordInstallRequest(deps.db, {
     accountId: owner.accountId,
     userId: owner.userId,
-    app: appKeyOf(app),
+    app: appKeyOf(app.credentials),
     gitHubUser,
     now: deps.now(),
     lifetimeMs: 30 * 86_400_000,

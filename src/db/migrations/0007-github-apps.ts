@@ -2,12 +2,14 @@ import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
  * GitHub Apps and what links their installations to accounts:
- * - `github_apps`: an app registered through the manifest flow (the instance's app on github.com, or an
- *   account's app on a GitHub Enterprise Server), its private key, webhook secret and client secret encrypted;
+ * - `github_apps`: an app registered through the manifest flow (the instance's app on github.com, or the app of
+ *   a GitHub Enterprise Server connection, removed with it), its private key, webhook secret and client secret
+ *   encrypted;
  * - `github_flow_states`: the single-use `state` of an install, authorize or manifest redirect, bound to the
  *   session and the account that started it (only hashes are stored);
  * - `github_installations`: an installation linked to a connection of an account, by the app's and the
- *   installation's numeric ids (integer strings);
+ *   installation's numeric ids (integer strings); a GitHub Cloud connection links one, a GitHub Enterprise
+ *   Server connection every installation of its app;
  * - `github_install_requests`: installations a member asked an organization owner to approve;
  * - `users.instance_admin`: who may set up the instance's GitHub App.
  */
@@ -26,6 +28,7 @@ export const githubApps: Migration = {
       .createTable('github_apps')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('account_id', 'text', (c) => c.references('accounts.id').onDelete('cascade'))
+      .addColumn('connection_id', 'text', (c) => c.references('connections.id').onDelete('cascade'))
       .addColumn('web_url', 'text', (c) => c.notNull())
       .addColumn('api_url', 'text', (c) => c.notNull())
       .addColumn('app_id', 'text', (c) => c.notNull())
@@ -94,9 +97,9 @@ export const githubApps: Migration = {
         'account_id',
       ])
       .execute();
+    // A GitHub Enterprise Server connection links every installation of its app (the owner org and further ones).
     await db.schema
       .createIndex('github_installations_connection')
-      .unique()
       .on('github_installations')
       .columns(['connection_id'])
       .execute();

@@ -66,7 +66,8 @@ function toInline(value: unknown): ScmComment {
   };
 }
 
-export function createGitHubCommenter(context: GitHubContext): PullRequestCommenter {
+/** Every method, inline ones included. */
+export function createGitHubCommenter(context: GitHubContext): Required<PullRequestCommenter> {
   const target = (pr: PullRequestRef) => ({ ...ownerAndRepo(pr.repository.fullName), number: pr.number });
   const call = <T>(what: string, run: () => Promise<T>) => onInstallation(context, what, run);
 

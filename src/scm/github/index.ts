@@ -1,11 +1,12 @@
 import type { ConnectableProvider } from '../connection-settings.js';
 import { createLinkBuilder } from '../links/index.js';
+import type { CiWriter, MemberLister, PullRequestCommenter } from '../provider.js';
 import type { GitHubAppClients } from './app-clients.js';
 import type { GitHubInstallationRef } from './app-credentials.js';
 import { createGitHubCiWriter } from './ci.js';
 import { createGitHubCommenter } from './comments.js';
 import { listGitHubMembers } from './members.js';
-import { createGitHubContext } from './provider-context.js';
+import { createGitHubContext, type GitHubContext } from './provider-context.js';
 import { listGitHubOrganizations, listGitHubRepositories } from './repos.js';
 import { testGitHubConnection } from './test-connection.js';
 import { validateGitHub } from './validate.js';
@@ -20,17 +21,31 @@ export interface GitHubProviderOptions {
   readonly now: () => Date;
 }
 
+/** What a provider of one installation offers beyond the contract's optional parts: every one of them. */
+export type GitHubInstallationProvider = ConnectableProvider & {
+  readonly members: MemberLister;
+  readonly comments: Required<PullRequestCommenter>;
+  readonly ci: CiWriter;
+};
+
 /**
  * GitHub Cloud and GitHub Enterprise Server: one provider per linked installation of a GitHub App. Repositories,
  * members, comments and CI files are reached as the installation (a token minted from the app's JWT, cached
  * until shortly before it expires); the app and its installation are checked with the JWT. A GitHub App has one
  * app-level webhook set at registration, so there is nothing to register per connection (`webhooks: false`).
  */
-export function createGitHubProvider(options: GitHubProviderOptions): ConnectableProvider {
-  const context = createGitHubContext(options);
-  const links = createLinkBuilder(options.kind, { webUrl: context.webRoot });
+export function createGitHubProvider(options: GitHubProviderOptions): GitHubInstallationProvider {
+  return createGitHubInstallationProvider(createGitHubContext(options));
+}
+
+/**
+ * {@link createGitHubProvider} over a context the caller keeps: the Enterprise Server connection (`enterprise.ts`)
+ * holds one per installation, to inspect each for its merged "Test connection" report.
+ */
+export function createGitHubInstallationProvider(context: GitHubContext): GitHubInstallationProvider {
+  const links = createLinkBuilder(context.kind, { webUrl: context.webRoot });
   return {
-    kind: options.kind,
+    kind: context.kind,
     capabilities: { members: true, comments: true, inlineComments: true, ci: true, webhooks: false },
     members: { listMembers: (org) => listGitHubMembers(context, org) },
     comments: createGitHubCommenter(context),

@@ -20,6 +20,10 @@ export interface GitHubContext {
   botIdentity(): Promise<ScmIdentity>;
 }
 
+/** The web root of the app's GitHub without a trailing slash (https://github.com, or the Enterprise Server's root). */
+export const webRootOf = (clients: GitHubAppClients): string =>
+  clients.credentials.webUrl.href.replace(/\/+$/, '');
+
 export function createGitHubContext(options: {
   readonly kind: GitHubContext['kind'];
   readonly clients: GitHubAppClients;
@@ -29,7 +33,7 @@ export function createGitHubContext(options: {
   let bot: Promise<ScmIdentity> | undefined;
   const context: GitHubContext = {
     ...options,
-    webRoot: options.clients.credentials.webUrl.href.replace(/\/+$/, ''),
+    webRoot: webRootOf(options.clients),
     octokit: () => options.clients.installation(options.installation.installationId),
     botIdentity() {
       bot ??= readBotIdentity(context).catch((error: unknown) => {
@@ -65,7 +69,7 @@ export function installationSettingsUrl(context: GitHubContext): string {
 }
 
 /** The app's public install link (`/apps/…` on github.com, `/github-apps/…` on an Enterprise Server). */
-export function appInstallUrl(context: GitHubContext): string {
+export function appInstallUrl(context: Pick<GitHubContext, 'kind' | 'clients' | 'webRoot'>): string {
   const apps = context.kind === 'github' ? 'apps' : 'github-apps';
   return `${context.webRoot}/${apps}/${context.clients.credentials.slug}/installations/new`;
 }

@@ -10,6 +10,7 @@ import {
   type TestReport,
   type TestReportInput,
 } from '../test-report.js';
+import type { GitHubAppClients } from './app-clients.js';
 import { readApp, type GitHubAppInfo } from './app-info.js';
 import {
   commentRow,
@@ -18,6 +19,7 @@ import {
   receiveWebhooksRow,
   writeCiRow,
 } from './capability-checks.js';
+import type { GitHubInstallationDetails } from './installation-checks.js';
 import { inspectInstallation } from './installation-status.js';
 import { listPermissions, permissionFix, permissionReport } from './permissions.js';
 import type { GitHubContext } from './provider-context.js';
@@ -34,6 +36,15 @@ const unreached = new Set<ScmError['kind']>([
 const keyFix =
   "Generate a new private key in the GitHub App's settings (Developer settings > GitHub Apps) and update the app in scm-connect.";
 
+/** What "Test connection" found for one installation: the report's lines, and what GitHub answered on the way. */
+export interface GitHubConnectionInspection {
+  readonly input: TestReportInput;
+  /** Absent when GitHub did not answer or refused the app's key: nothing of the installation was checked. */
+  readonly app?: GitHubAppInfo;
+  /** Absent when the installation is gone, suspended, on another account, or GitHub stopped answering. */
+  readonly installation?: GitHubInstallationDetails;
+}
+
 /**
  * "Test connection" for a GitHub App installation. Never rejects for a GitHub problem: the app's credentials
  * (`GET /app` with the JWT), the installation (`GET /app/installations/{id}`: still installed, not suspended),
@@ -46,43 +57,67 @@ const keyFix =
  */
 export async function testGitHubConnection(context: GitHubContext): Promise<TestReport> {
   const now = context.now();
+  return buildTestReport((await inspectGitHubConnection(context)).input, now);
+}
+
+/** The checks of {@link testGitHubConnection}, before they are assembled into a report. */
+export async function inspectGitHubConnection(context: GitHubContext): Promise<GitHubConnectionInspection> {
   try {
-    return buildTestReport(await inspect(context), now);
+    return await inspect(context);
   } catch (error) {
     if (!isScmError(error)) throw error;
-    const skipped = notCheckedRow(`${context.clients.credentials.apiUrl.host} did not answer.`);
-    return buildTestReport(
-      {
-        reachable: failedRow(error, 'Check that GitHub is reachable from scm-connect, then test again.'),
-        scopes: undefined,
-        target: skipped,
-        capabilities: capabilityRows({}, skipped),
-      },
-      now,
-    );
+    return { input: unreachedInput(context.clients, error) };
   }
 }
 
-async function inspect(context: GitHubContext): Promise<TestReportInput> {
-  const host = context.clients.credentials.apiUrl.host;
-  let app: GitHubAppInfo;
-  try {
-    app = await readApp(context.clients.app());
-  } catch (error) {
-    if (!isScmError(error) || unreached.has(error.kind)) throw error;
-    return refused({ status: 'ok', message: `GitHub answered at ${host}.` }, failedRow(error, keyFix), error);
-  }
-  const reachable: Check = {
-    status: 'ok',
-    message: `GitHub answered at ${host} and accepted the app's key.`,
+/** The lines of a report when GitHub did not answer: that failure, and nothing else checked. */
+function unreachedInput(clients: GitHubAppClients, error: ScmError): TestReportInput {
+  const skipped = notCheckedRow(`${clients.credentials.apiUrl.host} did not answer.`);
+  return {
+    reachable: failedRow(error, 'Check that GitHub is reachable from scm-connect, then test again.'),
+    scopes: undefined,
+    target: skipped,
+    capabilities: capabilityRows({}, skipped),
   };
+}
+
+export type GitHubAppCheck =
+  | { readonly ok: true; readonly app: GitHubAppInfo; readonly reachable: Check }
+  | { readonly ok: false; readonly input: TestReportInput };
+
+/**
+ * The app's key, checked with `GET /app` (JWT): the "reachable" line and the app, or the lines of a report that
+ * stops there (GitHub did not answer, or refused the key).
+ */
+export async function checkGitHubApp(clients: GitHubAppClients): Promise<GitHubAppCheck> {
+  const host = clients.credentials.apiUrl.host;
+  try {
+    const app = await readApp(clients.app());
+    return {
+      ok: true,
+      app,
+      reachable: { status: 'ok', message: `GitHub answered at ${host} and accepted the app's key.` },
+    };
+  } catch (error) {
+    if (!isScmError(error)) throw error;
+    if (unreached.has(error.kind)) return { ok: false, input: unreachedInput(clients, error) };
+    const answered: Check = { status: 'ok', message: `GitHub answered at ${host}.` };
+    return { ok: false, input: refused(answered, failedRow(error, keyFix), error) };
+  }
+}
+
+async function inspect(context: GitHubContext): Promise<GitHubConnectionInspection> {
+  const checked = await checkGitHubApp(context.clients);
+  if (!checked.ok) return { input: checked.input };
+  const { app, reachable } = checked;
   const version = app.serverVersion === undefined ? {} : { serverVersion: app.serverVersion };
 
   const found = await inspectInstallation(context).catch((error: unknown) => {
     if (!isScmError(error) || unreached.has(error.kind)) throw error;
     return { ok: false, error } as const;
   });
-  if (!found.ok) return { ...refused(reachable, failedRow(found.error), found.error), ...version };
+  if (!found.ok)
+    return { app, input: { ...refused(reachable, failedRow(found.error), found.error), ...version } };
   const installation = found.details;
   const scopes = permissionReport(installation.permissions);
   const { account } = installation;
@@ -104,7 +139,8 @@ async function inspect(context: GitHubContext): Promise<TestReportInput> {
   } catch (error) {
     if (!isScmError(error) || unreached.has(error.kind)) throw error;
     const blocked = blockedRow(error);
-    return { reachable, ...version, scopes, target, capabilities: capabilityRows({}, blocked) };
+    const input = { reachable, ...version, scopes, target, capabilities: capabilityRows({}, blocked) };
+    return { app, installation, input };
   }
   const inputs = { context, app, installation, scopes, identity };
   const [listRepositories, readMembers, receiveWebhooks] = await Promise.all([
@@ -113,17 +149,21 @@ async function inspect(context: GitHubContext): Promise<TestReportInput> {
     receiveWebhooksRow(inputs),
   ]);
   return {
-    reachable,
-    identity,
-    ...version,
-    scopes,
-    target,
-    capabilities: {
-      'list-repositories': listRepositories,
-      'read-members': readMembers,
-      'comment-on-pull-requests': commentRow(inputs),
-      'receive-webhooks': receiveWebhooks,
-      'write-ci-files': writeCiRow(inputs),
+    app,
+    installation,
+    input: {
+      reachable,
+      identity,
+      ...version,
+      scopes,
+      target,
+      capabilities: {
+        'list-repositories': listRepositories,
+        'read-members': readMembers,
+        'comment-on-pull-requests': commentRow(inputs),
+        'receive-webhooks': receiveWebhooks,
+        'write-ci-files': writeCiRow(inputs),
+      },
     },
   };
 }

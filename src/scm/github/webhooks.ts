@@ -61,6 +61,7 @@ const listedRepository = z.object({ id, name: z.string(), full_name: z.string() 
 const installation = z.object({
   action: z.string(),
   installation: z.object({ id, account }),
+  sender: account.optional(),
   repositories: z.array(listedRepository).optional(),
   repositories_added: z.array(listedRepository).optional(),
   repositories_removed: z.array(listedRepository).optional(),
@@ -137,7 +138,11 @@ function parseInstallation(
   event: 'installation' | 'installation_repositories',
 ): ParsedDelivery {
   const payload = parseAs(installation, body, event);
-  const base = { installationId: payload.installation.id, account: toAccount(payload.installation.account) };
+  const base = {
+    installationId: payload.installation.id,
+    account: toAccount(payload.installation.account),
+    ...(payload.sender ? { sender: toAccount(payload.sender) } : {}),
+  };
   const pick = (list: z.infer<typeof listedRepository>[] | undefined) =>
     (list ?? []).map((r) => ({ externalId: r.id, fullName: r.full_name, name: r.name }));
   if (event === 'installation_repositories') {

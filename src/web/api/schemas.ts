@@ -144,16 +144,29 @@ export const connectionSchema = z.object({
       warning: z.nullable(z.string()),
     }),
   ),
-  /** GitHub App connections: the installation they link. */
+  /** GitHub App connections: their own app (GitHub Enterprise Server) and the installations they link. */
   github: z.nullish(
     z.object({
-      installationId: z.string(),
-      account: z.object({ login: z.string(), type: z.string() }),
-      repositorySelection: z.enum(['all', 'selected']),
-      allowOtherAccounts: z.boolean(),
-      suspendedAt: z.nullable(z.string()),
-      removedAt: z.nullable(z.string()),
-      settingsUrl: z.string(),
+      app: z.nullable(
+        z.object({
+          appId: z.string(),
+          slug: z.string(),
+          name: z.string(),
+          installUrl: z.string(),
+          settingsUrl: z.string(),
+        }),
+      ),
+      installations: z.array(
+        z.object({
+          installationId: z.string(),
+          account: z.object({ login: z.string(), type: z.string() }),
+          repositorySelection: z.enum(['all', 'selected']),
+          allowOtherAccounts: z.boolean(),
+          suspendedAt: z.nullable(z.string()),
+          removedAt: z.nullable(z.string()),
+          settingsUrl: z.string(),
+        }),
+      ),
     }),
   ),
 });

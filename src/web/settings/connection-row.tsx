@@ -99,6 +99,11 @@ export const ConnectionRow = ({
   const lastTest = connection.lastTest;
   const repositoryCount = connection.repositoryCount;
   const reason = connection.statusReason;
+  /** The installations a GitHub App connection works through (the latest one of GitHub's, when all were removed). */
+  const installations = connection.github?.installations ?? [];
+  const liveInstallations = installations.some((i) => i.removedAt === null)
+    ? installations.filter((i) => i.removedAt === null)
+    : installations.slice(-1);
   /** As the last test or the daily expiry check found it: a warning 14 days ahead. */
   const expiry = lastTest?.tokenExpiry;
   return (
@@ -126,15 +131,16 @@ export const ConnectionRow = ({
               </>
             ) : null}
           </p>
-          {connection.github ? (
+          {liveInstallations.map((installation) => (
             <GitHubInstallationState
+              key={installation.installationId}
               accountId={accountId}
               connectionId={connection.id}
-              installation={connection.github}
-              isAdmin={isAdmin}
+              installation={installation}
+              isAdmin={isAdmin && connection.kind === 'github'}
               onChanged={onChanged}
             />
-          ) : null}
+          ))}
           <WebhookState webhook={connection.webhook} />
           {expiry?.warning && (expiry.status === 'warn' || expiry.status === 'fail') ? (
             <p className="list-meta connection-expiry">

@@ -8,7 +8,7 @@ import { FormError } from '../components/form-error.js';
 export interface GitHubInstallationStateProps {
   readonly accountId: string;
   readonly connectionId: string;
-  readonly installation: NonNullable<Connection['github']>;
+  readonly installation: NonNullable<Connection['github']>['installations'][number];
   readonly isAdmin: boolean;
   readonly onChanged: () => void;
 }

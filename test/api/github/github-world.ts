@@ -105,7 +105,7 @@ export class Person {
   nonce: string | undefined;
 
   constructor(
-    readonly world: GitHubWorld,
+    readonly world: Pick<GitHubWorld, 'twin'>,
     readonly api: ApiClient,
   ) {
     this.github = new WebClient(world.twin.webUrl);

@@ -20,6 +20,7 @@ interface ConnectionBody {
   repositoryCount: number;
   organizations: { name: string; webUrl: string }[];
   webhook: { status: string; lastDeliveryAt: string | null } | null;
+  github: { installations: { installationId: string; removedAt: string | null }[] } | null;
 }
 
 interface RepositoryBody {
@@ -187,6 +188,27 @@ describe('Connect to GitHub, end to end through the GitHub twin', () => {
     });
     expect(marked.statusReason).toMatchObject({ code: 'installation_removed' });
     expect(marked.statusReason!.message).toContain('uninstalled from acme');
+
+    // Installed again with Connect to GitHub: the same connection comes back, not a second one.
+    const reinstaller = new Person(world, again);
+    const reinstalled = await reinstaller.installOnGitHub(
+      await reinstaller.startInstall(world.accountId),
+      octoAdmin,
+      'acme',
+    );
+    expect((await reinstaller.visit(reinstalled)).status).toBe(303);
+    const restored = await signInAgain(world);
+    const connections = await waitFor(async () => {
+      const all = await connectionsOf(restored, world!.accountId);
+      return all[0]?.status === 'connected' ? all : undefined;
+    });
+    expect(connections.map((c) => c.id)).toEqual([id]);
+    expect(
+      connections[0]!.github?.installations.map((i) => [i.installationId, i.removedAt === null]),
+    ).toEqual([
+      [String(installation.id), false],
+      [expect.any(String), true],
+    ]);
   });
 });
 

@@ -234,11 +234,15 @@ describe('the setup URL against forged and replayed redirects', () => {
     const admin = await linkAcme(world);
     const [connection] = (
       await admin.get<{
-        items: { id: string; github: { installationId: string; allowOtherAccounts: boolean } }[];
+        items: {
+          id: string;
+          github: { app: null; installations: { installationId: string; allowOtherAccounts: boolean }[] };
+        }[];
       }>(`/api/v1/accounts/${world.accountId}/connections`)
     ).body.items;
-    expect(connection!.github).toMatchObject({ allowOtherAccounts: false });
-    const installationId = connection!.github.installationId;
+    expect(connection!.github.app).toBeNull();
+    expect(connection!.github.installations).toMatchObject([{ allowOtherAccounts: false }]);
+    const installationId = connection!.github.installations[0]!.installationId;
     const sharing = `/api/v1/accounts/${world.accountId}/connections/${connection!.id}/github/sharing`;
 
     const other = await otherTenant(world, 'octo@acme.test', admin);

@@ -93,9 +93,12 @@ export class ManifestBrowser {
     this.github = new WebClient(world.twin.webUrl);
   }
 
-  /** Create the GitHub App: the hand-off page's address; the nonce cookie is kept as a browser would. */
-  async start(body: Record<string, string> = {}): Promise<string> {
-    const answer = await this.api.post<{ url: string }>('/api/v1/github-app/manifest', body);
+  /**
+   * Create the GitHub App (or, with `path`, Register app of a GitHub Enterprise Server connection): the hand-off
+   * page's address; the nonce cookie is kept as a browser would.
+   */
+  async start(body: Record<string, string> = {}, path = '/api/v1/github-app/manifest'): Promise<string> {
+    const answer = await this.api.post<{ url: string }>(path, body);
     if (answer.status !== 200) throw new Error(`manifest start: ${answer.status} ${answer.text}`);
     this.keepNonce(answer.headers);
     return answer.body.url;
