@@ -6,7 +6,7 @@ export const connectionsUsage = `scm-connect connections — manage source code 
 
 Usage:
   scm-connect connections list [--json]
-  scm-connect connections add --kind KIND [fields] [--json]     the token is read from standard input
+  scm-connect connections add --kind KIND [fields] [--json]     the token is read from standard input (not for github-enterprise)
   scm-connect connections test ID [--json]
   scm-connect connections sync ID [--wait]
   scm-connect connections remove ID --yes
@@ -17,6 +17,7 @@ Kinds and their fields:
   bitbucket-cloud         --workspace W [--email E]
   bitbucket-data-center   --base-url URL --project-key K [--ca-file PEM]
   azure-devops            --organization O
+  github-enterprise       --base-url URL --organization O [--ca-file PEM]   then Register app in Settings
   any kind                [--name N]
 
 Environment: SCM_CONNECT_URL (default http://127.0.0.1:8080), SCM_CONNECT_API_TOKEN (an admin API token of
@@ -148,8 +149,10 @@ export async function runConnections(argv: string[], env: NodeJS.ProcessEnv = pr
       return 0;
     }
     case 'add': {
-      const token = env.SCM_CONNECT_SCM_TOKEN ?? (await readStdin());
-      const body: Record<string, string> = { kind: values.kind ?? '', token };
+      // A GitHub Enterprise Server entry has no token: its app is registered from Settings afterwards.
+      const appBased = values.kind === 'github-enterprise';
+      const body: Record<string, string> = { kind: values.kind ?? '' };
+      if (!appBased) body.token = env.SCM_CONNECT_SCM_TOKEN ?? (await readStdin());
       const fields: [keyof typeof values, string][] = [
         ['group', 'group'],
         ['workspace', 'workspace'],
@@ -168,7 +171,9 @@ export async function runConnections(argv: string[], env: NodeJS.ProcessEnv = pr
       out(
         values.json
           ? JSON.stringify(created, null, 2)
-          : `Connected ${created.kind} ${created.target} as ${created.id}; the first sync is queued.`,
+          : appBased
+            ? `Added ${created.kind} ${created.target} as ${created.id}; click Register app on it in Settings > Source Code Managers.`
+            : `Connected ${created.kind} ${created.target} as ${created.id}; the first sync is queued.`,
       );
       return 0;
     }

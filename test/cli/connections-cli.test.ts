@@ -3,6 +3,7 @@ import { runConnections } from '../../src/cli/connections.js';
 import { setUpAdmin } from '../helpers/api-client.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { startKit, type TwinKit } from '../helpers/twin-kits.js';
+import { demoGitHubScenario, startGitHubTwin } from '../twins/github/index.js';
 
 /** Runs `scm-connect connections …` in this process and returns its exit code and output. */
 async function cli(args: string[], env: Record<string, string>) {
@@ -87,6 +88,22 @@ describe('scm-connect connections', () => {
     expect((await cli(['remove', connection.id], env)).code).toBe(2);
     expect((await cli(['remove', connection.id, '--yes'], env)).stdout).toContain('Removed.');
     expect((await cli(['list'], env)).stdout).toContain('No source code managers connected yet.');
+  });
+
+  it('adds a GitHub Enterprise Server entry without reading a token, and says what comes next', async () => {
+    const twin = await startGitHubTwin(demoGitHubScenario(), { flavor: 'enterprise' });
+    try {
+      const added = await cli(
+        ['add', '--kind', 'github-enterprise', '--base-url', twin.webUrl, '--organization', 'acme'],
+        // A token given anyway is not sent: the entry has none.
+        { ...env, SCM_CONNECT_SCM_TOKEN: 'not-for-this-kind' },
+      );
+      expect(added.code).toBe(0);
+      expect(added.stdout).toMatch(/^Added github-enterprise acme as [0-9a-f-]{36}; click Register app/);
+      expect((await cli(['list'], env)).stdout).toMatch(/github-enterprise\s+acme {2}pending/);
+    } finally {
+      await twin.close();
+    }
   });
 
   it('says what to set when no API token is given', async () => {
