@@ -147,6 +147,22 @@ describe('GitHub Enterprise Server: add, register the app, install it on the own
     expect(again.body.code).toBe('duplicate_connection');
     const rows = await world.service.database.db.selectFrom('connections').select('id').execute();
     expect(rows).toHaveLength(1);
+    // Another account may connect the same instance, with an app of its own.
+    const other = await world.admin.post<{ id: string }>('/api/v1/accounts', { name: 'Other tenant' });
+    const second = await world.admin.post<{ id: string }>(`/api/v1/accounts/${other.body.id}/connections`, {
+      kind: 'github-enterprise',
+      organization: 'acme-labs',
+      baseUrl: world.twin.webUrl,
+    });
+    expect(second.status).toBe(201);
+    const { answer } = await registerApp(world, rows[0]!.id);
+    expect(answer.status).toBe(302);
+    // The first account's app does not stand in the way of the second's.
+    const start = await world.admin.post(
+      `/api/v1/accounts/${other.body.id}/connections/${second.body.id}/github-enterprise/app`,
+      {},
+    );
+    expect(start.status).toBe(200);
   });
 
   it('converts nothing for a wrong or reused state (I11), and keeps the app’s secrets encrypted and unseen (I12)', async () => {

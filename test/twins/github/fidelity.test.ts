@@ -105,6 +105,12 @@ describe.each(['cloud', 'enterprise'] as const)(
       await check('GET', '/app/hook/deliveries', '/app/hook/deliveries', 200, { auth: jwt });
     });
 
+    it('the instance metadata scm-connect reads to recognize an Enterprise Server', async () => {
+      const meta = (await check('GET', '/meta', '/meta', 200)) as { installed_version?: string };
+      if (flavor === 'enterprise') expect(meta.installed_version).toBe(twin.version);
+      else expect(meta.installed_version).toBeUndefined();
+    });
+
     it('a user and an app bot by login, and the app webhook configuration', async () => {
       await check('GET', '/users/{username}', '/users/dev-dana', 200, { auth: token });
       const bot = (await check('GET', '/users/{username}', '/users/acme-scanner%5Bbot%5D', 200, {
