@@ -5,7 +5,7 @@ import { displayName, email, password } from '../../src/core/fields.js';
 import { normalizeBaseUrl } from '../../src/scm/http/index.js';
 import { accountRules } from '../../src/web/forms/account-rules.js';
 import { checkField, sentValue, type FieldRule } from '../../src/web/forms/field-rules.js';
-import { tokenKindIds, type TokenKindId } from '../../src/web/settings/connection-input.js';
+import { tokenKindIds, type FormKindId } from '../../src/web/settings/connection-input.js';
 import { connectionRules } from '../../src/web/settings/connection-rules.js';
 import { testCaPem } from '../twins/server/twin-server.js';
 
@@ -14,7 +14,11 @@ import { testCaPem } from '../twins/server/twin-server.js';
  * form exactly when the API accepts them. A limit changed on one side only fails here.
  */
 
-const validBody: Readonly<Record<TokenKindId, Record<string, string>>> = {
+/** Every kind with a Connect form: the token kinds, and GitHub Enterprise Server's entry. */
+const formKindIds: readonly FormKindId[] = [...tokenKindIds, 'github-enterprise'];
+
+const validBody: Readonly<Record<FormKindId, Record<string, string>>> = {
+  'github-enterprise': { kind: 'github-enterprise', organization: 'acme', baseUrl: 'https://ghe.example.com' },
   gitlab: { kind: 'gitlab', group: 'acme', token: 'glpat-x' },
   'gitlab-self-managed': {
     kind: 'gitlab-self-managed',
@@ -56,7 +60,20 @@ const samples: Readonly<Record<string, readonly string[]>> = {
   ],
   workspace: ['', 'acme', 'Acme_1.x-y', 'x'.repeat(62), 'x'.repeat(63), 'has space', 'a/b'],
   projectKey: ['', 'SEC', 'sec_2', '~USER', 'x'.repeat(128), 'x'.repeat(129), '1ABC', 'A-B'],
-  organization: ['', 'contoso', 'Contoso-2', 'x'.repeat(50), 'x'.repeat(51), '-x', 'a_b', 'a.b'],
+  organization: [
+    '',
+    'contoso',
+    'Contoso-2',
+    'x'.repeat(39),
+    'x'.repeat(40),
+    'x'.repeat(50),
+    'x'.repeat(51),
+    '-x',
+    'x-',
+    'a--b',
+    'a_b',
+    'a.b',
+  ],
   baseUrl: [
     '',
     'https://gitlab.example.com',
@@ -82,7 +99,7 @@ const samples: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Whether the API takes `value` for `field` of `kind`, with every other field valid. */
-const apiAccepts = (kind: TokenKindId, field: string, value: string): boolean => {
+const apiAccepts = (kind: FormKindId, field: string, value: string): boolean => {
   // What the form sends: the trimmed value, an empty optional field left out.
   const omitted = value.trim() === '' && (field === 'email' || field === 'caPem');
   const body: Record<string, string> = Object.fromEntries(
@@ -103,7 +120,7 @@ const apiAccepts = (kind: TokenKindId, field: string, value: string): boolean =>
 };
 
 describe('the Connect dialogs check what the API checks', () => {
-  for (const kind of tokenKindIds) {
+  for (const kind of formKindIds) {
     const rules = connectionRules(kind);
     it.each(
       Object.keys(rules).flatMap((field) => (samples[field] ?? []).map((value) => [field, value] as const)),
@@ -114,7 +131,7 @@ describe('the Connect dialogs check what the API checks', () => {
   }
 
   it('checks every field the API takes for each kind, and only those', () => {
-    for (const kind of tokenKindIds) {
+    for (const kind of formKindIds) {
       const option = connectBody.options.find((candidate) => candidate.shape.kind.value === kind)!;
       const apiFields = Object.keys(option.shape).filter((key) => key !== 'kind' && key !== 'name');
       expect(Object.keys(connectionRules(kind)).sort()).toEqual(apiFields.sort());

@@ -64,12 +64,17 @@ export async function connectEnterprise(
     });
     await updateConnection(tx, accountId, id, { status: 'pending' });
     // Its secret is replaced by the app's webhook secret once GitHub has generated one (at registration).
-    await createWebhookEndpoint(tx, ctx.secrets, {
+    const endpointId = await createWebhookEndpoint(tx, ctx.secrets, {
       accountId,
       connectionId: id,
       kind: 'github',
       secret: newWebhookSecret(),
     });
+    await tx
+      .updateTable('webhook_endpoints')
+      .set({ registration_problem: JSON.stringify(appNotRegistered) })
+      .where('id', '=', endpointId)
+      .execute();
     await recordAudit(tx, {
       accountId,
       actorUserId: actor,
@@ -80,6 +85,12 @@ export async function connectEnterprise(
   });
   return (await listConnections(ctx.db, accountId, id))[0]!;
 }
+
+/** Why the entry has no webhooks yet: its app, which sends them, is not registered. */
+const appNotRegistered = {
+  code: 'github_app_not_registered',
+  message: 'Click Register app: the GitHub App it creates on the instance sends the webhooks.',
+};
 
 const findEnterpriseConnection = (db: Db, accountId: string, baseUrl: string) =>
   db

@@ -13,8 +13,12 @@ import {
   type TestReport,
 } from './schemas.js';
 
-/** What `POST …/connections` takes, one shape per token-based kind. */
+/**
+ * What `POST …/connections` takes: one shape per token-based kind, and GitHub Enterprise Server's entry (the
+ * organization that will own its app, the instance's URL, an optional CA certificate).
+ */
 export type NewConnection =
+  | { kind: 'github-enterprise'; organization: string; baseUrl: string; caPem?: string; name?: string }
   | { kind: 'gitlab'; group: string; token: string; name?: string }
   | {
       kind: 'gitlab-self-managed';

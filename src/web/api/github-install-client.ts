@@ -7,7 +7,10 @@ const requestsSchema = z.object({ items: z.array(z.object({ login: z.string(), c
 
 export type GitHubInstallRequest = z.infer<typeof requestsSchema>['items'][number];
 
-/** The calls of Connect to GitHub: each answers the GitHub page to send the browser to. */
+/**
+ * The calls of Connect to GitHub and of a GitHub Enterprise Server connection's app: each answers the page to send
+ * the browser to.
+ */
 export interface GitHubInstallApi {
   startGitHubInstall(accountId: string): Promise<{ url: string }>;
   confirmGitHubInstallation(
@@ -19,7 +22,17 @@ export interface GitHubInstallApi {
   setGitHubSharing(accountId: string, connectionId: string, allowOtherAccounts: boolean): Promise<boolean>;
   /** Installations members asked an organization owner to approve, still waiting. */
   listGitHubRequests(accountId: string): Promise<readonly GitHubInstallRequest[]>;
+  /**
+   * Register app (GitHub Enterprise Server, admins): answers scm-connect's hand-off page, which posts the app's
+   * manifest to the instance for the connection's owner organization.
+   */
+  registerEnterpriseApp(accountId: string, connectionId: string): Promise<{ url: string }>;
+  /** Install (GitHub Enterprise Server, admins): answers the app's install page on the instance, with a single-use state. */
+  installEnterpriseApp(accountId: string, connectionId: string): Promise<{ url: string }>;
 }
+
+const enterprisePath = (accountId: string, connectionId: string, step: 'app' | 'install') =>
+  `/api/v1/accounts/${encodeURIComponent(accountId)}/connections/${encodeURIComponent(connectionId)}/github-enterprise/${step}`;
 
 export const createGitHubInstallApi = (http: Http): GitHubInstallApi => ({
   startGitHubInstall: (accountId) =>
@@ -51,4 +64,10 @@ export const createGitHubInstallApi = (http: Http): GitHubInstallApi => ({
         requestsSchema,
       )
     ).items,
+  // POST /api/v1/accounts/{id}/connections/{connectionId}/github-enterprise/app
+  registerEnterpriseApp: (accountId, connectionId) =>
+    http.request('POST', enterprisePath(accountId, connectionId, 'app'), redirectSchema, {}),
+  // POST /api/v1/accounts/{id}/connections/{connectionId}/github-enterprise/install
+  installEnterpriseApp: (accountId, connectionId) =>
+    http.request('POST', enterprisePath(accountId, connectionId, 'install'), redirectSchema, {}),
 });

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ChangeEvent, type FormEvent, type RefObject } from 'react';
-import { refusalOf } from './api-refusal.js';
+import { refusalOf, type CodeFields } from './api-refusal.js';
 import {
   checkForm,
   hasErrors,
@@ -34,6 +34,8 @@ export interface FormState {
 export interface FormOptions {
   /** The form stays on screen for another submit: after a success it is emptied and idle again. */
   readonly reusable?: boolean;
+  /** API error codes shown next to a field rather than under the form (an unreachable address → `baseUrl`). */
+  readonly codeFields?: CodeFields;
 }
 
 const noServerErrors = { errors: {}, values: {} } as const;
@@ -48,7 +50,7 @@ export const useForm = (
   initial: FormValues,
   action: (values: FormValues) => Promise<void>,
   fallback: string,
-  { reusable = false }: FormOptions = {},
+  { reusable = false, codeFields }: FormOptions = {},
 ): FormState => {
   const [values, setValues] = useState<FormValues>(initial);
   const [submitted, setSubmitted] = useState(false);
@@ -91,7 +93,7 @@ export const useForm = (
         setBusy(false);
       }
     } catch (caught) {
-      const refusal = refusalOf(caught, rules, fallback);
+      const refusal = refusalOf(caught, rules, fallback, codeFields);
       setServer({ errors: refusal.fields, values });
       setError(refusal.form);
       setBusy(false);

@@ -4,6 +4,16 @@ import { buildNewConnection, isTokenKind, takesCaCertificate, tokenKindIds } fro
 
 describe('buildNewConnection', () => {
   it.each([
+    [
+      'github-enterprise',
+      { organization: ' acme ', baseUrl: 'https://github.example.com ', caPem: ' ' },
+      { kind: 'github-enterprise', organization: 'acme', baseUrl: 'https://github.example.com' },
+    ],
+    [
+      'github-enterprise',
+      { organization: 'acme', baseUrl: 'https://ghe.example', caPem: 'PEM', token: 'ignored' },
+      { kind: 'github-enterprise', organization: 'acme', baseUrl: 'https://ghe.example', caPem: 'PEM' },
+    ],
     ['gitlab', { token: ' glpat-x\n', group: ' acme ' }, { kind: 'gitlab', group: 'acme', token: 'glpat-x' }],
     [
       'gitlab-self-managed',

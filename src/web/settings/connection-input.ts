@@ -3,7 +3,10 @@ import type { NewConnection } from '../api/connections-client.js';
 /** What the connect form holds: one text per field of the kind, plus `caPem` for the self-managed kinds. */
 export type ConnectFormValues = Readonly<Record<string, string>>;
 
-export type TokenKindId = NewConnection['kind'];
+/** The kinds whose Connect dialog is a form: the token kinds and GitHub Enterprise Server. */
+export type FormKindId = NewConnection['kind'];
+
+export type TokenKindId = Exclude<FormKindId, 'github-enterprise'>;
 
 export const tokenKindIds: readonly TokenKindId[] = [
   'gitlab',
@@ -16,7 +19,10 @@ export const tokenKindIds: readonly TokenKindId[] = [
 export const isTokenKind = (id: string): id is TokenKindId =>
   (tokenKindIds as readonly string[]).includes(id);
 
-/** The kinds whose admin may paste the CA certificate of an instance signed by a private CA. */
+/**
+ * The kinds whose URL and CA certificate (of an instance signed by a private CA) can be changed after connecting;
+ * GitHub Enterprise Server takes a CA certificate when it is added, and keeps both as added.
+ */
 export const takesCaCertificate = (id: string): boolean =>
   id === 'gitlab-self-managed' || id === 'bitbucket-data-center';
 
@@ -30,9 +36,16 @@ const optional = <K extends string>(values: ConnectFormValues, id: K): { [P in K
 };
 
 /** The request body of `POST …/connections` for what the admin typed into a kind's dialog. */
-export const buildNewConnection = (kind: TokenKindId, values: ConnectFormValues): NewConnection => {
+export const buildNewConnection = (kind: FormKindId, values: ConnectFormValues): NewConnection => {
   const token = text(values, 'token');
   switch (kind) {
+    case 'github-enterprise':
+      return {
+        kind,
+        organization: text(values, 'organization'),
+        baseUrl: text(values, 'baseUrl'),
+        ...optional(values, 'caPem'),
+      };
     case 'gitlab':
       return { kind, group: text(values, 'group'), token };
     case 'gitlab-self-managed':

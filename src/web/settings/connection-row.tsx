@@ -9,6 +9,7 @@ import { formatDateTime } from '../lib/format.js';
 import { waitForJob } from '../lib/wait-for-job.js';
 import { withInlineCode } from '../lib/inline-code.js';
 import { EditConnectionDialog } from './edit-connection-dialog.js';
+import { EnterpriseAppState, EnterprisePublicLink, instanceName } from './enterprise-app-state.js';
 import { GitHubInstallationState } from './github-installation-state.js';
 import { TestReportPanel } from './test-report-panel.js';
 import { WebhookState } from './webhook-state.js';
@@ -106,6 +107,10 @@ export const ConnectionRow = ({
     : installations.slice(-1);
   /** As the last test or the daily expiry check found it: a warning 14 days ahead. */
   const expiry = lastTest?.tokenExpiry;
+  const enterprise = connection.kind === 'github-enterprise';
+  /** A GitHub Enterprise Server entry has nothing to test or sync until its app is installed. */
+  const awaitingInstall = enterprise && !installations.some((i) => i.removedAt === null);
+  const awaitingId = `${connection.id}-awaiting-install`;
   return (
     <li className="list-row connection-row" aria-label={label}>
       <div className="connection-summary">
@@ -131,6 +136,9 @@ export const ConnectionRow = ({
               </>
             ) : null}
           </p>
+          {enterprise ? (
+            <EnterpriseAppState accountId={accountId} connection={connection} isAdmin={isAdmin} />
+          ) : null}
           {liveInstallations.map((installation) => (
             <GitHubInstallationState
               key={installation.installationId}
@@ -141,6 +149,7 @@ export const ConnectionRow = ({
               onChanged={onChanged}
             />
           ))}
+          {enterprise ? <EnterprisePublicLink connection={connection} /> : null}
           <WebhookState webhook={connection.webhook} />
           {expiry?.warning && (expiry.status === 'warn' || expiry.status === 'fail') ? (
             <p className="list-meta connection-expiry">
@@ -171,7 +180,8 @@ export const ConnectionRow = ({
           <button
             type="button"
             className="button button-small"
-            disabled={busy !== 'idle'}
+            disabled={busy !== 'idle' || awaitingInstall}
+            aria-describedby={awaitingInstall ? awaitingId : undefined}
             onClick={() => void test()}
           >
             {busy === 'testing' ? 'Testing…' : 'Test connection'}
@@ -179,7 +189,8 @@ export const ConnectionRow = ({
           <button
             type="button"
             className="button button-small"
-            disabled={busy !== 'idle'}
+            disabled={busy !== 'idle' || awaitingInstall}
+            aria-describedby={awaitingInstall ? awaitingId : undefined}
             onClick={() => void sync()}
           >
             {busy === 'syncing' ? 'Syncing…' : 'Sync now'}
@@ -197,6 +208,12 @@ export const ConnectionRow = ({
         </div>
       ) : null}
 
+      {isAdmin && awaitingInstall ? (
+        <p className="list-meta" id={awaitingId}>
+          Test connection and Sync now work once the app is installed on{' '}
+          {connection.target ?? connection.name}.
+        </p>
+      ) : null}
       {busy === 'syncing' ? (
         <p className="muted" role="status">
           Syncing repositories from {kind?.name ?? 'the source code manager'}…
@@ -232,9 +249,11 @@ export const ConnectionRow = ({
           <p>
             Remove <strong>{connection.name}</strong> ({kind?.name ?? connection.kind})? Its source code
             organizations and repositories are removed with it,{' '}
-            {connection.github
-              ? 'and scm-connect stops using the installation. The app stays installed on GitHub: uninstall it there (Configure on GitHub) if no one needs it.'
-              : 'and its token is deleted.'}
+            {enterprise
+              ? `and scm-connect forgets its GitHub App. The app stays registered on ${instanceName(connection.baseUrl)}: delete it there (App settings) if no one needs it.`
+              : connection.github
+                ? 'and scm-connect stops using the installation. The app stays installed on GitHub: uninstall it there (Configure on GitHub) if no one needs it.'
+                : 'and its token is deleted.'}
           </p>
         </ConfirmDialog>
       ) : null}

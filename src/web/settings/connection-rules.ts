@@ -1,5 +1,7 @@
+import { githubLoginPattern } from '../../github-apps/manifest.js';
+import type { CodeFields } from '../forms/api-refusal.js';
 import { emailRule, type FieldRule, type FormRules } from '../forms/field-rules.js';
-import type { TokenKindId } from './connection-input.js';
+import type { FormKindId } from './connection-input.js';
 
 /**
  * What each field of the Connect dialogs accepts: the limits the API applies to the same body keys
@@ -83,6 +85,18 @@ const organization: FieldRule = {
   hint: 'As in dev.azure.com/{organization}: letters, digits and - (up to 50 characters).',
 };
 
+const githubOrganization: FieldRule = {
+  name: 'Organization',
+  missing: 'enter the organization name as in https://github.example.com/{organization}, e.g. acme',
+  maxLength: 39,
+  format: {
+    test: (value) => githubLoginPattern.test(value),
+    message:
+      'enter the organization name as in https://github.example.com/{organization}: letters, digits and single hyphens between them',
+  },
+  hint: 'As in https://github.example.com/{organization}: letters, digits and single hyphens (up to 39 characters).',
+};
+
 /** PEM certificate blocks and whitespace only; whether each parses is the server's check. */
 const pemPattern =
   /^[\t\n\r ]*(?:-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\t\n\r ]+-----END CERTIFICATE-----[\t\n\r ]*)+$/;
@@ -99,9 +113,15 @@ export const caPemRule: FieldRule = {
   },
 };
 
-/** The rules of the Connect dialog of a token kind, by body key. */
-export const connectionRules = (kind: TokenKindId): FormRules => {
+/** The rules of the Connect dialog of a kind connected through a form, by body key. */
+export const connectionRules = (kind: FormKindId): FormRules => {
   switch (kind) {
+    case 'github-enterprise':
+      return {
+        organization: githubOrganization,
+        baseUrl: instanceUrl('https://github.example.com'),
+        caPem: caPemRule,
+      };
     case 'gitlab':
       return { token, group };
     case 'gitlab-self-managed':
@@ -118,4 +138,16 @@ export const connectionRules = (kind: TokenKindId): FormRules => {
     case 'azure-devops':
       return { organization, token };
   }
+};
+
+/**
+ * The API's refusals of an instance address (`src/api/errors.ts`, and GitHub Enterprise Server's probe), shown
+ * next to the URL field of the Connect dialogs that have one.
+ */
+export const addressRefusals: CodeFields = {
+  invalid_base_url: 'baseUrl',
+  scheme_not_allowed: 'baseUrl',
+  ssrf_blocked: 'baseUrl',
+  dns_resolution_failed: 'baseUrl',
+  not_github_enterprise: 'baseUrl',
 };

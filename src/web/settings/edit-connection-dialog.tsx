@@ -10,6 +10,7 @@ import { formatDateTime } from '../lib/format.js';
 import { withInlineCode } from '../lib/inline-code.js';
 import { CaCertificateField } from './ca-certificate-field.js';
 import { takesCaCertificate } from './connection-input.js';
+import { addressRefusals } from './connection-rules.js';
 import { connectionChanges, editRules, needsTokenAgain } from './edit-connection-input.js';
 
 export interface EditConnectionDialogProps {
@@ -54,6 +55,7 @@ export const EditConnectionDialog = ({
       onUpdated(await api.updateConnection(accountId, connection.id, changes));
     },
     'Could not save the connection.',
+    { codeFields: addressRefusals },
   );
   const field = (id: string) => kind?.fields.find((candidate) => candidate.id === id);
   /** GitHub App connections have no token: the app's installation tokens are minted per call. */

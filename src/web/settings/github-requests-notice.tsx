@@ -7,11 +7,15 @@ const outcomes: Readonly<Record<string, string>> = {
   requested:
     'Your request was sent to the owners of the organization on GitHub. Once an owner approves it, the organization is linked here.',
   updated: 'The GitHub installation was updated; its repositories are synced again.',
+  // GitHub Enterprise Server: the app installed on the entry's own organization, then on a further one.
+  linked: 'The GitHub App was installed; its organization is connected.',
+  installed:
+    'GitHub Enterprise installed the app; the organization appears here as soon as its event arrives.',
 };
 
 /**
- * What Connect to GitHub left to wait for: the outcome GitHub's redirect named (`?github=`), and the requests
- * members made that an organization owner has not approved yet.
+ * What Connect to GitHub (or a GitHub Enterprise Server app's install) left to wait for: the outcome GitHub's
+ * redirect named (`?github=`), and the requests members made that an organization owner has not approved yet.
  */
 export const GitHubRequestsNotice = ({ accountId }: { readonly accountId: string }) => {
   const api = useApi();

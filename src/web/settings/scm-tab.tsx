@@ -1,14 +1,22 @@
 import { useState } from 'react';
 import { scmKinds, type ScmKindId } from '../../core/scm-kinds.js';
 import { useApi } from '../api/api-context.js';
-import type { AccountSummary } from '../api/schemas.js';
+import type { AccountSummary, Connection } from '../api/schemas.js';
 import { FormError } from '../components/form-error.js';
 import { useResource } from '../lib/use-resource.js';
 import { connectDialogs } from './connect-dialogs.js';
 import { ConnectionList } from './connection-list.js';
+import { instanceName } from './enterprise-app-state.js';
 import { GitHubAppPanel } from './github-app-panel.js';
 import { GitHubRequestsNotice } from './github-requests-notice.js';
 import { OrganizationsSection } from './organizations-section.js';
+import { useRefreshAfterInstall } from './use-refresh-after-install.js';
+
+/** The status line after Connect: what the new entry is, and for GitHub Enterprise Server what comes next. */
+const connectedNotice = (connection: Connection): string =>
+  connection.kind === 'github-enterprise'
+    ? `${connection.name} is added. Click Register app on its entry to create scm-connect’s GitHub App on ${instanceName(connection.baseUrl)}.`
+    : `${connection.name} is connected.`;
 
 /** Settings > Source Code Managers: the connections, the seven kinds to add, and their organizations. */
 export const ScmTab = ({ account }: { readonly account: AccountSummary }) => {
@@ -28,6 +36,7 @@ export const ScmTab = ({ account }: { readonly account: AccountSummary }) => {
     reloadConnections();
     reloadOrganizations();
   };
+  useRefreshAfterInstall(reload);
 
   return (
     <div className="stack">
@@ -83,7 +92,7 @@ export const ScmTab = ({ account }: { readonly account: AccountSummary }) => {
           onClose={() => setOpenKind(null)}
           onConnected={(connection) => {
             setOpenKind(null);
-            setNotice(`${connection.name} is connected.`);
+            setNotice(connectedNotice(connection));
             reload();
           }}
         />

@@ -17,7 +17,7 @@ interface ConnectionBody {
   baseUrl: string;
   lastSyncedAt: string | null;
   organizations: { name: string }[];
-  webhook: { status: string; lastDeliveryAt: string | null } | null;
+  webhook: { status: string; lastDeliveryAt: string | null; problem: { code: string } | null } | null;
   github: {
     app: { appId: string; slug: string; installUrl: string; settingsUrl: string } | null;
     installations: { installationId: string; account: { login: string } }[];
@@ -46,7 +46,7 @@ describe('GitHub Enterprise Server: add, register the app, install it on the own
       status: 'pending',
       baseUrl: world.twin.webUrl,
       github: { app: null, installations: [] },
-      webhook: { status: 'not_registered' },
+      webhook: { status: 'not_registered', problem: { code: 'github_app_not_registered' } },
     });
 
     // Register app: the manifest goes to the owner org, the person names the app on the instance.
@@ -65,7 +65,7 @@ describe('GitHub Enterprise Server: add, register the app, install it on the own
       slug: app.slug,
       installUrl: `${world.twin.webUrl}/github-apps/${app.slug}/installations/new`,
     });
-    expect(registered.webhook).toMatchObject({ status: 'registered' });
+    expect(registered.webhook).toMatchObject({ status: 'registered', problem: null });
 
     // Install on the owner org; GitHub sends the person back to the connection's own setup URL.
     const back = await person.installOnGitHub(install.href, octoAdmin, 'acme');
