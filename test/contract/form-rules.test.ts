@@ -18,7 +18,11 @@ import { testCaPem } from '../twins/server/twin-server.js';
 const formKindIds: readonly FormKindId[] = [...tokenKindIds, 'github-enterprise'];
 
 const validBody: Readonly<Record<FormKindId, Record<string, string>>> = {
-  'github-enterprise': { kind: 'github-enterprise', organization: 'acme', baseUrl: 'https://ghe.example.com' },
+  'github-enterprise': {
+    kind: 'github-enterprise',
+    organization: 'acme',
+    baseUrl: 'https://ghe.example.com',
+  },
   gitlab: { kind: 'gitlab', group: 'acme', token: 'glpat-x' },
   'gitlab-self-managed': {
     kind: 'gitlab-self-managed',
