@@ -79,7 +79,6 @@ export const findInstanceAppRow = (db: Db, webUrl: string) =>
     .orderBy('created_at', 'desc')
     .executeTakeFirst();
 
-/** The app an account registered on `webUrl` (its GitHub Enterprise Server), the newest when several were. */
 /** The app of a GitHub Enterprise Server connection, with the connection's CA certificate. */
 export const findConnectionAppRow = (db: Db, accountId: string, connectionId: string) =>
   db

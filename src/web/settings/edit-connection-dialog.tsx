@@ -1,8 +1,8 @@
-import { useId, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { findScmKind } from '../../core/scm-kinds.js';
 import { useApi } from '../api/api-context.js';
 import type { Connection } from '../api/schemas.js';
-import { Dialog } from '../components/dialog.js';
+import { FormDialog } from '../components/form-dialog.js';
 import { TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
 import { useForm, type FieldBinding } from '../forms/use-form.js';
@@ -41,7 +41,6 @@ export const EditConnectionDialog = ({
   onUpdated,
 }: EditConnectionDialogProps) => {
   const api = useApi();
-  const formId = useId();
   const kind = findScmKind(connection.kind);
   const selfManaged = takesCaCertificate(connection.kind);
   const rules = useMemo(() => editRules(connection), [connection]);
@@ -64,94 +63,77 @@ export const EditConnectionDialog = ({
   const ca = form.field('caPem');
 
   return (
-    <Dialog
+    <FormDialog
       title="Edit connection"
       onClose={onClose}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          {/* Not disabled while busy: a disabled button drops the focus out of the dialog. */}
-          <button type="submit" form={formId} className="button button-primary" aria-disabled={form.busy}>
-            {form.busy ? 'Checking…' : 'Save'}
-          </button>
-        </>
-      }
+      form={form}
+      submitLabel="Save"
+      busyLabel="Checking…"
     >
-      <form
-        id={formId}
-        ref={form.formRef}
-        className="form"
-        noValidate
-        aria-busy={form.busy}
-        onSubmit={form.onSubmit}
-      >
-        <p className="muted">
-          {kind?.name ?? connection.kind} · {connection.target}
-          {connection.tokenUpdatedAt ? (
-            <> · token set {formatDateTime(connection.tokenUpdatedAt)}</>
-          ) : null}.{' '}
-          {appBased
-            ? 'It talks to GitHub as the installed GitHub App: its repositories and permissions are changed on GitHub (Configure on GitHub).'
-            : `A new URL, token or CA certificate is checked with ${kind?.name ?? 'the source code manager'} before it replaces the current one.`}
+      <p className="muted">
+        {kind?.name ?? connection.kind} · {connection.target}
+        {connection.tokenUpdatedAt ? (
+          <> · token set {formatDateTime(connection.tokenUpdatedAt)}</>
+        ) : null}.{' '}
+        {appBased
+          ? 'It talks to GitHub as the installed GitHub App: its repositories and permissions are changed on GitHub (Configure on GitHub).'
+          : `A new URL, token or CA certificate is checked with ${kind?.name ?? 'the source code manager'} before it replaces the current one.`}
+      </p>
+      {needsTokenAgain(connection) ? (
+        <p className="notice notice-warning" role="status">
+          The stored token can no longer be read: paste the token again.
         </p>
-        {needsTokenAgain(connection) ? (
-          <p className="notice notice-warning" role="status">
-            The stored token can no longer be read: paste the token again.
-          </p>
-        ) : null}
-        <TextField label="Name" autoComplete="off" {...bound(form.field('name'))} />
-        {selfManaged ? (
-          <TextField
-            label={field('baseUrl')?.label ?? 'URL'}
-            type="url"
-            autoComplete="off"
-            {...bound(form.field('baseUrl'))}
+      ) : null}
+      <TextField label="Name" autoComplete="off" {...bound(form.field('name'))} />
+      {selfManaged ? (
+        <TextField
+          label={field('baseUrl')?.label ?? 'URL'}
+          type="url"
+          autoComplete="off"
+          {...bound(form.field('baseUrl'))}
+        />
+      ) : null}
+      {appBased ? null : (
+        <TextField
+          label={`New ${tokenLabel}`}
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          {...bound(form.field('token'))}
+        />
+      )}
+      {selfManaged ? (
+        <>
+          <CaCertificateField
+            value={ca.value}
+            error={ca.error}
+            onChange={(value) => form.set('caPem', value)}
+            disabled={removeCa}
+            help={
+              connection.hasCaCertificate
+                ? 'A CA certificate is stored. Paste a new one to replace it, or leave this empty to keep it.'
+                : undefined
+            }
           />
-        ) : null}
-        {appBased ? null : (
-          <TextField
-            label={`New ${tokenLabel}`}
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            {...bound(form.field('token'))}
-          />
-        )}
-        {selfManaged ? (
-          <>
-            <CaCertificateField
-              value={ca.value}
-              error={ca.error}
-              onChange={(value) => form.set('caPem', value)}
-              disabled={removeCa}
-              help={
-                connection.hasCaCertificate
-                  ? 'A CA certificate is stored. Paste a new one to replace it, or leave this empty to keep it.'
-                  : undefined
-              }
-            />
-            {connection.hasCaCertificate ? (
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  name="removeCa"
-                  checked={removeCa}
-                  onChange={(event) => setRemoveCa(event.target.checked)}
-                />
-                Remove the stored CA certificate
-              </label>
-            ) : null}
-          </>
-        ) : null}
-        {form.busy ? (
-          <p className="muted" role="status">
-            Checking with {kind?.name ?? 'the source code manager'}…
-          </p>
-        ) : null}
-        <FormError message={form.error} />
-      </form>
-    </Dialog>
+          {connection.hasCaCertificate ? (
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                name="removeCa"
+                checked={removeCa}
+                onChange={(event) => setRemoveCa(event.target.checked)}
+              />
+              Remove the stored CA certificate
+            </label>
+          ) : null}
+        </>
+      ) : null}
+      {form.busy ? (
+        <p className="muted" role="status">
+          Checking with {kind?.name ?? 'the source code manager'}…
+        </p>
+      ) : null}
+      <FormError message={form.error} />
+    </FormDialog>
   );
 };

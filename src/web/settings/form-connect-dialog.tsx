@@ -1,8 +1,8 @@
-import { useId, useMemo, type ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import type { ScmKind } from '../../core/scm-kinds.js';
 import { useApi } from '../api/api-context.js';
 import type { Connection } from '../api/schemas.js';
-import { Dialog } from '../components/dialog.js';
+import { FormDialog } from '../components/form-dialog.js';
 import { FormError } from '../components/form-error.js';
 import { useForm } from '../forms/use-form.js';
 import { CaCertificateField } from './ca-certificate-field.js';
@@ -34,7 +34,6 @@ export const FormConnectDialog = ({
   onConnected,
 }: FormConnectDialogProps) => {
   const api = useApi();
-  const formId = useId();
   const rules = useMemo(() => connectionRules(kind.id), [kind.id]);
   const form = useForm(
     rules,
@@ -50,45 +49,28 @@ export const FormConnectDialog = ({
       : `Checking that the URL answers as a ${kind.name}…`;
 
   return (
-    <Dialog
+    <FormDialog
       title={kind.dialogTitle}
       onClose={onClose}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          {/* Not disabled while busy: a disabled button drops the focus out of the dialog. */}
-          <button type="submit" form={formId} className="button button-primary" aria-disabled={form.busy}>
-            {form.busy ? 'Connecting…' : 'Connect'}
-          </button>
-        </>
-      }
+      form={form}
+      submitLabel="Connect"
+      busyLabel="Connecting…"
     >
-      <form
-        id={formId}
-        ref={form.formRef}
-        className="form"
-        noValidate
-        aria-busy={form.busy}
-        onSubmit={form.onSubmit}
-      >
-        {intro}
-        <ScmKindFields kind={kind} field={form.field} />
-        {rules.caPem ? (
-          <CaCertificateField
-            value={ca.value}
-            error={ca.error}
-            onChange={(value) => form.set('caPem', value)}
-          />
-        ) : null}
-        {form.busy ? (
-          <p className="muted" role="status">
-            {checking}
-          </p>
-        ) : null}
-        <FormError message={form.error} />
-      </form>
-    </Dialog>
+      {intro}
+      <ScmKindFields kind={kind} field={form.field} />
+      {rules.caPem ? (
+        <CaCertificateField
+          value={ca.value}
+          error={ca.error}
+          onChange={(value) => form.set('caPem', value)}
+        />
+      ) : null}
+      {form.busy ? (
+        <p className="muted" role="status">
+          {checking}
+        </p>
+      ) : null}
+      <FormError message={form.error} />
+    </FormDialog>
   );
 };

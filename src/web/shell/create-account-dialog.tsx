@@ -1,7 +1,6 @@
-import { useId } from 'react';
 import { useApi } from '../api/api-context.js';
 import type { Session } from '../api/schemas.js';
-import { Dialog } from '../components/dialog.js';
+import { FormDialog } from '../components/form-dialog.js';
 import { TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
 import { accountRules } from '../forms/account-rules.js';
@@ -18,7 +17,6 @@ const rules = { name: accountRules.accountName };
 /** Creates an account (the user becomes its admin) and switches to it. */
 export const CreateAccountDialog = ({ onClose, onCreated }: CreateAccountDialogProps) => {
   const api = useApi();
-  const formId = useId();
   const form = useForm(
     rules,
     {},
@@ -30,27 +28,18 @@ export const CreateAccountDialog = ({ onClose, onCreated }: CreateAccountDialogP
   );
 
   return (
-    <Dialog
+    <FormDialog
       title="Create account"
       onClose={onClose}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form={formId} className="button button-primary" disabled={form.busy}>
-            {form.busy ? 'Creating…' : 'Create account'}
-          </button>
-        </>
-      }
+      form={form}
+      submitLabel="Create account"
+      busyLabel="Creating…"
     >
-      <form id={formId} ref={form.formRef} className="form" noValidate onSubmit={form.onSubmit}>
-        <p className="muted">
-          An account holds its own source code managers, members and API tokens. You become its admin.
-        </p>
-        <TextField label="Account name" autoComplete="off" required {...form.field('name')} />
-        <FormError message={form.error} />
-      </form>
-    </Dialog>
+      <p className="muted">
+        An account holds its own source code managers, members and API tokens. You become its admin.
+      </p>
+      <TextField label="Account name" autoComplete="off" required {...form.field('name')} />
+      <FormError message={form.error} />
+    </FormDialog>
   );
 };

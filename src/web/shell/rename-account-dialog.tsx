@@ -1,7 +1,6 @@
-import { useId } from 'react';
 import { useApi } from '../api/api-context.js';
 import type { AccountSummary, Session } from '../api/schemas.js';
-import { Dialog } from '../components/dialog.js';
+import { FormDialog } from '../components/form-dialog.js';
 import { TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
 import { accountRules } from '../forms/account-rules.js';
@@ -19,7 +18,6 @@ const rules = { name: accountRules.accountName };
 /** Renames an account the user is an admin of; a refused name is explained next to the field. */
 export const RenameAccountDialog = ({ account, onClose, onRenamed }: RenameAccountDialogProps) => {
   const api = useApi();
-  const formId = useId();
   const form = useForm(
     rules,
     { name: account.name },
@@ -31,24 +29,9 @@ export const RenameAccountDialog = ({ account, onClose, onRenamed }: RenameAccou
   );
 
   return (
-    <Dialog
-      title="Rename account"
-      onClose={onClose}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form={formId} className="button button-primary" disabled={form.busy}>
-            {form.busy ? 'Saving…' : 'Save'}
-          </button>
-        </>
-      }
-    >
-      <form id={formId} ref={form.formRef} className="form" noValidate onSubmit={form.onSubmit}>
-        <TextField label="Account name" autoComplete="off" required {...form.field('name')} />
-        <FormError message={form.error} />
-      </form>
-    </Dialog>
+    <FormDialog title="Rename account" onClose={onClose} form={form} submitLabel="Save" busyLabel="Saving…">
+      <TextField label="Account name" autoComplete="off" required {...form.field('name')} />
+      <FormError message={form.error} />
+    </FormDialog>
   );
 };
