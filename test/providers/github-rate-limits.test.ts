@@ -35,7 +35,8 @@ describe('GitHub rate limits are per installation', () => {
     await twin.close();
   });
 
-  const appClients = () => {
+  /** The providers of both installations (`acme`, `acme-labs`), sharing one app's clients as the service does. */
+  const providers = () => {
     const app = twin.app('acme-scanner');
     const clients = createGitHubAppClients({
       credentials: {
@@ -53,11 +54,6 @@ describe('GitHub rate limits are per installation', () => {
       // Waits are not waited out here: a limit past a millisecond fails with its reset time.
       rateLimits: { maxWaitMs: 1, secondMs: 1 },
     });
-    return clients;
-  };
-
-  it('an exhausted installation fails with its reset time while another one is served at once', async () => {
-    const clients = appClients();
     const provider = (installationId: string, id: string, login: string) =>
       createGitHubProvider({
         kind: 'github',
@@ -65,8 +61,11 @@ describe('GitHub rate limits are per installation', () => {
         installation: { installationId, account: { id, login, type: 'Organization' } },
         now: () => new Date(),
       });
-    const acme = provider('4001', '5001', 'acme');
-    const labs = provider('4004', '5002', 'acme-labs');
+    return { acme: provider('4001', '5001', 'acme'), labs: provider('4004', '5002', 'acme-labs') };
+  };
+
+  it('an exhausted installation fails with its reset time while another one is served at once', async () => {
+    const { acme, labs } = providers();
     const acmeOrg = { externalId: '5001', name: 'acme' };
 
     let refusal: unknown;
@@ -85,22 +84,13 @@ describe('GitHub rate limits are per installation', () => {
   });
 
   it('a secondary limit one installation tripped (retry-after) pauses neither the other installation nor the host', async () => {
-    const clients = appClients();
-    const provider = (installationId: string, id: string, login: string) =>
-      createGitHubProvider({
-        kind: 'github',
-        clients,
-        installation: { installationId, account: { id, login, type: 'Organization' } },
-        now: () => new Date(),
-      });
-    const acme = provider('4001', '5001', 'acme');
+    const { acme, labs } = providers();
     const pr = { repository: { externalId: '7001', fullName: 'acme/web-shop' }, number: 1 };
     await acme.comments!.createComment(pr, 'first');
     const refused = await acme.comments!.createComment(pr, 'second').catch((error: unknown) => error);
     expect(isScmError(refused) && refused.kind, String(refused)).toBe('rate-limited');
 
     const started = Date.now();
-    const labs = provider('4004', '5002', 'acme-labs');
     await collect(labs.listRepositories({ externalId: '5002', name: 'acme-labs' }));
     expect(Date.now() - started, 'the other installation did not wait out the retry-after').toBeLessThan(
       1000,

@@ -1,8 +1,7 @@
-import { setUpAdmin, type ApiClient, type SessionBody } from '../../helpers/api-client.js';
-import { startTestService, type TestService } from '../../helpers/service.js';
+import type { ApiClient, SessionBody } from '../../helpers/api-client.js';
 import { startGitHubTwin, type GitHubTwin } from '../../twins/github/index.js';
 import { demoGitHubScenario, type GitHubScenario } from '../../twins/github/scenario.js';
-import { freePort, Person } from './github-world.js';
+import { Person, startServiceWorld } from './github-world.js';
 import { ManifestBrowser, type ManifestWorld } from './manifest-world.js';
 
 /**
@@ -22,29 +21,13 @@ export async function startEnterpriseWorld(
     { ...demoGitHubScenario(), apps: [], installations: [], ...extra },
     { flavor: 'enterprise', version: '3.17.2' },
   );
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const service: TestService = await startTestService(
-    {
-      SCM_CONNECT_ALLOWED_HOSTS: '127.0.0.1',
-      SCM_CONNECT_ALLOW_HTTP: 'true',
-      SCM_CONNECT_PORT: String(port),
-      SCM_CONNECT_PUBLIC_URL: publicUrl,
-      ...env,
-    },
-    { workerPollMs: 50 },
-  );
-  const { client, session } = await setUpAdmin(service, { email: 'admin@acme.test' });
+  const world = await startServiceWorld(() => env);
   return {
+    ...world,
     twin,
-    service,
-    publicUrl,
-    admin: client,
-    session,
-    accountId: session.currentAccountId!,
     logLines: [],
     async close() {
-      await service.close();
+      await world.service.close();
       await twin.close();
     },
   };

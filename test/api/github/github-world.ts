@@ -37,6 +37,33 @@ export const freePort = () =>
     });
   });
 
+/** The service at a public URL known before it starts (GitHub's pages send people there), its first admin signed in. */
+export interface ServiceWorld {
+  readonly service: TestService;
+  readonly publicUrl: string;
+  readonly admin: ApiClient;
+  readonly session: SessionBody;
+  readonly accountId: string;
+}
+
+/**
+ * Starts the service on a free port with `env(publicUrl)` (loopback reachable over plain HTTP, as the twins
+ * are) and sets up its first admin, admin@acme.test.
+ */
+export async function startServiceWorld(
+  env: (publicUrl: string) => Record<string, string>,
+  options: Parameters<typeof startTestService>[1] = {},
+): Promise<ServiceWorld> {
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const service = await startTestService(
+    { ...loopbackEnv, SCM_CONNECT_PORT: String(port), SCM_CONNECT_PUBLIC_URL: publicUrl, ...env(publicUrl) },
+    { workerPollMs: 50, ...options },
+  );
+  const { client, session } = await setUpAdmin(service, { email: 'admin@acme.test' });
+  return { service, publicUrl, admin: client, session, accountId: session.currentAccountId! };
+}
+
 /**
  * The GitHub twin (no installation yet, plus `victim-co`, an organization only octo-admin belongs to, with the
  * app installed) and the service with the twin's scanner app configured from the environment; the app's
@@ -60,19 +87,14 @@ export async function startGitHubWorld(extra: Partial<GitHubScenario> = {}): Pro
     installations: [{ id: 4010, app: 'acme-scanner', account: 'victim-co', repository_selection: 'all' }],
     ...extra,
   });
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
   const app = twin.state.appBySlug(scannerApp.slug)!;
-  app.callbackUrls = [`${publicUrl}/github/setup`];
-  app.setupUrl = `${publicUrl}/github/setup`;
-  app.webhookUrl = `${publicUrl}/webhooks/github`;
-  // As registered by Create the GitHub App: every event scm-connect subscribes to.
-  app.events = [...neededAppEvents];
-  const service = await startTestService(
-    {
-      ...loopbackEnv,
-      SCM_CONNECT_PORT: String(port),
-      SCM_CONNECT_PUBLIC_URL: publicUrl,
+  const world = await startServiceWorld((publicUrl) => {
+    app.callbackUrls = [`${publicUrl}/github/setup`];
+    app.setupUrl = `${publicUrl}/github/setup`;
+    app.webhookUrl = `${publicUrl}/webhooks/github`;
+    // As registered by Create the GitHub App: every event scm-connect subscribes to.
+    app.events = [...neededAppEvents];
+    return {
       SCM_CONNECT_GITHUB_API_URL: twin.apiUrl,
       SCM_CONNECT_GITHUB_WEB_URL: twin.webUrl,
       SCM_CONNECT_GITHUB_APP_ID: scannerApp.id,
@@ -81,19 +103,13 @@ export async function startGitHubWorld(extra: Partial<GitHubScenario> = {}): Pro
       SCM_CONNECT_GITHUB_APP_WEBHOOK_SECRET: scannerApp.webhookSecret,
       SCM_CONNECT_GITHUB_APP_CLIENT_ID: scannerApp.clientId,
       SCM_CONNECT_GITHUB_APP_CLIENT_SECRET: scannerApp.clientSecret,
-    },
-    { workerPollMs: 50 },
-  );
-  const { client, session } = await setUpAdmin(service, { email: 'admin@acme.test' });
+    };
+  });
   return {
+    ...world,
     twin,
-    service,
-    publicUrl,
-    admin: client,
-    session,
-    accountId: session.currentAccountId!,
     async close() {
-      await service.close();
+      await world.service.close();
       await twin.close();
     },
   };

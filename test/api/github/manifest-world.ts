@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/core/log.js';
-import { ApiClient, setUpAdmin, type SessionBody } from '../../helpers/api-client.js';
-import { startTestService, type TestService } from '../../helpers/service.js';
+import { ApiClient, type SessionBody } from '../../helpers/api-client.js';
+import type { TestService } from '../../helpers/service.js';
 import { startGitHubTwin, type GitHubTwin } from '../../twins/github/index.js';
 import { testGitHubScenario } from '../../twins/github/test-scenario.js';
 import { testPrivateKey } from '../../twins/github/test-keys.js';
 import { WebClient, type WebPage } from '../../twins/github/web-client.js';
-import { freePort, octoAdmin } from './github-world.js';
+import { octoAdmin, startServiceWorld } from './github-world.js';
 
 export { octoAdmin };
 
@@ -29,8 +29,6 @@ export interface ManifestWorld {
 /** `env` replaces defaults: e.g. `SCM_CONNECT_ALLOWED_HOSTS: ''` leaves the loopback twin unreachable. */
 export async function startManifestWorld(env: Record<string, string> = {}): Promise<ManifestWorld> {
   const twin = await startGitHubTwin(testGitHubScenario(testPrivateKey()));
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -38,29 +36,16 @@ export async function startManifestWorld(env: Record<string, string> = {}): Prom
       done();
     },
   });
-  const service = await startTestService(
-    {
-      SCM_CONNECT_ALLOWED_HOSTS: '127.0.0.1',
-      SCM_CONNECT_ALLOW_HTTP: 'true',
-      SCM_CONNECT_PORT: String(port),
-      SCM_CONNECT_PUBLIC_URL: publicUrl,
-      SCM_CONNECT_GITHUB_API_URL: twin.apiUrl,
-      SCM_CONNECT_GITHUB_WEB_URL: twin.webUrl,
-      ...env,
-    },
+  const world = await startServiceWorld(
+    () => ({ SCM_CONNECT_GITHUB_API_URL: twin.apiUrl, SCM_CONNECT_GITHUB_WEB_URL: twin.webUrl, ...env }),
     { logger: createLogger({ level: 'trace', destination: sink }) },
   );
-  const { client, session } = await setUpAdmin(service, { email: 'admin@acme.test' });
   return {
+    ...world,
     twin,
-    service,
-    publicUrl,
-    admin: client,
-    session,
-    accountId: session.currentAccountId!,
     logLines,
     async close() {
-      await service.close();
+      await world.service.close();
       await twin.close();
     },
   };
