@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startCanary, type Canary } from '../../../src/scm/http/testing/canary.js';
 import { addPerson } from '../../helpers/api-client.js';
 import { ManifestBrowser } from './manifest-world.js';
 import { waitFor, octoAdmin } from './github-world.js';
@@ -236,5 +237,76 @@ describe('GitHub Enterprise Server: add, register the app, install it on the own
     );
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('github_app_missing');
+  });
+});
+
+describe('GitHub Enterprise Server: the SSRF cases on the instance URL and on the code conversion', () => {
+  let world: EnterpriseWorld;
+  let canary: Canary;
+  beforeAll(async () => {
+    world = await startEnterpriseWorld();
+    canary = await startCanary({ hosts: ['127.0.0.1'] });
+  });
+  afterAll(async () => {
+    await world.close();
+    await canary.close();
+  });
+
+  const add = (baseUrl: string) =>
+    world.admin.post<{ code: string; message: string }>(`/api/v1/accounts/${world.accountId}/connections`, {
+      kind: 'github-enterprise',
+      organization: 'acme',
+      baseUrl,
+    });
+
+  it.each([
+    ['S1 metadata', 'http://169.254.169.254/', 'ssrf_blocked'],
+    ['S2 metadata IPv6', 'http://[fd00:ec2::254]/', 'ssrf_blocked'],
+    // 127.0.0.1 is allowlisted here (the twins listen there); the other loopback addresses are not.
+    ['S3 IPv6 loopback', 'http://[::1]/', 'ssrf_blocked'],
+    ['S3 any address', 'http://0.0.0.0/', 'ssrf_blocked'],
+    ['S6 private', 'http://192.168.1.1/', 'ssrf_blocked'],
+    ['S6 carrier-grade NAT', 'http://100.64.0.1/', 'ssrf_blocked'],
+    ['S9 no such name', 'http://foobar.invalid/', 'dns_resolution_failed'],
+    ['S10 a file', 'file:///etc/passwd', 'scheme_not_allowed'],
+    ['S10 scheme-relative', '//evil.example', 'invalid_base_url'],
+  ])('%s: %s is refused with %s and nothing is stored', async (_case, baseUrl, code) => {
+    const answer = await add(baseUrl);
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe(code);
+    expect(await world.service.database.db.selectFrom('connections').select('id').execute()).toEqual([]);
+  });
+
+  it('S13: an instance that redirects its /api/v3/meta to the metadata address is refused, nothing followed', async () => {
+    world.twin.faults.next(
+      { kind: 'redirect', location: `http://127.0.0.1:${canary.port}/latest/meta-data/` },
+      1,
+      '/api/v3/meta',
+    );
+    const answer = await add(world.twin.webUrl);
+    expect(answer.status).toBe(502);
+    expect(answer.body.code).toBe('redirect_blocked');
+    expect(canary.connections()).toBe(0);
+  });
+
+  it('S13: a conversion answered with a redirect stores no app and follows nothing', async () => {
+    const added = await add(world.twin.webUrl);
+    expect(added.status).toBe(201);
+    const id = (added.body as unknown as { id: string }).id;
+    const browser = new ManifestBrowser(world, world.admin);
+    const handOff = await browser.handOff(
+      await browser.start({}, `/api/v1/accounts/${world.accountId}/connections/${id}/github-enterprise/app`),
+    );
+    const callback = await browser.registerOnGitHub(handOff, 'scm-connect redirected');
+    world.twin.faults.next(
+      { kind: 'redirect', location: `http://127.0.0.1:${canary.port}/latest/meta-data/`, status: 307 },
+      1,
+      '/api/v3/app-manifests/',
+    );
+    const answer = await browser.arrive(callback);
+    expect(answer.status).toBe(502);
+    expect(((await answer.json()) as { code: string }).code).toBe('redirect_blocked');
+    expect(canary.connections()).toBe(0);
+    expect(await world.service.database.db.selectFrom('github_apps').select('id').execute()).toEqual([]);
   });
 });

@@ -110,6 +110,8 @@ export class TwinRouter {
 /** A fault the twin injects instead of (or into) its normal answer. */
 export type TwinFault =
   | { readonly kind: 'status'; readonly status: number; readonly body?: unknown }
+  /** A redirect elsewhere (the SSRF cases of a host that sends its callers to the metadata address). */
+  | { readonly kind: 'redirect'; readonly location: string; readonly status?: 301 | 302 | 307 | 308 }
   | { readonly kind: 'rate-limit'; readonly retryAfterSeconds: number; readonly status?: 429 | 403 }
   | { readonly kind: 'reset' }
   | { readonly kind: 'truncate' }
@@ -252,6 +254,11 @@ export async function startTwinServer(
     if (fault?.kind === 'status') {
       record(fault.status);
       return send(res, { status: fault.status, body: fault.body ?? { message: 'Injected failure' } });
+    }
+    if (fault?.kind === 'redirect') {
+      const status = fault.status ?? 302;
+      record(status);
+      return send(res, { status, headers: { location: fault.location }, body: { message: 'Moved' } });
     }
     if (fault?.kind === 'rate-limit') {
       const status = fault.status ?? 429;
