@@ -106,8 +106,11 @@ export async function requireAccount(
 ): Promise<Role> {
   const auth = request.auth;
   let role: Role | undefined;
-  if (auth?.kind === 'token') role = auth.accountId === accountId ? auth.role : undefined;
-  else if (auth?.kind === 'session') {
+  if (auth?.kind === 'token') {
+    if (auth.accountId !== accountId) throw notFound('account');
+    if (auth.role === 'scan-upload') throw forbidden('This API token may only upload scans.');
+    role = auth.role;
+  } else if (auth?.kind === 'session') {
     role =
       auth.roleIn?.accountId === accountId
         ? (auth.roleIn.role ?? undefined)
@@ -116,6 +119,20 @@ export async function requireAccount(
   if (!role) throw notFound('account');
   if (needed === 'admin' && role !== 'admin') throw forbidden('Only an admin of this account can do this.');
   return role;
+}
+
+/**
+ * Whoever may upload a scan to `accountId`: a member or admin of it, or an API token of it, the `scan-upload`
+ * role included. Another account's caller gets the same 404 as for an account that does not exist.
+ */
+export async function requireUploader(
+  request: FastifyRequest,
+  ctx: AppContext,
+  accountId: string,
+): Promise<void> {
+  const auth = request.auth;
+  if (auth?.kind === 'token' && auth.accountId === accountId && auth.role === 'scan-upload') return;
+  await requireAccount(request, ctx, accountId);
 }
 
 export function setSessionCookie(

@@ -20,7 +20,13 @@ export type Auth =
       /** The role in the account the route names, read with the session (null: not a member). */
       readonly roleIn?: { readonly accountId: string; readonly role: Role | null };
     }
-  | { readonly kind: 'token'; readonly tokenId: string; readonly accountId: string; readonly role: Role };
+  | {
+      readonly kind: 'token';
+      readonly tokenId: string;
+      readonly accountId: string;
+      /** `scan-upload`: the token may upload scans to its account and do nothing else. */
+      readonly role: Role | 'scan-upload';
+    };
 
 declare module 'fastify' {
   interface FastifyRequest {

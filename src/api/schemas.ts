@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { displayName, email, password, role, uuid } from '../core/fields.js';
+import { displayName, email, password, role, tokenRole, uuid } from '../core/fields.js';
 
 export const errorSchema = z
   .object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() })
   .describe('Every error: a stable code and a message that says what to fix.');
 
-export const accountSchema = z.object({ id: z.string(), name: z.string(), role });
+export const accountSchema = z.object({ id: z.string(), name: z.string(), role: tokenRole });
 
 export const sessionSchema = z.object({
   user: z.object({
@@ -32,7 +32,7 @@ export const memberSchema = z.object({
 export const apiTokenSchema = z.object({
   id: z.string(),
   name: z.string(),
-  role,
+  role: tokenRole,
   prefix: z.string().describe('The first characters of the token, to tell tokens apart.'),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
@@ -40,7 +40,7 @@ export const apiTokenSchema = z.object({
 
 export const accountParams = z.strictObject({ accountId: uuid });
 
-export const fields = { displayName, email, password, role, uuid };
+export const fields = { displayName, email, password, role, tokenRole, uuid };
 
 export const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, errorSchema])) as Record<number, typeof errorSchema>;

@@ -26,6 +26,11 @@ export const password = z
 
 export const role = z.enum(['admin', 'member']);
 
+/** An API token's role: an account role, or `scan-upload` (uploads scans, nothing else). */
+export const tokenRole = z
+  .enum(['admin', 'member', 'scan-upload'])
+  .describe('`scan-upload`: the token can upload scans (`POST …/scans`) and nothing else; for CI jobs.');
+
 export const uuid = z.uuid('must be an id');
 
 /** A UTF-16 surrogate without its other half: such text has no UTF-8 form, so no database can store it. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './database.js';
 import { nameOrder } from './name-order.js';
-import type { Role } from './schema.js';
+import type { TokenRole } from './schema.js';
 import { hashToken, issueToken, nowIso } from '../core/tokens.js';
 
 export const apiTokenPrefix = 'scmc_';
@@ -9,7 +9,7 @@ export const apiTokenPrefix = 'scmc_';
 export interface ApiTokenView {
   readonly id: string;
   readonly name: string;
-  readonly role: Role;
+  readonly role: TokenRole;
   readonly prefix: string;
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
@@ -26,7 +26,7 @@ const view = [
 
 export async function createApiToken(
   db: Db,
-  input: { accountId: string; name: string; role: Role; createdBy: string | null },
+  input: { accountId: string; name: string; role: TokenRole; createdBy: string | null },
 ): Promise<{ token: ApiTokenView; secret: string }> {
   const issued = issueToken(apiTokenPrefix);
   const token: ApiTokenView = {

@@ -6,6 +6,7 @@ import { connectionHealth } from './migrations/0004-connection-health.js';
 import { webhooks } from './migrations/0005-webhooks.js';
 import { jobProgress } from './migrations/0006-job-progress.js';
 import { githubApps } from './migrations/0007-github-apps.js';
+import { findings } from './migrations/0008-findings.js';
 
 /**
  * One migration set for SQLite and PostgreSQL. Only portable column types are used (text, integer); ids are
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005_webhooks': webhooks,
   '0006_job_progress': jobProgress,
   '0007_github_apps': githubApps,
+  '0008_findings': findings,
 };
 
 export const migrationProvider: MigrationProvider = {

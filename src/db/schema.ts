@@ -21,6 +21,9 @@ export interface AccountsTable {
 
 export type Role = 'admin' | 'member';
 
+/** An API token acts with a role in its account; `scan-upload` may upload scans and do nothing else. */
+export type TokenRole = Role | 'scan-upload';
+
 export interface MembershipsTable {
   account_id: string;
   user_id: string;
@@ -42,7 +45,7 @@ export interface ApiTokensTable {
   id: string;
   account_id: string;
   name: string;
-  role: Role;
+  role: TokenRole;
   token_hash: string;
   prefix: string;
   created_by: string | null;
@@ -145,6 +148,10 @@ export interface RepositoriesTable {
   /** 0 or 1: the same in both engines. */
   archived: number;
   web_url: string;
+  /** 0 or 1: an admin excluded the repository from scanning (uploads for it are refused). */
+  excluded: Generated<number>;
+  /** JSON array of the tags an admin gave the repository. */
+  tags: Generated<string>;
   synced_at: Timestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -336,6 +343,141 @@ export interface GitHubInstallRequestsTable {
   expires_at: Timestamp;
 }
 
+export type ScanStatus = 'queued' | 'processing' | 'processed' | 'failed';
+
+/** One SARIF upload for a repository at a commit; its log is kept (gzip, base64) until processed. */
+export interface ScansTable {
+  id: string;
+  account_id: string;
+  connection_id: string;
+  repository_id: string;
+  commit_sha: string;
+  branch: string | null;
+  pull_request_number: number | null;
+  base_commit_sha: string | null;
+  base_branch: string | null;
+  /** sha256 of (repository, commit, the runs' tools and categories): the same upload twice is one scan. */
+  dedupe_key: string;
+  status: ScanStatus;
+  error_code: string | null;
+  error_message: string | null;
+  log_gzip_base64: string | null;
+  log_bytes: number;
+  result_count: number;
+  /** JSON: what processing found (counts by state and severity). */
+  summary: string | null;
+  uploaded_by_user_id: string | null;
+  uploaded_by_token_id: string | null;
+  created_at: Timestamp;
+  processed_at: Timestamp | null;
+}
+
+export interface ScanRunsTable {
+  id: string;
+  account_id: string;
+  scan_id: string;
+  run_index: number;
+  tool_name: string;
+  tool_version: string | null;
+  /** `runAutomationDetails.id` up to its last `/` (SARIF's category), '' when none. */
+  category: string;
+  result_count: number;
+}
+
+export interface ScanRulesTable {
+  id: string;
+  account_id: string;
+  tool_name: string;
+  rule_id: string;
+  name: string | null;
+  short_description: string | null;
+  full_description: string | null;
+  help_text: string | null;
+  help_markdown: string | null;
+  help_uri: string | null;
+  default_level: string | null;
+  security_severity: string | null;
+  /** JSON array. */
+  tags: Generated<string>;
+  updated_at: Timestamp;
+}
+
+export type FindingState = 'open' | 'fixed' | 'removed';
+export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type IgnoreReason = 'false_positive' | 'acceptable_risk' | 'other';
+
+export interface FindingsTable {
+  id: string;
+  account_id: string;
+  connection_id: string;
+  repository_id: string;
+  branch: string;
+  tool_name: string;
+  category: string;
+  rule_id: string;
+  /** The finding's identity within (repository, branch, tool, category). */
+  fingerprint: string;
+  state: FindingState;
+  ignored_reason: IgnoreReason | null;
+  ignored_note: string | null;
+  ignored_by_user_id: string | null;
+  ignored_at: Timestamp | null;
+  severity: FindingSeverity;
+  /** SARIF `level`: none, note, warning, error. */
+  level: string;
+  message: string;
+  path: string | null;
+  start_line: number | null;
+  start_column: number | null;
+  end_line: number | null;
+  end_column: number | null;
+  /** JSON: related locations, code flows, fixes, as last seen. */
+  details: string | null;
+  /** The commit it was last seen at. */
+  commit_sha: string;
+  first_seen_scan_id: string;
+  last_seen_scan_id: string;
+  fixed_in_scan_id: string | null;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+  fixed_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface ScanFindingsTable {
+  scan_id: string;
+  finding_id: string;
+  account_id: string;
+  /** 0 or 1. */
+  new_in_pull_request: Generated<number>;
+  path: string | null;
+  start_line: number | null;
+  end_line: number | null;
+}
+
+export type FindingEventKind = 'opened' | 'fixed' | 'reopened' | 'removed' | 'ignored' | 'unignored';
+
+export interface FindingEventsTable {
+  id: string;
+  account_id: string;
+  finding_id: string;
+  kind: FindingEventKind;
+  scan_id: string | null;
+  user_id: string | null;
+  reason: string | null;
+  note: string | null;
+  at: Timestamp;
+}
+
+export interface FileLineHashesTable {
+  account_id: string;
+  repository_id: string;
+  blob_id: string;
+  /** JSON array: one hash per line of the file. */
+  line_hashes: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   accounts: AccountsTable;
@@ -357,4 +499,11 @@ export interface Database {
   github_flow_states: GitHubFlowStatesTable;
   github_installations: GitHubInstallationsTable;
   github_install_requests: GitHubInstallRequestsTable;
+  scans: ScansTable;
+  scan_runs: ScanRunsTable;
+  scan_rules: ScanRulesTable;
+  findings: FindingsTable;
+  scan_findings: ScanFindingsTable;
+  finding_events: FindingEventsTable;
+  file_line_hashes: FileLineHashesTable;
 }

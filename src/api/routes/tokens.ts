@@ -31,7 +31,7 @@ export function registerTokenRoutes(app: ZodApp, ctx: AppContext): void {
         tags: ['api tokens'],
         summary: 'Create an API token for CI and scripts (admin); the secret is returned once',
         params: accountParams,
-        body: z.strictObject({ name: fields.displayName(), role: fields.role.default('member') }),
+        body: z.strictObject({ name: fields.displayName(), role: fields.tokenRole.default('member') }),
         response: {
           201: z.object({ token: apiTokenSchema, secret: z.string() }),
           ...errors(400, 401, 403, 404),
