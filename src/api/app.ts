@@ -34,6 +34,8 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerInventoryRoutes } from './routes/inventory.js';
 import { registerInvitationRoutes } from './routes/invitations.js';
 import { registerJobRoutes } from './routes/jobs.js';
+import { registerFindingRoutes } from './routes/findings.js';
+import { registerScanRoutes } from './routes/scans.js';
 import { registerMemberRoutes } from './routes/members.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerSetupRoutes } from './routes/setup.js';
@@ -138,6 +140,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       registerConnectionRoutes(zapp, ctx);
       registerInventoryRoutes(zapp, ctx);
       registerJobRoutes(zapp, ctx);
+      registerFindingRoutes(zapp, ctx);
+      registerScanRoutes(zapp, ctx);
       registerGitHubInstallRoutes(zapp, ctx, gitHubInstall);
     },
     { prefix: '/api/v1' },

@@ -22,6 +22,11 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     request.auth = await resolveCaller(request, ctx);
     const config = request.routeOptions.config;
     if (!request.auth && !config.public) throw unauthorized();
+    if (request.auth?.kind === 'token' && request.auth.role === 'scan-upload' && !config.scanUpload) {
+      throw forbidden(
+        'This API token has the scan-upload role: it may only upload scans (POST …/scans) and read them back; use a member or admin token for anything else.',
+      );
+    }
     if (
       request.auth?.kind === 'session' &&
       stateChanging.has(request.method) &&

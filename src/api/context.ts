@@ -37,5 +37,7 @@ declare module 'fastify' {
     public?: boolean;
     /** The route is reached before a session exists (sign-in, set-up), so no CSRF token can be sent. */
     csrfExempt?: boolean;
+    /** A `scan-upload` API token may call the route (uploading and reading scans); every other route refuses it. */
+    scanUpload?: boolean;
   }
 }

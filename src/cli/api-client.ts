@@ -1,6 +1,8 @@
 /** A small client of scm-connect's own REST API for the command line, authenticated with an API token. */
 export interface CliApi {
   call<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** POSTs raw bytes (a SARIF log) with the given content headers. */
+  upload<T>(path: string, body: Uint8Array, headers: Readonly<Record<string, string>>): Promise<T>;
   accountId(): Promise<string>;
 }
 
@@ -23,22 +25,35 @@ export function createCliApi(options: { url: string; token: string | undefined }
     );
   }
   const base = options.url.replace(/\/+$/, '');
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const send = async <T>(
+    method: string,
+    path: string,
+    headers: Readonly<Record<string, string>>,
+    body?: string | Uint8Array,
+  ): Promise<T> => {
     let response: Response;
     try {
       response = await fetch(`${base}/api/v1${path}`, {
         method,
-        headers: {
-          authorization: `Bearer ${options.token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headers: { authorization: `Bearer ${options.token}`, ...headers },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : new Uint8Array(body) }),
       });
     } catch {
       throw new CliApiError(0, 'unreachable', `Cannot reach scm-connect at ${base}; set SCM_CONNECT_URL.`);
     }
     const text = await response.text();
-    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not scm-connect's JSON (a proxy's error page): answered below by its status.
+      if (response.ok)
+        throw new CliApiError(
+          response.status,
+          'invalid_answer',
+          `${base} did not answer as scm-connect does; check SCM_CONNECT_URL.`,
+        );
+    }
     if (!response.ok) {
       const error = (parsed ?? {}) as { code?: string; message?: string };
       throw new CliApiError(
@@ -49,9 +64,14 @@ export function createCliApi(options: { url: string; token: string | undefined }
     }
     return parsed as T;
   };
+  const call = <T>(method: string, path: string, body?: unknown): Promise<T> =>
+    body === undefined
+      ? send<T>(method, path, {})
+      : send<T>(method, path, { 'content-type': 'application/json' }, JSON.stringify(body));
   let account: string | undefined;
   return {
     call,
+    upload: (path, body, headers) => send('POST', path, headers, body),
     async accountId() {
       if (!account) {
         const { items } = await call<{ items: { id: string }[] }>('GET', '/accounts');

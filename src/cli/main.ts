@@ -5,6 +5,7 @@ import { CliApiError } from './api-client.js';
 import { runConnections } from './connections.js';
 import { runKeysRotate } from './keys-rotate.js';
 import { runMigrate } from './migrate.js';
+import { runScans } from './scans.js';
 import { runServe } from './serve.js';
 import { runWorker } from './worker.js';
 
@@ -24,6 +25,9 @@ Commands:
   connections list | add | test | sync | remove
                             Manage connections through the API of a running service
                             (scm-connect connections --help)
+  scans upload FILE [--repository R] [--commit SHA] [--branch B] [--pull-request N] [--wait]
+                            Upload a scanner's SARIF log from a CI job; the context comes from the CI's
+                            variables when not given (scm-connect scans --help)
 
 Configuration comes from the environment (see README): SCM_CONNECT_PORT, SCM_CONNECT_HOST,
 SCM_CONNECT_PUBLIC_URL, SCM_CONNECT_DATA_DIR, DATABASE_URL, SCM_CONNECT_MASTER_KEY,
@@ -36,6 +40,7 @@ Options:
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'connections') return runConnections(argv.slice(1));
+  if (argv[0] === 'scans') return runScans(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -16,6 +16,14 @@ describe('maskUrl', () => {
       `/cb?CODE=${R}&State=${R}&token=${R}&client_secret=${R}&password=${R}`,
     ],
     ['/cb?private%5Ftoken=abc', `/cb?private%5Ftoken=${R}`],
+    [
+      '/api/v1/accounts/a/scans?repository=https%3A%2F%2Fx-access-token%3Aghs_secret%40github.com%2Facme%2Fshop.git&commit=abc',
+      `/api/v1/accounts/a/scans?repository=${encodeURIComponent(`https://${R}@github.com/acme/shop.git`)}&commit=abc`,
+    ],
+    [
+      '/scans?repository=git%40github.com%3Aacme%2Fshop.git',
+      '/scans?repository=git%40github.com%3Aacme%2Fshop.git',
+    ],
     ['/cb?token=a&token=b', `/cb?token=${R}&token=${R}`],
     ['/cb?token', '/cb?token'],
     ['/cb?token=', `/cb?token=${R}`],

@@ -96,9 +96,23 @@ function maskParams(params: string): string {
     .map((pair) => {
       const eq = pair.indexOf('=');
       if (eq === -1) return pair;
-      return SENSITIVE_PARAMS.has(decodeName(pair.slice(0, eq))) ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
+      if (SENSITIVE_PARAMS.has(decodeName(pair.slice(0, eq)))) return `${pair.slice(0, eq)}=${REDACTED}`;
+      return `${pair.slice(0, eq)}=${maskNestedUrl(pair.slice(eq + 1))}`;
     })
     .join('&');
+}
+
+/** A parameter whose value is itself a URL with credentials (`?repository=https%3A%2F%2Fuser%3Atoken%40host`). */
+function maskNestedUrl(value: string): string {
+  if (!/%40|@/i.test(value)) return value;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
+  const masked = maskUserinfo(decoded);
+  return masked === decoded ? value : encodeURIComponent(masked);
 }
 
 function decodeName(name: string): string {

@@ -178,6 +178,10 @@ export interface RepositoryFilter {
   readonly connectionId?: string | undefined;
   readonly q?: string | undefined;
   readonly archived?: boolean | undefined;
+  /** Only repositories an admin excluded from scanning (true) or not (false). */
+  readonly excluded?: boolean | undefined;
+  /** Only repositories with every one of these tags (lower-case). */
+  readonly tags?: readonly string[] | undefined;
   readonly limit: number;
   /** The full name and id of the last item of the previous page. */
   readonly after?: { fullName: string; id: string } | undefined;
@@ -194,7 +198,47 @@ export interface RepositoryListItem {
   readonly archived: boolean;
   readonly webUrl: string;
   readonly syncedAt: string;
+  readonly excluded: boolean;
+  readonly tags: string[];
 }
+
+/** The tags column (a JSON array this service wrote); anything else reads as no tags. */
+export function parseTags(text: string): string[] {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return Array.isArray(value) ? value.filter((tag): tag is string => typeof tag === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+const repositoryColumns = [
+  'id',
+  'connection_id as connectionId',
+  'organization_id as organizationId',
+  'name',
+  'full_name as fullName',
+  'default_branch as defaultBranch',
+  'visibility',
+  'archived',
+  'web_url as webUrl',
+  'synced_at as syncedAt',
+  'excluded',
+  'tags',
+] as const;
+
+const toListItem = (
+  row: Omit<RepositoryListItem, 'archived' | 'excluded' | 'tags'> & {
+    archived: number;
+    excluded: number;
+    tags: string;
+  },
+): RepositoryListItem => ({
+  ...row,
+  archived: Number(row.archived) === 1,
+  excluded: Number(row.excluded) === 1,
+  tags: parseTags(row.tags),
+});
 
 /** Repositories of all connections of an account, ordered by full name (case-insensitively), keyset-paginated. */
 export async function listRepositories(
@@ -205,23 +249,18 @@ export async function listRepositories(
   let base = db.selectFrom('repositories').where('account_id', '=', accountId);
   if (filter.connectionId) base = base.where('connection_id', '=', filter.connectionId);
   if (filter.archived !== undefined) base = base.where('archived', '=', filter.archived ? 1 : 0);
+  if (filter.excluded !== undefined) base = base.where('excluded', '=', filter.excluded ? 1 : 0);
+  for (const tag of filter.tags ?? []) {
+    // Tags are stored as a JSON array of lower-case [a-z0-9-_.:/] strings: `"tag"` appears only as that tag.
+    const pattern = `%${JSON.stringify(tag).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    base = base.where(sql<boolean>`tags like ${pattern} escape '\\'`);
+  }
   if (filter.q) {
     const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     base = base.where(sql<boolean>`lower(full_name) like ${pattern} escape '\\'`);
   }
   const total = await base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirst();
-  let page = base.select([
-    'id',
-    'connection_id as connectionId',
-    'organization_id as organizationId',
-    'name',
-    'full_name as fullName',
-    'default_branch as defaultBranch',
-    'visibility',
-    'archived',
-    'web_url as webUrl',
-    'synced_at as syncedAt',
-  ]);
+  let page = base.select(repositoryColumns);
   if (filter.after) {
     // The row after the cursor in the listing's own order (sort key, full name, id).
     const { fullName, id } = filter.after;
@@ -235,8 +274,20 @@ export async function listRepositories(
     .orderBy('id')
     .limit(filter.limit)
     .execute();
-  return {
-    items: rows.map((r) => ({ ...r, archived: Number(r.archived) === 1 })),
-    total: Number(total?.n ?? 0),
-  };
+  return { items: rows.map(toListItem), total: Number(total?.n ?? 0) };
+}
+
+/** One repository of the account as the listing shows it; undefined for another account's. */
+export async function findRepository(
+  db: Db,
+  accountId: string,
+  repositoryId: string,
+): Promise<RepositoryListItem | undefined> {
+  const row = await db
+    .selectFrom('repositories')
+    .select(repositoryColumns)
+    .where('account_id', '=', accountId)
+    .where('id', '=', repositoryId)
+    .executeTakeFirst();
+  return row && toListItem(row);
 }

@@ -6,6 +6,8 @@ import { createRedeliverHandler, redeliverJobKind } from '../connections/github/
 import { createInventoryEventHandlers } from '../connections/webhook-events.js';
 import type { ServiceContext } from '../context.js';
 import { createFanOutHandler } from './fan-out.js';
+import { scanProcessJobKind } from '../findings/jobs.js';
+import { createScanProcessHandler } from '../findings/process-scan.js';
 import { createHousekeepingHandler, housekeepingJobKind } from './housekeeping.js';
 import { scheduleJobKinds } from './service-schedules.js';
 import {
@@ -44,6 +46,7 @@ export function createServiceHandlers(ctx: ServiceContext, options: ServiceHandl
     }),
     [housekeepingJobKind]: createHousekeepingHandler(db),
     [redeliverJobKind]: createRedeliverHandler(ctx),
+    [scanProcessJobKind]: createScanProcessHandler(ctx),
     [scheduleJobKinds.syncConnections]: createFanOutHandler(db, {
       childKind: syncJobKind,
       per: 'connection',

@@ -201,6 +201,25 @@ export interface CiWriter {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Files at a commit
+
+/** A file of a repository at a commit, and the SCM's id of its content (the git blob id where the SCM gives one). */
+export interface ScmFile {
+  readonly content: Buffer;
+  readonly blobId: string;
+}
+
+/** Reads files of the connection's repositories at a commit. */
+export interface FileReader {
+  /**
+   * The file `path` (repository-relative, `/`-separated) at `commitSha`. Resolves undefined when the file does not
+   * exist at that commit; rejects `not-found` for an unknown repository or commit, `too-large` over a limit
+   * (say which), and as every call does for auth, rate limits, transport. Never follows a path out of the repository.
+   */
+  readFile(repository: ScmRepositoryRef, commitSha: string, path: string): Promise<ScmFile | undefined>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Webhooks (receiving them: src/scm/webhook-receiver.ts; registering them: here)
 
 /** Where the SCM is to deliver, and the secret it signs or authenticates each delivery with. */
@@ -253,6 +272,8 @@ export interface ProviderCapabilities {
   readonly inlineComments: boolean;
   readonly ci: boolean;
   readonly webhooks: boolean;
+  /** Reads files at a commit (`FileReader`). */
+  readonly files: boolean;
 }
 
 /**
@@ -266,4 +287,5 @@ export interface ScmProvider extends ConnectionTester, RepositoryLister, LinkBui
   readonly comments?: PullRequestCommenter;
   readonly ci?: CiWriter;
   readonly webhooks?: WebhookRegistrar;
+  readonly files?: FileReader;
 }

@@ -4,6 +4,8 @@ import { createApiClient } from './api/client.js';
 import { createHttp } from './api/http.js';
 import type { Session } from './api/schemas.js';
 import { ActivityPage } from './pages/activity-page.js';
+import { FindingPage } from './pages/finding-page.js';
+import { FindingsPage } from './pages/findings-page.js';
 import { GitHubConfirmPage } from './pages/github-confirm-page.js';
 import { InvitePage } from './pages/invite-page.js';
 import { LoginPage } from './pages/login-page.js';
@@ -48,6 +50,8 @@ const titles: readonly (readonly [string, string])[] = [
   ['/login', 'Sign in'],
   ['/invite/:token', 'Invitation'],
   ['/projects', 'Projects'],
+  ['/findings', 'Findings'],
+  ['/findings/:findingId', 'Finding'],
   ['/activity', 'Activity'],
   ['/github/confirm', 'Link a GitHub installation'],
   ...settingsTabs.map((tab) => [tab.path, `Settings · ${tab.label}`] as const),
@@ -95,8 +99,11 @@ const Routes = ({ state, reload }: { readonly state: SessionState; readonly relo
 
   if (matchPath('/', pathname)) return <Redirect to="/projects" />;
   const tab = settingsTabs.find((item) => matchPath(item.path, pathname));
+  const finding = matchPath('/findings/:findingId', pathname);
   let page: ReactNode;
   if (matchPath('/projects', pathname)) page = <ProjectsPage />;
+  else if (matchPath('/findings', pathname)) page = <FindingsPage />;
+  else if (finding) page = <FindingPage key={finding.findingId} findingId={finding.findingId!} />;
   else if (matchPath('/activity', pathname)) page = <ActivityPage />;
   else if (matchPath('/github/confirm', pathname)) page = <GitHubConfirmPage search={search} />;
   else if (tab) page = <SettingsPage tab={tab.id} />;

@@ -4,6 +4,7 @@ import { findScmKind } from '../../src/core/scm-kinds.js';
 import { startTestService } from '../helpers/service.js';
 import { demoGitLabScenario, startGitLabTwin, type GitLabTwin } from '../twins/gitlab/index.js';
 import { browserSkipReason, launchChromium } from './chromium.js';
+import { FindingsSeed, sha } from './findings-seed.js';
 import {
   callApi,
   currentAccountId,
@@ -209,10 +210,13 @@ describe.skipIf(skipReason !== null)('the layout at 390 px and at 1280 px', () =
     await visible(nav().getByRole('link', { name: 'Projects' }));
   });
 
-  const pages: readonly { name: string; path: string; ready: (page: Page) => Promise<void> }[] = [
+  /** What the Findings pages show: a scan of a pull request with long paths and messages, seeded after the sync. */
+  const seeded = { scanId: '', findingId: '' };
+
+  const pages: readonly { name: string; path: () => string; ready: (page: Page) => Promise<void> }[] = [
     {
       name: 'settings-scm',
-      path: '/settings',
+      path: () => '/settings',
       ready: async (current) => {
         const row = current
           .getByRole('list', { name: 'Connections' })
@@ -226,7 +230,7 @@ describe.skipIf(skipReason !== null)('the layout at 390 px and at 1280 px', () =
     },
     {
       name: 'projects',
-      path: '/projects',
+      path: () => '/projects',
       ready: async (current) => {
         await visible(
           current.getByRole('table', { name: 'Repositories' }).getByText('website', { exact: true }),
@@ -235,19 +239,43 @@ describe.skipIf(skipReason !== null)('the layout at 390 px and at 1280 px', () =
     },
     {
       name: 'members',
-      path: '/settings/members',
+      path: () => '/settings/members',
       ready: async (current) => {
         await visible(current.getByRole('cell', { name: defaultAdmin.email, exact: true }));
       },
     },
     {
       name: 'api-tokens',
-      path: '/settings/tokens',
+      path: () => '/settings/tokens',
       ready: async (current) => {
         await visible(
           current.getByRole('cell', { name: 'CI upload for the monorepo pipeline', exact: true }),
         );
         await visible(current.getByRole('region', { name: 'Use the API' }));
+      },
+    },
+    {
+      name: 'findings',
+      path: () => '/findings',
+      ready: async (current) => {
+        await visible(current.getByRole('table', { name: 'Findings' }).getByRole('link').first());
+      },
+    },
+    {
+      name: 'finding',
+      path: () => `/findings/${seeded.findingId}`,
+      ready: async (current) => {
+        await visible(current.getByRole('region', { name: 'Code flow' }).getByRole('link').first());
+      },
+    },
+    {
+      name: 'scan',
+      path: () => `/findings?scan=${seeded.scanId}`,
+      ready: async (current) => {
+        await visible(
+          current.getByRole('region', { name: /^Scan of / }).getByText('Processed', { exact: true }),
+        );
+        await visible(current.getByRole('table', { name: 'Findings' }));
       },
     },
   ];
@@ -259,11 +287,64 @@ describe.skipIf(skipReason !== null)('the layout at 390 px and at 1280 px', () =
     await visible(row.getByText(/^\d+ repositor(y|ies) · Last synced /));
   });
 
+  it('puts findings of a pull request scan in, as processing would', async () => {
+    const accountId = await currentAccountId(page);
+    const listed = await callApi<{ items: { id: string; connectionId: string; fullName: string }[] }>(
+      page,
+      'GET',
+      `/api/v1/accounts/${accountId}/repositories?q=website`,
+    );
+    const website = listed.body.items.find((item) => item.fullName === 'acme/website')!;
+    const seed = new FindingsSeed(service.database.db, accountId, website.connectionId);
+    await seed.rule({
+      tool: 'CodeQL',
+      ruleId: 'js/path-injection-from-a-very-long-rule-identifier-without-breaks',
+      name: 'Uncontrolled data used in path expression',
+      shortDescription:
+        'Accessing paths influenced by users can allow an attacker to access unexpected resources.',
+      helpMarkdown: '## Recommendation\nValidate the path. `path.resolve(root, input).startsWith(root)`',
+    });
+    seeded.scanId = await seed.scan({
+      repositoryId: website.id,
+      commitSha: sha(9),
+      branch: null,
+      pullRequestNumber: 1234,
+      baseCommitSha: sha(8),
+      resultCount: 2,
+      summary: { results: 2, open: 2, new: 2, newInPullRequest: 1, bySeverity: { high: 1, low: 1 } },
+    });
+    const longPath =
+      'packages/server/src/handlers/very/deeply/nested/directory/structure/download-handler.ts';
+    seeded.findingId = await seed.finding({
+      repositoryId: website.id,
+      branch: 'pull-request:1234',
+      ruleId: 'js/path-injection-from-a-very-long-rule-identifier-without-breaks',
+      severity: 'high',
+      message: `This path depends on a user-provided value: ${'a'.repeat(120)}`,
+      location: { path: longPath, startLine: 120, endLine: 131 },
+      codeFlow: [
+        { message: 'req.params.file', location: { path: longPath, startLine: 118 } },
+        { message: 'fs.readFile(…)', location: { path: longPath, startLine: 120 } },
+      ],
+      scans: [{ id: seeded.scanId, newInPullRequest: true }],
+    });
+    await seed.finding({
+      repositoryId: website.id,
+      branch: 'pull-request:1234',
+      tool: 'ESLint',
+      ruleId: 'no-console',
+      severity: 'low',
+      message: 'Unexpected console statement.',
+      location: { path: 'src/index.js', startLine: 3 },
+      scans: [{ id: seeded.scanId }],
+    });
+  });
+
   for (const viewport of [phone, desktop]) {
     it(`shows the main pages at ${viewport.width} px without sideways scrolling`, async () => {
       await page.setViewportSize(viewport);
       for (const [index, item] of pages.entries()) {
-        await page.goto(`${service.url}${item.path}`);
+        await page.goto(`${service.url}${item.path()}`);
         await item.ready(page);
         await expectNoSidewaysScroll(`${item.name} ${viewport.width}`);
         await saveScreenshot(
@@ -302,7 +383,7 @@ describe.skipIf(skipReason !== null)('the layout at 390 px and at 1280 px', () =
     const box = (await dialog.boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(phone.width);
-    await saveScreenshot(page, 'layout-390-08-connect-dialog', { window: true });
+    await saveScreenshot(page, 'layout-390-11-connect-dialog', { window: true });
     await page.keyboard.press('Escape');
 
     await menuButton().click();
@@ -312,7 +393,7 @@ describe.skipIf(skipReason !== null)('the layout at 390 px and at 1280 px', () =
     const menuBox = (await menu.boundingBox())!;
     expect(menuBox.x + menuBox.width).toBeLessThanOrEqual(phone.width);
     await expectNoSidewaysScroll('account menu 390');
-    await saveScreenshot(page, 'layout-390-09-account-menu', { window: true });
+    await saveScreenshot(page, 'layout-390-12-account-menu', { window: true });
     // Escape closes the account menu first, then the sidebar.
     await page.keyboard.press('Escape');
     expect(await menu.count()).toBe(0);

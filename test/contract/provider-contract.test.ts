@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ScmError } from '../../src/scm/errors.js';
+import { checkFileTarget, gitBlobId } from '../../src/scm/files.js';
 import { createLinkBuilder } from '../../src/scm/links/index.js';
 import {
   buildTestReport,
   type Check,
   type CiWriter,
+  type FileReader,
   type PullRequestCommenter,
   type ScmComment,
   type ScmMember,
@@ -18,6 +20,7 @@ import {
   checkCapabilityFlags,
   checkCiJob,
   checkCommentRoundTrip,
+  checkFileReads,
   checkFileUrl,
   checkInlineComments,
   checkHealthyReport,
@@ -32,6 +35,7 @@ import {
   measureListing,
   runProviderContract,
   type ContractExpectations,
+  type ContractFile,
 } from './provider-contract.js';
 
 /*
@@ -52,6 +56,17 @@ interface FakeDefects {
   readonly swallowAuth?: boolean;
   /** Links to the default branch instead of the commit. */
   readonly branchLinks?: boolean;
+}
+
+interface FileDefects {
+  /** A new blob id on every read. */
+  readonly unstableBlobId?: boolean;
+  /** Rejects not-found for a missing path instead of resolving undefined. */
+  readonly missingRejects?: boolean;
+  /** Sends `../x` to the SCM (which finds no such file) instead of refusing it. */
+  readonly sendsDotDot?: boolean;
+  /** Reads any commit as the default branch's. */
+  readonly ignoresCommit?: boolean;
 }
 
 const fakeWeb = 'https://scm.fake.test';
@@ -84,6 +99,42 @@ function createFakeScm() {
 
 type FakeScm = ReturnType<typeof createFakeScm>;
 
+/** The one commit of `acme/service-0` and its files. */
+const fakeCommit = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+const fakeFiles = new Map([['src/app.js', 'console.log("hello");\n']]);
+const fakeFile: ContractFile = {
+  repository: { externalId: '1000', fullName: 'acme/service-0' },
+  commitSha: fakeCommit,
+  path: 'src/app.js',
+  content: fakeFiles.get('src/app.js')!,
+  directory: 'src',
+};
+
+/** FAKE file reader over `fakeFiles`; `defects` make the broken readers the suite must catch. */
+function createFakeFileReader(scm: FakeScm, defects: FileDefects = {}): FileReader {
+  let reads = 0;
+  return {
+    async readFile(repository, commitSha, path) {
+      if (!defects.sendsDotDot) checkFileTarget(commitSha, path);
+      scm.log.push(`/repos/${repository.fullName}/contents/${path}?ref=${commitSha}`);
+      if (commitSha !== fakeCommit && !defects.ignoresCommit) {
+        throw new ScmError('not-found', 'No such commit.', { code: 'commit_not_found' });
+      }
+      const text = fakeFiles.get(path);
+      if (text === undefined) {
+        if (defects.missingRejects) throw new ScmError('not-found', 'No such file.');
+        return undefined;
+      }
+      const content = Buffer.from(text);
+      reads += 1;
+      return {
+        content,
+        blobId: defects.unstableBlobId ? `${gitBlobId(content)}-${reads}` : gitBlobId(content),
+      };
+    },
+  };
+}
+
 function createFakeProvider(scm: FakeScm, token: string, defects: FakeDefects = {}): ScmProvider {
   const request = (path: string): void => {
     scm.log.push(path);
@@ -105,7 +156,15 @@ function createFakeProvider(scm: FakeScm, token: string, defects: FakeDefects = 
 
   return {
     kind: 'github',
-    capabilities: { members: true, comments: false, inlineComments: false, ci: false, webhooks: false },
+    capabilities: {
+      members: true,
+      comments: false,
+      inlineComments: false,
+      ci: false,
+      webhooks: false,
+      files: true,
+    },
+    files: createFakeFileReader(scm),
     async testConnection(): Promise<TestReport> {
       const now = new Date('2026-05-01T00:00:00Z');
       try {
@@ -201,7 +260,14 @@ function fakeFixture(defects: FakeDefects = {}) {
 
 runProviderContract('in-memory fake provider', async () => {
   const { scm, provider, breakToken } = fakeFixture();
-  return { provider, expected, breakToken, twin: { count: scm.count }, teardown: async () => {} };
+  return {
+    provider,
+    expected,
+    file: fakeFile,
+    breakToken,
+    twin: { count: scm.count },
+    teardown: async () => {},
+  };
 });
 
 const failing: Check = { status: 'fail', message: 'Refused.', fix: 'Grant it.' };
@@ -312,9 +378,31 @@ describe('the contract suite catches a broken provider', () => {
     checkAuthRejection(new ScmError('auth', 'No.', { fix: 'Create a new token.' }));
   });
 
+  it('a file reader whose blob id changes, that rejects a missing file, sends `..`, or ignores the commit', async () => {
+    const { scm } = fakeFixture();
+    const twin = { count: scm.count };
+    await checkFileReads(createFakeFileReader(scm), fakeFile, twin);
+    await expect(
+      checkFileReads(createFakeFileReader(scm, { unstableBlobId: true }), fakeFile, twin),
+    ).rejects.toThrow(/git's blob id|same blob id/);
+    await expect(
+      checkFileReads(createFakeFileReader(scm, { missingRejects: true }), fakeFile, twin),
+    ).rejects.toThrow(/No such file/);
+    await expect(
+      checkFileReads(createFakeFileReader(scm, { sendsDotDot: true }), fakeFile, twin),
+    ).rejects.toThrow(/refused as invalid/);
+    await expect(
+      checkFileReads(createFakeFileReader(scm, { ignoresCommit: true }), fakeFile, twin),
+    ).rejects.toThrow(/unknown commit rejects not-found/);
+    await expect(
+      checkFileReads(createFakeFileReader(scm), { ...fakeFile, content: 'other' }, twin),
+    ).rejects.toThrow(/its content/);
+  });
+
   it('capability flags that do not match the interfaces', () => {
     const provider = fakeFixture().provider;
     expect(() => checkCapabilityFlags({ ...provider, members: undefined })).toThrow(/members flag/);
+    expect(() => checkCapabilityFlags({ ...provider, files: undefined })).toThrow(/files flag/);
     expect(() =>
       checkCapabilityFlags({ ...provider, capabilities: { ...provider.capabilities, inlineComments: true } }),
     ).toThrow(/inlineComments flag/);

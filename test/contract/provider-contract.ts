@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isScmError } from '../../src/scm/errors.js';
+import { gitBlobId } from '../../src/scm/files.js';
 import {
   capabilityIds,
   summarizeReport,
   type Check,
   type CiTemplate,
   type CiWriter,
+  type FileReader,
   type InlinePosition,
   type PullRequestCommenter,
   type PullRequestRef,
@@ -55,6 +57,18 @@ export interface ContractPullRequest {
 /** A repository without the CI file, where the CI checks may propose it (providers that write CI files). */
 export type ContractCiRepository = ScmRepositoryRef & Pick<ScmRepository, 'defaultBranch'>;
 
+/** A file the twin was seeded with, at the head commit of its repository's default branch (providers that read files). */
+export interface ContractFile {
+  readonly repository: ScmRepositoryRef;
+  /** The commit the default branch points at. */
+  readonly commitSha: string;
+  /** A file at that commit, and its content. */
+  readonly path: string;
+  readonly content: string;
+  /** A directory at that commit, when the repository has one: reading it gives undefined. */
+  readonly directory?: string;
+}
+
 export interface ContractFixture {
   readonly provider: ScmProvider;
   readonly expected: ContractExpectations;
@@ -62,6 +76,8 @@ export interface ContractFixture {
   readonly pullRequest?: ContractPullRequest;
   /** Required when the provider offers `ci`. */
   readonly ciRepository?: ContractCiRepository;
+  /** Required when the provider offers `files`. */
+  readonly file?: ContractFile;
   /** A provider for the same target whose token the twin has revoked. */
   breakToken(): Promise<ScmProvider>;
   /** Requests the twin has received, optionally under a path prefix. */
@@ -273,6 +289,7 @@ export function checkCapabilityFlags(provider: ScmProvider): void {
   expect(flags.comments, 'comments flag').toBe(provider.comments !== undefined);
   expect(flags.ci, 'ci flag').toBe(provider.ci !== undefined);
   expect(flags.webhooks, 'webhooks flag').toBe(provider.webhooks !== undefined);
+  expect(flags.files, 'files flag').toBe(provider.files !== undefined);
   const inline =
     typeof provider.comments?.createInlineComment === 'function' &&
     typeof provider.comments.listInlineComments === 'function';
@@ -444,6 +461,59 @@ export async function checkCiJob(ci: CiWriter, repository: ContractCiRepository)
   );
 }
 
+const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> => {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+};
+
+/**
+ * Files at a commit: the seeded file comes with its content and git's blob id of it, the same id on a second
+ * read; a missing path (and a directory) is undefined; `../x` is refused as `invalid` before any request; an
+ * unknown commit rejects `not-found`.
+ */
+export async function checkFileReads(
+  files: FileReader,
+  file: ContractFile,
+  twin: ContractFixture['twin'],
+): Promise<void> {
+  const { repository, commitSha, path } = file;
+  const first = await files.readFile(repository, commitSha, path);
+  expect(first, `${path} is read at ${commitSha}`).toBeDefined();
+  expect(Buffer.isBuffer(first!.content), 'the content is a Buffer').toBe(true);
+  expect(first!.content.toString('utf8'), 'the file has its content').toBe(file.content);
+  expect(first!.blobId, 'the file has a blob id').toMatch(/\S/);
+  expect(first!.blobId, "the blob id is git's blob id of the content").toBe(gitBlobId(first!.content));
+  const again = await files.readFile(repository, commitSha, path);
+  expect(again?.blobId, 'a second read gives the same blob id').toBe(first!.blobId);
+
+  const missing = `${path}.missing-${Date.now()}`;
+  expect(await files.readFile(repository, commitSha, missing), 'a missing path is undefined').toBeUndefined();
+  if (file.directory !== undefined) {
+    expect(
+      await files.readFile(repository, commitSha, file.directory),
+      'a directory is not a file',
+    ).toBeUndefined();
+  }
+
+  const before = twin.count();
+  const escape = await rejectionOf(files.readFile(repository, commitSha, '../x'));
+  expect(
+    isScmError(escape) && escape.kind === 'invalid',
+    `a path out of the repository is refused as invalid (got ${String(escape)})`,
+  ).toBe(true);
+  expect(twin.count(), 'the path is refused before any request').toBe(before);
+
+  const unknown = await rejectionOf(files.readFile(repository, contractCommitSha, path));
+  expect(
+    isScmError(unknown) && unknown.kind === 'not-found',
+    `an unknown commit rejects not-found (got ${String(unknown)})`,
+  ).toBe(true);
+}
+
 export function runProviderContract(name: string, setup: () => Promise<ContractFixture>): void {
   describe(`provider contract: ${name}`, () => {
     let fixture: ContractFixture | undefined;
@@ -541,6 +611,16 @@ export function runProviderContract(name: string, setup: () => Promise<ContractF
       }
       expect(ciRepository, 'a provider that writes CI files gives a repository for it').toBeDefined();
       await checkCiJob(provider.ci, ciRepository!);
+    });
+
+    it('reads a file at a commit, when it reads files', async (context) => {
+      const { provider, file, twin } = current();
+      if (!provider.files) {
+        context.skip();
+        return;
+      }
+      expect(file, 'a provider that reads files gives a file to read').toBeDefined();
+      await checkFileReads(provider.files, file!, twin);
     });
 
     it('with a revoked token, reports the failure with a fix and refuses to list', async () => {

@@ -18,7 +18,13 @@ runProviderContract('azure-devops', async () => {
         name: 'contoso',
         // Each project's repositories are one answer: three projects make three "pages" after the projects.
         projects: [
-          { name: 'Shop', repositories: [{ name: 'web' }, { name: 'old', isDisabled: true }] },
+          {
+            name: 'Shop',
+            repositories: [
+              { name: 'web', files: { '/README.md': '# Web\n', '/src/app.ts': 'export const app = 1;\n' } },
+              { name: 'old', isDisabled: true },
+            ],
+          },
           { name: 'Tools', generatedRepositoryCount: 40 },
           {
             name: 'Docs',
@@ -41,8 +47,16 @@ runProviderContract('azure-devops', async () => {
     );
   const shop = twin.state.organizations.get('contoso')!.projects.find((project) => project.name === 'Shop')!;
   const web = twin.state.findRepo(shop, 'web')!;
+  const head = web.refs.get('refs/heads/main')!;
   return {
     provider: connect('full-pat'),
+    file: {
+      repository: { externalId: web.id, fullName: 'contoso/Shop/web' },
+      commitSha: head,
+      path: 'src/app.ts',
+      content: web.commits.get(head)!.files.get('/src/app.ts')!,
+      directory: 'src',
+    },
     expected: {
       organization: 'contoso',
       repositoryCount: 2 + 40 + 1,

@@ -273,8 +273,17 @@ describe('Bitbucket Cloud provider: contract', () => {
   runProviderContract('bitbucket-cloud', async () => {
     const twin = await startBitbucketCloudTwin(scenario());
     const bitbucket = harness(twin.url);
+    const website = twin.repository('acme', 'website');
+    const main = website.branches.get('main')!;
     return {
       provider: bitbucket.provider(),
+      file: {
+        repository: { externalId: website.uuid, fullName: 'acme/website' },
+        commitSha: main.hash,
+        path: 'src/app.py',
+        content: main.files.get('src/app.py')!,
+        directory: 'src',
+      },
       expected: {
         organization: 'acme',
         repositoryCount: acmeRepositories,

@@ -31,7 +31,11 @@ runProviderContract('bitbucket-data-center', async () => {
           { user: 'bob', permission: 'PROJECT_READ' },
         ],
         repositories: [
-          { slug: 'web', name: 'Web' },
+          {
+            slug: 'web',
+            name: 'Web',
+            files: { 'README.md': '# Web\n', 'src/main file.ts': 'export const web = 1;\n' },
+          },
           { slug: 'legacy', archived: true },
         ],
         // Two pages at limit=1000.
@@ -46,8 +50,17 @@ runProviderContract('bitbucket-data-center', async () => {
       deps,
     );
   const web = twin.state.findRepo(twin.state.projects.get('CORE')!, 'web')!;
+  const main = web.branches.get('main')!;
   return {
     provider: connect('core-admin'),
+    // A path with a space: each segment is percent-encoded on its own.
+    file: {
+      repository: { externalId: String(web.id), fullName: 'CORE/web' },
+      commitSha: main.head,
+      path: 'src/main file.ts',
+      content: main.files.get('src/main file.ts')!,
+      directory: 'src',
+    },
     expected: {
       organization: 'CORE',
       repositoryCount: 1_202,

@@ -8,6 +8,8 @@ describe.each(['cloud', 'enterprise'] as const)('GitHub (%s)', (flavor) => {
     const { twin } = harness;
     const webShop = twin.state.requireRepo('acme/web-shop');
     const pull = twin.state.pull(webShop, 1)!;
+    const mainSha = twin.state.git(webShop).branches.get('main')!;
+    const appJs = twin.state.git(webShop).commits.get(mainSha)!.files.get('src/app.js')!;
     return {
       provider: harness.provider(),
       expected: {
@@ -30,6 +32,13 @@ describe.each(['cloud', 'enterprise'] as const)('GitHub (%s)', (flavor) => {
         offDiffLine: 40,
       },
       ciRepository: { externalId: '7002', fullName: 'acme/payments', defaultBranch: 'main' },
+      file: {
+        repository: { externalId: String(webShop.id), fullName: 'acme/web-shop' },
+        commitSha: mainSha,
+        path: 'src/app.js',
+        content: appJs.toString('utf8'),
+        directory: 'src',
+      },
       // The read-only app's installation on `acme` (4002) is uninstalled: its token can no longer be minted.
       async breakToken() {
         twin.state.installations.delete(4002);

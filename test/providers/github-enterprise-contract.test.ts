@@ -25,6 +25,8 @@ describe.each(cases)('GitHub Enterprise Server connection ($name)', ({ name, ins
     const { twin } = harness;
     const webShop = twin.state.requireRepo('acme/web-shop');
     const pull = twin.state.pull(webShop, 1)!;
+    const mainSha = twin.state.git(webShop).branches.get('main')!;
+    const appJs = twin.state.git(webShop).commits.get(mainSha)!.files.get('src/app.js')!;
     return {
       provider: harness.enterprise({ installations }),
       expected: {
@@ -46,6 +48,13 @@ describe.each(cases)('GitHub Enterprise Server connection ($name)', ({ name, ins
         offDiffLine: 40,
       },
       ciRepository: { externalId: '7002', fullName: 'acme/payments', defaultBranch: 'main' },
+      file: {
+        repository: { externalId: String(webShop.id), fullName: 'acme/web-shop' },
+        commitSha: mainSha,
+        path: 'src/app.js',
+        content: appJs.toString('utf8'),
+        directory: 'src',
+      },
       // The read-only app, installed on `acme` (4002, now uninstalled) and `acme-labs` (4003, suspended):
       // no installation of that connection can act.
       async breakToken() {

@@ -336,8 +336,17 @@ describe('GitLab provider: contract', () => {
     twin = await startGitLabTwin(scenario());
     const gitlab = harness(twin.url, { kind: 'gitlab' });
     const live = twin;
+    const website = live.state.projects.get(1000)!;
+    const main = website.branches.get('main')!;
     return {
       provider: gitlab.provider(),
+      file: {
+        repository: { externalId: '1000', fullName: 'acme/website' },
+        commitSha: main.commit,
+        path: 'src/index.ts',
+        content: main.files.get('src/index.ts')!,
+        directory: 'src',
+      },
       expected: {
         organization: 'acme',
         repositoryCount: acmeProjects,

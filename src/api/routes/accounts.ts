@@ -10,6 +10,8 @@ export function registerAccountRoutes(app: ZodApp, ctx: AppContext): void {
   app.get(
     '/accounts',
     {
+      // A scan-upload token reads its own account here (the CLI finds the account id this way).
+      config: { scanUpload: true },
       schema: {
         tags: ['accounts'],
         summary: 'The accounts you belong to',

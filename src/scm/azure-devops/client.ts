@@ -12,8 +12,10 @@ import {
   type ScmResponse,
 } from '../http/index.js';
 import {
+  commitSchema,
   connectionDataSchema,
   graphGroupSchema,
+  itemSchema,
   membershipListSchema,
   projectSchema,
   repositoryListSchema,
@@ -22,6 +24,7 @@ import {
   userEntitlementSchema,
   type AdoConnectionData,
   type AdoGraphGroup,
+  type AdoItem,
   type AdoMembership,
   type AdoProject,
   type AdoRepository,
@@ -72,6 +75,21 @@ export interface AdoClient {
   createSubscription(body: AdoSubscriptionBody): Promise<AdoAnswer<AdoSubscription>>;
   replaceSubscription(id: string, body: AdoSubscriptionBody): Promise<AdoAnswer<AdoSubscription>>;
   deleteSubscription(id: string): Promise<AdoAnswer<unknown>>;
+  /**
+   * The item at `path` (`/`-rooted) of a repository at a commit, metadata only. A missing path, commit or
+   * repository comes back as a refusal (`not-found`, or `rejected` for a 400).
+   */
+  item(repository: AdoRepoPath, path: string, commitId: string): Promise<AdoAnswer<AdoItem>>;
+  /** The raw bytes of a blob by its object id; rejects `too-large` past `maxBytes`. */
+  blob(repository: AdoRepoPath, objectId: string, maxBytes: number): Promise<Buffer>;
+  /** A commit of the repository; `not-found` (or `rejected`) when it is unknown. */
+  commit(repository: AdoRepoPath, commitId: string): Promise<AdoAnswer<unknown>>;
+}
+
+/** A repository in a call: its project (name or id) and its id. */
+export interface AdoRepoPath {
+  readonly project: string;
+  readonly repositoryId: string;
 }
 
 /** A service hook subscription as scm-connect creates it. */
@@ -161,6 +179,8 @@ export function createAdoClient(
   });
 
   const repositoryPath = `${org}/_apis/git/repositories/${noSuchRepository}`;
+  const repoPath = (repository: AdoRepoPath) =>
+    `${org}/${encodeURIComponent(repository.project)}/_apis/git/repositories/${encodeURIComponent(repository.repositoryId)}`;
 
   return {
     async connectionData() {
@@ -266,6 +286,45 @@ export function createAdoClient(
           body: { ...body, id },
         }),
         subscriptionSchema,
+      ),
+
+    // GET /{org}/{project}/_apis/git/repositories/{repositoryId}/items?path=&versionDescriptor.version=
+    //   &versionDescriptor.versionType=commit&$format=json
+    item: async (repository, path, commitId) =>
+      answer(
+        await send(http, {
+          path: `${repoPath(repository)}/items`,
+          query: {
+            path,
+            'versionDescriptor.version': commitId,
+            'versionDescriptor.versionType': 'commit',
+            $format: 'json',
+          },
+        }),
+        itemSchema,
+      ),
+
+    async blob(repository, objectId, maxBytes) {
+      // GET /{org}/{project}/_apis/git/repositories/{repositoryId}/blobs/{sha1}?$format=octetstream
+      const response = await http.request(
+        {
+          path: `${repoPath(repository)}/blobs/${encodeURIComponent(objectId)}`,
+          headers: { ...suppressRedirect, accept: 'application/octet-stream' },
+          query: { 'api-version': apiVersion, $format: 'octetstream' },
+          responseType: 'bytes',
+          maxResponseBytes: maxBytes,
+        },
+        z.instanceof(Buffer),
+      );
+      if (response.status === 203) throw signInPageError();
+      return response.data;
+    },
+
+    // GET /{org}/{project}/_apis/git/repositories/{repositoryId}/commits/{commitId}
+    commit: async (repository, commitId) =>
+      answer(
+        await send(http, { path: `${repoPath(repository)}/commits/${encodeURIComponent(commitId)}` }),
+        commitSchema,
       ),
 
     // DELETE /{org}/_apis/hooks/subscriptions/{subscriptionId}

@@ -3,6 +3,7 @@ import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
 import { createAdoClient } from './client.js';
 import { resolveOrganization, type AdoContext } from './connection-checks.js';
+import { createAzureDevOpsFileReader } from './files.js';
 import { createAzureDevOpsHooks } from './hooks.js';
 import { listAzureDevOpsMembers } from './members.js';
 import { listAzureDevOpsRepositories } from './repos.js';
@@ -42,9 +43,17 @@ export const createAzureDevOpsProvider: ProviderFactory = (settings, deps) => {
 
   return {
     kind: 'azure-devops',
-    capabilities: { members: true, comments: false, inlineComments: false, ci: false, webhooks: true },
+    capabilities: {
+      members: true,
+      comments: false,
+      inlineComments: false,
+      ci: false,
+      webhooks: true,
+      files: true,
+    },
     members: { listMembers: (org) => listAzureDevOpsMembers(context, org) },
     webhooks: createAzureDevOpsHooks(context),
+    files: createAzureDevOpsFileReader(context),
     validate: () => validateAzureDevOps(context),
     testConnection: () => testAzureDevOpsConnection(context),
     async *listOrganizations(): AsyncGenerator<ScmOrganization> {

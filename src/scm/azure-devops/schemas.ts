@@ -87,3 +87,19 @@ export const subscriptionSchema = z.object({
 export type AdoSubscription = z.output<typeof subscriptionSchema>;
 
 export const subscriptionListSchema = z.object({ value: z.array(subscriptionSchema) });
+
+/**
+ * `GitItem` of `GET …/git/repositories/{repositoryId}/items?path=&$format=json`: `objectId` is the git object
+ * id (the blob id of a file), `gitObjectType` `blob`, `tree` or `commit` (a submodule).
+ */
+export const itemSchema = z.object({
+  objectId: z.string().min(1),
+  gitObjectType: z.string().nullish(),
+  isFolder: z.boolean().nullish(),
+  isSymLink: z.boolean().nullish(),
+  path: z.string().nullish(),
+});
+export type AdoItem = z.output<typeof itemSchema>;
+
+/** `GitCommit` of `GET …/git/repositories/{repositoryId}/commits/{commitId}`, as far as it is read. */
+export const commitSchema = z.object({ commitId: z.string().min(1) });

@@ -10,17 +10,20 @@ import {
 } from '../http/index.js';
 import {
   accountSchema,
+  commitSchema,
   errorSchema,
   hookSchema,
   membershipSchema,
   pageSchema,
   repositorySchema,
+  sourceMetaSchema,
   workspaceSchema,
   type BitbucketAccount,
   type BitbucketErrorBody,
   type BitbucketHook,
   type BitbucketMembership,
   type BitbucketRepository,
+  type BitbucketSourceMeta,
   type BitbucketWorkspace,
 } from './schemas.js';
 
@@ -71,6 +74,30 @@ export interface BitbucketClient {
   ): Promise<BitbucketAnswer<BitbucketHook>>;
   /** Needs `webhook` / `delete:webhook:bitbucket`; 404 when the hook is gone. */
   deleteHook(workspace: string, uid: string): Promise<BitbucketAnswer<unknown>>;
+  /**
+   * What is at `encodedPath` (segments already percent-encoded) in a commit: a file with its size and
+   * attributes, or a directory. Rejects `not-found` for a missing path, commit or repository alike.
+   */
+  sourceMeta(
+    repository: BitbucketRepoPath,
+    commit: string,
+    encodedPath: string,
+  ): Promise<BitbucketSourceMeta>;
+  /** The raw bytes of a file; rejects `too-large` past `maxBytes`. */
+  sourceContent(
+    repository: BitbucketRepoPath,
+    commit: string,
+    encodedPath: string,
+    maxBytes: number,
+  ): Promise<Buffer>;
+  /** Whether the repository has the commit: false for a 404 (unknown commit or repository). */
+  commitExists(repository: BitbucketRepoPath, commit: string): Promise<boolean>;
+}
+
+/** A repository in a call: its workspace and slug, unencoded. */
+export interface BitbucketRepoPath {
+  readonly workspace: string;
+  readonly slug: string;
 }
 
 const reader: AnswerReader<BitbucketErrorBody> = {
@@ -86,6 +113,8 @@ const reader: AnswerReader<BitbucketErrorBody> = {
     ),
 };
 const encode = (workspace: string) => encodeURIComponent(workspace);
+const repoPath = (repository: BitbucketRepoPath) =>
+  `/2.0/repositories/${encode(repository.workspace)}/${encode(repository.slug)}`;
 
 export function createBitbucketClient(http: ScmHttp): BitbucketClient {
   const answer = <T>(request: ScmRequest, schema: ZodType<T>) =>
@@ -135,6 +164,37 @@ export function createBitbucketClient(http: ScmHttp): BitbucketClient {
         },
         hookSchema,
       ),
+    async sourceMeta(repository, commit, encodedPath) {
+      // GET /2.0/repositories/{workspace}/{repo_slug}/src/{commit}/{path}?format=meta
+      const response = await http.request(
+        { path: `${repoPath(repository)}/src/${encode(commit)}/${encodedPath}`, query: { format: 'meta' } },
+        sourceMetaSchema,
+      );
+      return response.data;
+    },
+    async sourceContent(repository, commit, encodedPath, maxBytes) {
+      // GET /2.0/repositories/{workspace}/{repo_slug}/src/{commit}/{path} (the raw file)
+      const response = await http.request(
+        {
+          path: `${repoPath(repository)}/src/${encode(commit)}/${encodedPath}`,
+          headers: { accept: '*/*' },
+          responseType: 'bytes',
+          maxResponseBytes: maxBytes,
+        },
+        z.instanceof(Buffer),
+      );
+      return response.data;
+    },
+    async commitExists(repository, commit) {
+      // GET /2.0/repositories/{workspace}/{repo_slug}/commit/{commit}
+      const found = await requestOrRefusal(
+        http,
+        { path: `${repoPath(repository)}/commit/${encode(commit)}` },
+        commitSchema,
+        { ...reader, refused: [404] },
+      );
+      return found.ok;
+    },
     // DELETE /2.0/workspaces/{workspace}/hooks/{uid}
     deleteHook: (workspace, uid) =>
       answer(

@@ -3,6 +3,7 @@ import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
 import { createBitbucketClient } from './client.js';
 import { resolveWorkspace, toOrganization, type BitbucketContext } from './connection-checks.js';
+import { createBitbucketCloudFileReader } from './files.js';
 import { createBitbucketCloudHooks } from './hooks.js';
 import { listBitbucketMembers } from './members.js';
 import { listBitbucketRepositories } from './repos.js';
@@ -45,9 +46,17 @@ export const createBitbucketCloudProvider: ProviderFactory = (settings, deps) =>
 
   return {
     kind: settings.kind,
-    capabilities: { members: true, comments: false, inlineComments: false, ci: false, webhooks: true },
+    capabilities: {
+      members: true,
+      comments: false,
+      inlineComments: false,
+      ci: false,
+      webhooks: true,
+      files: true,
+    },
     members: { listMembers: (org) => listBitbucketMembers(client, credential, org) },
     webhooks: createBitbucketCloudHooks(context),
+    files: createBitbucketCloudFileReader(client),
     validate: () => validateBitbucketCloud(context),
     testConnection: () => testBitbucketCloudConnection(context),
     async *listOrganizations(): AsyncGenerator<ScmOrganization> {

@@ -77,3 +77,21 @@ export const errorSchema = z.object({
     .nullish(),
 });
 export type BitbucketErrorBody = z.output<typeof errorSchema>;
+
+/**
+ * `GET /2.0/repositories/{workspace}/{repo_slug}/src/{commit}/{path}?format=meta`: a `commit_file` (with
+ * `size` and `attributes`: `link`, `executable`, `subrepository`, `binary`, `lfs`) or a `commit_directory`.
+ */
+export const sourceMetaSchema = z.object({
+  type: z.string(),
+  path: z.string().nullish(),
+  size: z.number().int().nonnegative().nullish(),
+  attributes: z
+    .union([z.array(z.string()), z.string()])
+    .nullish()
+    .transform((value) => (value === null || value === undefined ? [] : [value].flat())),
+});
+export type BitbucketSourceMeta = z.output<typeof sourceMetaSchema>;
+
+/** `GET /2.0/repositories/{workspace}/{repo_slug}/commit/{commit}`, as far as it is read. */
+export const commitSchema = z.object({ hash: z.string().min(1) });

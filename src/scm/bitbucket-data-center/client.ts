@@ -13,8 +13,10 @@ import {
 import { branchName, type DefaultBranchResource } from './default-branch.js';
 import {
   applicationPropertiesSchema,
+  commitSchema,
   defaultBranchSchema,
   errorsSchema,
+  pathTypeSchema,
   projectSchema,
   repositorySchema,
   userPermissionSchema,
@@ -91,10 +93,21 @@ export interface BbdcClient {
   updateWebhook(key: string, id: string, body: BbdcWebhookBody): Promise<BbdcAnswer<BbdcWebhook>>;
   /** 404 when the webhook (or the project) is gone. */
   deleteWebhook(key: string, id: string): Promise<BbdcAnswer<unknown>>;
+  /**
+   * What `encodedPath` (segments already percent-encoded) is at `commit`: `FILE`, `DIRECTORY` or `SUBMODULE`.
+   * A missing path, commit or repository is the refusal `not-found`.
+   */
+  pathType(key: string, slug: string, commit: string, encodedPath: string): Promise<BbdcAnswer<string>>;
+  /** The raw bytes of a file at `commit`; rejects `too-large` past `maxBytes`. */
+  rawFile(key: string, slug: string, commit: string, encodedPath: string, maxBytes: number): Promise<Buffer>;
+  /** A commit of the repository by its id; `not-found` (or `rejected` for an id it refuses) when unknown. */
+  commit(key: string, slug: string, commitId: string): Promise<BbdcAnswer<unknown>>;
 }
 
 const refusedStatuses = [400, 401, 403, 404, 409];
 const key = (projectKey: string) => encodeURIComponent(projectKey);
+const repoPath = (projectKey: string, slug: string) =>
+  `${api}/projects/${key(projectKey)}/repos/${encodeURIComponent(slug)}`;
 const impossibleCommit = '0'.repeat(40);
 
 const reader: AnswerReader<BbdcRefusal> = {
@@ -217,6 +230,35 @@ export function createBbdcClient(http: ScmHttp): BbdcClient {
         { method: 'DELETE', path: `${api}/projects/${key(projectKey)}/webhooks/${encodeURIComponent(id)}` },
         z.unknown(),
       ),
+
+    // GET /rest/api/1.0/projects/{KEY}/repos/{slug}/browse/{path}?at={commit}&type=true
+    pathType: async (projectKey, slug, commit, encodedPath) =>
+      answer(
+        {
+          path: `${repoPath(projectKey, slug)}/browse/${encodedPath}`,
+          query: { at: commit, type: true },
+        },
+        pathTypeSchema.transform((body) => body.type),
+      ),
+
+    async rawFile(projectKey, slug, commit, encodedPath, maxBytes) {
+      // GET /rest/api/1.0/projects/{KEY}/repos/{slug}/raw/{path}?at={commit}
+      const response = await http.request(
+        {
+          path: `${repoPath(projectKey, slug)}/raw/${encodedPath}`,
+          query: { at: commit },
+          headers: { accept: '*/*' },
+          responseType: 'bytes',
+          maxResponseBytes: maxBytes,
+        },
+        z.instanceof(Buffer),
+      );
+      return response.data;
+    },
+
+    // GET /rest/api/1.0/projects/{KEY}/repos/{slug}/commits/{commitId}
+    commit: (projectKey, slug, commitId) =>
+      answer({ path: `${repoPath(projectKey, slug)}/commits/${encodeURIComponent(commitId)}` }, commitSchema),
 
     async probeRepositoryWrite(projectKey, slug) {
       // POST /rest/branch-utils/1.0/projects/{KEY}/repos/{slug}/branches

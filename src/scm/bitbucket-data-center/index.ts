@@ -3,6 +3,7 @@ import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
 import { createBbdcClient } from './client.js';
 import { readServerVersion, resolveProject, toOrganization, type BbdcContext } from './connection-checks.js';
+import { createBbdcFileReader } from './files.js';
 import { createBbdcHooks } from './hooks.js';
 import { listBbdcMembers } from './members.js';
 import { listBbdcRepositories } from './repos.js';
@@ -37,9 +38,17 @@ export const createBitbucketDataCenterProvider: ProviderFactory = (settings, dep
 
   return {
     kind: 'bitbucket-data-center',
-    capabilities: { members: true, comments: false, inlineComments: false, ci: false, webhooks: true },
+    capabilities: {
+      members: true,
+      comments: false,
+      inlineComments: false,
+      ci: false,
+      webhooks: true,
+      files: true,
+    },
     members: { listMembers: (org) => listBbdcMembers(client, org) },
     webhooks: createBbdcHooks(context),
+    files: createBbdcFileReader(context),
     validate: () => validateBbdc(context),
     testConnection: () => testBbdcConnection(context),
     async *listOrganizations(): AsyncGenerator<ScmOrganization> {

@@ -91,3 +91,9 @@ export const errorsSchema = z.object({
     )
     .min(1),
 });
+
+/** `GET …/browse/{path}?at=&type=true`: what the path is at that commit. */
+export const pathTypeSchema = z.object({ type: z.string() });
+
+/** `GET …/commits/{commitId}` (`RestCommit`), as far as it is read: that the commit is there. */
+export const commitSchema = z.object({ id: z.string().min(1) });

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { isScmError, ScmError } from '../errors.js';
+import { gitBlobId } from '../files.js';
 import type { CiJobResult, CiTemplate, CiWriter, ScmRepository, ScmRepositoryRef } from '../provider.js';
 import { onInstallation, type GitHubContext } from './provider-context.js';
 import {
@@ -12,8 +12,7 @@ import {
 } from './schemas.js';
 
 /** Git's blob id of `content`: what GitHub's contents API reports as `sha`, so equal content needs no download. */
-export const gitBlobSha = (content: Buffer): string =>
-  createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+export const gitBlobSha = gitBlobId;
 
 type Repo = { readonly owner: string; readonly repo: string };
 

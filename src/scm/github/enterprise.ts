@@ -3,6 +3,7 @@ import { isScmError } from '../errors.js';
 import { createLinkBuilder } from '../links/index.js';
 import type {
   CiWriter,
+  FileReader,
   PullRequestCommenter,
   PullRequestRef,
   ScmIdentity,
@@ -64,13 +65,28 @@ export function createGitHubEnterpriseProvider(
 
   return {
     kind: 'github-enterprise',
-    capabilities: { members: true, comments: true, inlineComments: true, ci: true, webhooks: false },
+    capabilities: {
+      members: true,
+      comments: true,
+      inlineComments: true,
+      ci: true,
+      webhooks: false,
+      files: true,
+    },
     members: { listMembers: (org) => lazily(() => byOrganization(org).members.listMembers(org)) },
     comments: dispatchedCommenter(commenterFor, () => botIdentity(clients, linked)),
     ci: {
       ensureCiJob: async (repository, template) =>
         installationForRepository(clients, linked, repository).provider.ci.ensureCiJob(repository, template),
     } satisfies CiWriter,
+    files: {
+      readFile: async (repository, commitSha, path) =>
+        installationForRepository(clients, linked, repository).provider.files.readFile(
+          repository,
+          commitSha,
+          path,
+        ),
+    } satisfies FileReader,
     async validate() {
       const [owner] = linked;
       if (!owner) throw appNotInstalled(clients);

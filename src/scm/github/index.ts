@@ -1,10 +1,11 @@
 import type { ConnectableProvider } from '../connection-settings.js';
 import { createLinkBuilder } from '../links/index.js';
-import type { CiWriter, MemberLister, PullRequestCommenter } from '../provider.js';
+import type { CiWriter, FileReader, MemberLister, PullRequestCommenter } from '../provider.js';
 import type { GitHubAppClients } from './app-clients.js';
 import type { GitHubInstallationRef } from './app-credentials.js';
 import { createGitHubCiWriter } from './ci.js';
 import { createGitHubCommenter } from './comments.js';
+import { createGitHubFileReader } from './files.js';
 import { listGitHubMembers } from './members.js';
 import { createGitHubContext, type GitHubContext } from './provider-context.js';
 import { listGitHubOrganizations, listGitHubRepositories } from './repos.js';
@@ -21,11 +22,12 @@ export interface GitHubProviderOptions {
   readonly now: () => Date;
 }
 
-/** What a provider of one installation offers beyond the contract's optional parts: every one of them. */
+/** What a provider of one installation offers of the contract's optional parts: all but webhook registration. */
 export type GitHubInstallationProvider = ConnectableProvider & {
   readonly members: MemberLister;
   readonly comments: Required<PullRequestCommenter>;
   readonly ci: CiWriter;
+  readonly files: FileReader;
 };
 
 /**
@@ -46,10 +48,18 @@ export function createGitHubInstallationProvider(context: GitHubContext): GitHub
   const links = createLinkBuilder(context.kind, { webUrl: context.webRoot });
   return {
     kind: context.kind,
-    capabilities: { members: true, comments: true, inlineComments: true, ci: true, webhooks: false },
+    capabilities: {
+      members: true,
+      comments: true,
+      inlineComments: true,
+      ci: true,
+      webhooks: false,
+      files: true,
+    },
     members: { listMembers: (org) => listGitHubMembers(context, org) },
     comments: createGitHubCommenter(context),
     ci: createGitHubCiWriter(context),
+    files: createGitHubFileReader(context),
     validate: () => validateGitHub(context),
     testConnection: () => testGitHubConnection(context),
     listOrganizations: () => listGitHubOrganizations(context),

@@ -81,6 +81,27 @@ export const refSchema = z.object({ ref: z.string(), object: z.object({ sha: z.s
 /** `GET /repos/{owner}/{repo}/contents/{path}` for a file (a directory answers with an array). */
 export const contentFileSchema = z.object({ type: z.string(), sha: z.string().min(1), path: z.string() });
 
+/**
+ * `GET /repos/{owner}/{repo}/contents/{path}` with the `object` media type: one object for a file, symlink,
+ * submodule or directory (`entries`). For a file over 1 MB `content` is `""` and `encoding` is `"none"`.
+ */
+export const contentObjectSchema = z.object({
+  type: z.string(),
+  size: z.number().int().nonnegative(),
+  sha: z.string().min(1),
+  path: z.string(),
+  content: z.string().optional(),
+  encoding: z.string().optional(),
+});
+
+/** `GET /repos/{owner}/{repo}/git/blobs/{file_sha}`: the content always base64. */
+export const blobSchema = z.object({
+  sha: z.string().min(1),
+  size: z.number().int().nonnegative().nullish(),
+  content: z.string(),
+  encoding: z.string(),
+});
+
 /** One entry of `GET /repos/{owner}/{repo}/pulls`, and the answer of `POST …/pulls`. */
 export const pullSummarySchema = z.object({ number: z.number().int().positive(), html_url: z.string() });
 

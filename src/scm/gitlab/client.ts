@@ -8,11 +8,13 @@ import {
   type ScmHttp,
 } from '../http/index.js';
 import {
+  commitSchema,
   groupSchema,
   hookSchema,
   memberSchema,
   projectSchema,
   refusalSchema,
+  repositoryFileSchema,
   tokenSelfSchema,
   userSchema,
   versionSchema,
@@ -21,6 +23,7 @@ import {
   type GitLabMember,
   type GitLabProject,
   type GitLabRefusal,
+  type GitLabRepositoryFile,
   type GitLabTokenSelf,
   type GitLabUser,
 } from './schemas.js';
@@ -60,6 +63,13 @@ export interface GitLabClient {
   createHook(groupId: string, body: GitLabHookBody): Promise<GitLabAnswer<GitLabHook>>;
   updateHook(groupId: string, hookId: string, body: GitLabHookBody): Promise<GitLabAnswer<GitLabHook>>;
   deleteHook(groupId: string, hookId: string): Promise<GitLabAnswer<unknown>>;
+  /**
+   * A file of a project at `ref` (`filePath` unencoded; the whole path is encoded into one segment). Rejects
+   * `too-large` for an answer over `maxBytes`, `not-found` for a missing file, commit or project.
+   */
+  file(projectId: string, filePath: string, ref: string, maxBytes: number): Promise<GitLabRepositoryFile>;
+  /** Whether the project has the commit: false for a 404 (unknown commit or project). */
+  commitExists(projectId: string, sha: string): Promise<boolean>;
 }
 
 /** What scm-connect sends to create or edit a group hook: `url`, `token`, the event flags. */
@@ -175,6 +185,28 @@ export function createGitLabClient(http: ScmHttp): GitLabClient {
         hookSchema,
         reader,
       ),
+    async file(projectId, filePath, ref, maxBytes) {
+      // GET /api/v4/projects/:id/repository/files/:file_path?ref=
+      const response = await http.request(
+        {
+          path: `/api/v4/projects/${encode(projectId)}/repository/files/${encode(filePath)}`,
+          query: { ref },
+          maxResponseBytes: maxBytes,
+        },
+        repositoryFileSchema,
+      );
+      return response.data;
+    },
+    async commitExists(projectId, sha) {
+      // GET /api/v4/projects/:id/repository/commits/:sha
+      const answer = await requestOrRefusal(
+        http,
+        { path: `/api/v4/projects/${encode(projectId)}/repository/commits/${encode(sha)}` },
+        commitSchema,
+        { ...reader, refused: [404] },
+      );
+      return answer.ok;
+    },
     // DELETE /api/v4/groups/:id/hooks/:hook_id
     deleteHook: (groupId, hookId) =>
       requestOrRefusal(

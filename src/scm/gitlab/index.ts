@@ -3,6 +3,7 @@ import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
 import { createGitLabClient } from './client.js';
 import { resolveGroup, toOrganization, type GitLabContext } from './connection-checks.js';
+import { createGitLabFileReader } from './files.js';
 import { createGitLabHooks } from './hooks.js';
 import { listGitLabMembers } from './members.js';
 import { listGitLabRepositories } from './repos.js';
@@ -36,9 +37,17 @@ export const createGitLabProvider: ProviderFactory = (settings, deps) => {
 
   return {
     kind,
-    capabilities: { members: true, comments: false, inlineComments: false, ci: false, webhooks: true },
+    capabilities: {
+      members: true,
+      comments: false,
+      inlineComments: false,
+      ci: false,
+      webhooks: true,
+      files: true,
+    },
     members: { listMembers: (org) => listGitLabMembers(client, org) },
     webhooks: createGitLabHooks(context),
+    files: createGitLabFileReader(client),
     validate: () => validateGitLab(context),
     testConnection: () => testGitLabConnection(context),
     async *listOrganizations(): AsyncGenerator<ScmOrganization> {

@@ -80,3 +80,16 @@ export type GitLabRefusal = z.output<typeof refusalSchema>;
 /** One entry of `GET /groups/:id/hooks`, and the answer of creating or editing one (the token is never returned). */
 export const hookSchema = z.object({ id, url: z.string() });
 export type GitLabHook = z.output<typeof hookSchema>;
+
+/** `GET /projects/:id/repository/files/:file_path?ref=`: the file with its blob id, content base64-encoded. */
+export const repositoryFileSchema = z.object({
+  file_path: z.string(),
+  size: z.number().int().nonnegative(),
+  encoding: z.string(),
+  content: z.string(),
+  blob_id: z.string().min(1),
+});
+export type GitLabRepositoryFile = z.output<typeof repositoryFileSchema>;
+
+/** `GET /projects/:id/repository/commits/:sha`, as far as it is read: that the commit is there. */
+export const commitSchema = z.object({ id: z.string().min(1) });

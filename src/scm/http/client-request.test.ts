@@ -39,7 +39,16 @@ beforeAll(async () => {
     }))
     .get('/text', () => ({ body: 'plain words' }))
     .get('/broken-json', () => ({ headers: { 'content-type': 'application/json' }, body: '{"a":' }))
-    .get('/user', () => ({ body: { id: 'not-a-number', login: 'x' } }));
+    .get('/user', () => ({ body: { id: 'not-a-number', login: 'x' } }))
+    .get('/file.json', () => ({
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from('{"looks": "like JSON"}\n'),
+    }))
+    .get('/binary', () => ({
+      headers: { 'content-type': 'application/octet-stream' },
+      body: Buffer.from([0xff, 0x00, 0xfe, 0x0a]),
+    }))
+    .get('/large', () => ({ headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(4096) }));
   twin = await startTwinServer(router);
 });
 afterAll(async () => {
@@ -94,6 +103,26 @@ describe('request', () => {
     expect(error.code).toBe('upstream_invalid_response');
     expect(error.message).toContain('(at id)');
     expect(error.message).not.toContain('not-a-number');
+  });
+
+  it('returns the bytes as they came with responseType bytes, JSON and binary alike', async () => {
+    const json = await client().request({ path: '/file.json', responseType: 'bytes' });
+    expect(Buffer.isBuffer(json.data)).toBe(true);
+    expect(json.data).toEqual(Buffer.from('{"looks": "like JSON"}\n'));
+    const binary = await client().request({ path: '/binary', responseType: 'bytes' });
+    expect(binary.data).toEqual(Buffer.from([0xff, 0x00, 0xfe, 0x0a]));
+  });
+
+  it('caps one answer lower than the client does with maxResponseBytes (too-large), never higher', async () => {
+    const error = await failure(client().request({ path: '/large', maxResponseBytes: 1024 }));
+    expect([error.kind, error.code]).toEqual(['too-large', 'response_too_large']);
+    const small = client('/', { maxResponseBytes: 1024 });
+    expect((await failure(small.request({ path: '/large', maxResponseBytes: 1_000_000 }))).kind).toBe(
+      'too-large',
+    );
+    await expect(client().request({ path: '/large', maxResponseBytes: 4096 })).resolves.toMatchObject({
+      status: 200,
+    });
   });
 
   it('refuses a header value with a line break (header injection)', async () => {

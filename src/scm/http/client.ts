@@ -69,6 +69,10 @@ export interface ScmRequest {
   idempotent?: boolean;
   /** Send the auth headers to a `url` on another origin than the base URL (Azure DevOps' vsaex/vssps hosts). */
   authOnOtherOrigin?: boolean;
+  /** `bytes`: the body as a `Buffer`, never decoded (raw file content). Default `json`: JSON, else text. */
+  responseType?: 'json' | 'bytes';
+  /** A lower size cap for this answer than the client's `maxResponseBytes`; a larger one fails `too-large`. */
+  maxResponseBytes?: number;
 }
 
 export interface ScmResponse<T> {
@@ -129,10 +133,20 @@ export function createScmHttp(options: ScmHttpOptions): ScmHttp {
   });
 
   /** One try: waits out a rate-limit pause on the host, then takes one of the host's slots. */
-  async function sendGuarded(call: OutgoingCall, signal?: AbortSignal): Promise<RawResponse> {
+  async function sendGuarded(
+    call: OutgoingCall,
+    signal?: AbortSignal,
+    callLimits: TransportLimits = limits,
+  ): Promise<RawResponse> {
     if (hostPause) await shared.waitUntilResumed(call.url.host);
-    return shared.withSlot(call.url.host, () => sendOnce(agent, call, limits, signal));
+    return shared.withSlot(call.url.host, () => sendOnce(agent, call, callLimits, signal));
   }
+
+  /** The client's limits, with the request's lower size cap when it has one. */
+  const limitsFor = (request: ScmRequest): TransportLimits =>
+    request.maxResponseBytes === undefined
+      ? limits
+      : { ...limits, maxResponseBytes: Math.min(limits.maxResponseBytes, request.maxResponseBytes) };
 
   async function buildCall(request: ScmRequest, url: URL): Promise<OutgoingCall> {
     const method = (request.method ?? 'GET').toUpperCase();
@@ -189,11 +203,12 @@ export function createScmHttp(options: ScmHttpOptions): ScmHttp {
   /** Sends with retries: backoff for `unavailable` on idempotent calls, shared pauses for rate limits. */
   async function execute(request: ScmRequest, call: OutgoingCall): Promise<RawResponse> {
     const idempotent = request.idempotent ?? isIdempotent(call.method);
+    const callLimits = limitsFor(request);
     for (let attempt = 1; ; attempt++) {
       const canRetry = attempt < retry.attempts;
       let response: RawResponse;
       try {
-        response = await sendGuarded(call);
+        response = await sendGuarded(call, undefined, callLimits);
       } catch (error) {
         const failure = transportError(error, call);
         const transient = failure.kind === 'unavailable' && failure.code !== 'dns_resolution_failed';
@@ -224,7 +239,7 @@ export function createScmHttp(options: ScmHttpOptions): ScmHttp {
     const response = await execute(request, call);
     const ok = response.status >= 200 && response.status < 300;
     if (!ok && !request.acceptStatus?.includes(response.status)) throw statusError(response.status, call);
-    const decoded = decodeBody(response, call);
+    const decoded = request.responseType === 'bytes' ? response.body : decodeBody(response, call);
     const data = schema ? parseWith(schema, decoded, call) : (decoded as T);
     return { status: response.status, headers: response.headers, data, url };
   }

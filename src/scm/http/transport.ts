@@ -62,7 +62,7 @@ export async function sendOnce(
   const headers = flattenHeaders(response.headers);
   const declared = Number(headers['content-length'] ?? 0);
   if (declared > limits.maxResponseBytes) {
-    response.body.destroy();
+    discard(response.body);
     throw tooLargeError(call);
   }
   const timer = setTimeout(() => {
@@ -88,8 +88,14 @@ export async function sendOnce(
     return fail(error);
   } finally {
     clearTimeout(timer);
-    if (!response.body.destroyed) response.body.destroy();
+    if (!response.body.destroyed) discard(response.body);
   }
+}
+
+/** Drops an unread body; the abort error it then emits has no reader left to hear it. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -6,7 +6,7 @@ import type { CheckedBase, CheckedTarget, RepositoryRef } from './types.js';
  * name a branch) plus, for lines, `&line={a}&lineEnd={b+1}&lineStartColumn=1&lineEndColumn=1&lineStyle=plain`
  * and `&_a=contents`. The selection ends at a caret position, so whole lines a..b end at column 1 of line b+1:
  * the form the Azure DevOps UI itself writes when lines are selected by their numbers (a UI convention, not an
- * API).
+ * API). On a branch, `version=GB{branch}`.
  */
 export function azureDevOpsFileUrl(
   base: CheckedBase,
@@ -34,6 +34,8 @@ export function azureDevOpsFileUrl(
     lines === undefined
       ? ''
       : `&line=${lines.start}&lineEnd=${lines.end + 1}&lineStartColumn=1&lineEndColumn=1&lineStyle=plain`;
-  const query = `path=/${target.pathSegments.join('/')}&version=GC${target.sha}${selection}&_a=contents`;
+  const version =
+    'commit' in target.ref ? `GC${target.ref.commit}` : `GB${encodeURIComponent(target.ref.branch)}`;
+  const query = `path=/${target.pathSegments.join('/')}&version=${version}${selection}&_a=contents`;
   return `${base.root}/${organization}/${project}/_git/${name}?${query}`;
 }

@@ -3,7 +3,8 @@ import type { CheckedBase, CheckedTarget, RepositoryRef } from './types.js';
 
 /**
  * Bitbucket Cloud: `{web}/{workspace}/{slug}/src/{sha}/{path}#lines-{a}:{b}`. The `#lines-` fragment is the
- * web UI's own convention (not an API); one line is `#lines-{a}`.
+ * web UI's own convention (not an API); one line is `#lines-{a}`. On a branch, `src/{branch}/{path}` with the
+ * branch as one encoded segment (`release%2F2.x`).
  */
 export function bitbucketCloudFileUrl(
   base: CheckedBase,
@@ -27,5 +28,6 @@ export function bitbucketCloudFileUrl(
       : lines.start === lines.end
         ? `#lines-${lines.start}`
         : `#lines-${lines.start}:${lines.end}`;
-  return `${base.root}/${workspace}/${slug}/src/${target.sha}/${target.pathSegments.join('/')}${anchor}`;
+  const ref = 'commit' in target.ref ? target.ref.commit : encodeURIComponent(target.ref.branch);
+  return `${base.root}/${workspace}/${slug}/src/${ref}/${target.pathSegments.join('/')}${anchor}`;
 }

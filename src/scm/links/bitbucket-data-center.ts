@@ -12,7 +12,8 @@ function ownerPath(projectKey: string): string {
 
 /**
  * Bitbucket Data Center: `{web}/projects/{KEY}/repos/{slug}/browse/{path}?at={sha}#{a}-{b}`, personal
- * repositories under `{web}/users/{user}/repos/…`. The bare-number fragment is the web UI's convention.
+ * repositories under `{web}/users/{user}/repos/…`. The bare-number fragment is the web UI's convention. On a
+ * branch, `?at=refs%2Fheads%2F{branch}`.
  */
 export function bitbucketDataCenterFileUrl(
   base: CheckedBase,
@@ -43,5 +44,7 @@ export function bitbucketDataCenterFileUrl(
   const { lines } = target;
   const anchor =
     lines === undefined ? '' : lines.start === lines.end ? `#${lines.start}` : `#${lines.start}-${lines.end}`;
-  return `${base.root}/${owner}/repos/${slug}/browse/${target.pathSegments.join('/')}?at=${target.sha}${anchor}`;
+  const at =
+    'commit' in target.ref ? target.ref.commit : encodeURIComponent(`refs/heads/${target.ref.branch}`);
+  return `${base.root}/${owner}/repos/${slug}/browse/${target.pathSegments.join('/')}?at=${at}${anchor}`;
 }

@@ -1,5 +1,5 @@
 import { ScmError } from '../errors.js';
-import type { CheckedBase, CheckedTarget, FileLocation, LinkBase } from './types.js';
+import type { BranchFileLocation, CheckedBase, CheckedTarget, FileLocation, LinkBase } from './types.js';
 
 const shaPattern = /^[0-9a-f]{7,64}$/i;
 
@@ -106,9 +106,30 @@ export function checkTarget(location: FileLocation): CheckedTarget {
     throw invalidLinkInput('invalid_commit_sha', 'The commit id must be 7 to 64 hexadecimal digits.');
   }
   const lines = checkLines(location.startLine, location.endLine);
-  const target = { sha: location.commitSha.toLowerCase(), pathSegments: checkPath(location.path) };
+  const target = {
+    ref: { commit: location.commitSha.toLowerCase() },
+    pathSegments: checkPath(location.path),
+  };
   return lines === undefined ? target : { ...target, lines };
 }
+
+/**
+ * Validates a branch location. The branch must be a name Git accepts for a branch in the ways that matter to a
+ * link: not empty, no control characters, no `..`, no leading `-` or `/`.
+ */
+export function checkBranchTarget(location: BranchFileLocation): CheckedTarget {
+  const { branch } = location;
+  // eslint-disable-next-line no-control-regex
+  if (branch === '' || /[\x00-\x1f\x7f]/.test(branch) || branch.includes('..') || /^[-/]/.test(branch)) {
+    throw invalidLinkInput('invalid_branch', `The branch "${branch}" is not a valid branch name.`);
+  }
+  const lines = checkLines(location.startLine, location.endLine);
+  const target = { ref: { branch }, pathSegments: checkPath(location.path) };
+  return lines === undefined ? target : { ...target, lines };
+}
+
+/** A branch name as path segments (GitHub, GitLab resolve `blob/release/2.x/path` against their refs). */
+export const branchSegments = (branch: string): string => branch.split('/').map(encodeSegment).join('/');
 
 /** A structured repository reference of another family than the connection's. */
 export const wrongFamily = (given: string, expected: string): ScmError =>

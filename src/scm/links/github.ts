@@ -1,9 +1,10 @@
-import { checkName, splitFullName, wrongFamily } from './check-input.js';
+import { branchSegments, checkName, splitFullName, wrongFamily } from './check-input.js';
 import type { CheckedBase, CheckedTarget, RepositoryRef } from './types.js';
 
 /**
  * GitHub and GitHub Enterprise Server: `{web}/{owner}/{repo}/blob/{sha}/{path}#L{a}-L{b}`. The `#L{a}-L{b}`
- * range is what the web UI's "Copy permalink" produces; it is a UI convention, not a documented API.
+ * range is what the web UI's "Copy permalink" produces; it is a UI convention, not a documented API. On a branch,
+ * `blob/{branch}/{path}`, the branch's segments as they are (GitHub resolves the longest matching ref).
  */
 export function githubFileUrl(base: CheckedBase, repository: RepositoryRef, target: CheckedTarget): string {
   let owner: string;
@@ -23,5 +24,6 @@ export function githubFileUrl(base: CheckedBase, repository: RepositoryRef, targ
       : lines.start === lines.end
         ? `#L${lines.start}`
         : `#L${lines.start}-L${lines.end}`;
-  return `${base.root}/${owner}/${name}/blob/${target.sha}/${target.pathSegments.join('/')}${anchor}`;
+  const ref = 'commit' in target.ref ? target.ref.commit : branchSegments(target.ref.branch);
+  return `${base.root}/${owner}/${name}/blob/${ref}/${target.pathSegments.join('/')}${anchor}`;
 }

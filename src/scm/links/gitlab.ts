@@ -1,4 +1,4 @@
-import { checkName, invalidLinkInput, splitFullName, wrongFamily } from './check-input.js';
+import { branchSegments, checkName, invalidLinkInput, splitFullName, wrongFamily } from './check-input.js';
 import type { CheckedBase, CheckedTarget, RepositoryRef } from './types.js';
 
 /** A top-level group plus up to 20 levels of subgroups, then the project. */
@@ -6,7 +6,8 @@ const maxPathDepth = 22;
 
 /**
  * GitLab Cloud and Self-Managed: `{web}/{group}/{sub…}/{project}/-/blob/{sha}/{path}#L{a}-{b}`. The range end
- * has no `L`: that is how the GitLab UI writes a selected range (a UI convention, not an API).
+ * has no `L`: that is how the GitLab UI writes a selected range (a UI convention, not an API). On a branch,
+ * `-/blob/{branch}/{path}`.
  */
 export function gitlabFileUrl(base: CheckedBase, repository: RepositoryRef, target: CheckedTarget): string {
   let parts: string[];
@@ -28,5 +29,6 @@ export function gitlabFileUrl(base: CheckedBase, repository: RepositoryRef, targ
       : lines.start === lines.end
         ? `#L${lines.start}`
         : `#L${lines.start}-${lines.end}`;
-  return `${base.root}/${parts.join('/')}/-/blob/${target.sha}/${target.pathSegments.join('/')}${anchor}`;
+  const ref = 'commit' in target.ref ? target.ref.commit : branchSegments(target.ref.branch);
+  return `${base.root}/${parts.join('/')}/-/blob/${ref}/${target.pathSegments.join('/')}${anchor}`;
 }

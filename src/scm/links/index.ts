@@ -3,11 +3,13 @@ import type { LinkBuilder } from '../provider.js';
 import { azureDevOpsFileUrl } from './azure-devops.js';
 import { bitbucketCloudFileUrl } from './bitbucket-cloud.js';
 import { bitbucketDataCenterFileUrl } from './bitbucket-data-center.js';
-import { checkTarget, checkWebBase } from './check-input.js';
+import { checkBranchTarget, checkTarget, checkWebBase } from './check-input.js';
 import { githubFileUrl } from './github.js';
 import { gitlabFileUrl } from './gitlab.js';
 import {
   linkFamilyOf,
+  type BranchFileLocation,
+  type BranchLinkBuilder,
   type CheckedBase,
   type CheckedTarget,
   type FileLocation,
@@ -45,11 +47,21 @@ export function cloudLinkBase(kind: ScmKindId): LinkBase | undefined {
   return webUrl === undefined ? undefined : { webUrl };
 }
 
-/** A `LinkBuilder` for one connection; the web root is checked once, here. */
-export function createLinkBuilder(kind: ScmKindId, base: LinkBase): LinkBuilder {
+/** A link to a file (and optionally lines) on a branch; throws as {@link buildFileUrl}, `invalid_branch` too. */
+export function buildBranchFileUrl(kind: ScmKindId, base: LinkBase, location: BranchFileLocation): string {
+  return familyFileUrl[linkFamilyOf[kind]](
+    checkWebBase(base),
+    location.repository,
+    checkBranchTarget(location),
+  );
+}
+
+/** A `LinkBuilder` for one connection, with branch links too; the web root is checked once, here. */
+export function createLinkBuilder(kind: ScmKindId, base: LinkBase): LinkBuilder & BranchLinkBuilder {
   const checkedBase = checkWebBase(base);
   const fileUrl = familyFileUrl[linkFamilyOf[kind]];
   return {
     fileUrl: (location) => fileUrl(checkedBase, location.repository, checkTarget(location)),
+    branchFileUrl: (location) => fileUrl(checkedBase, location.repository, checkBranchTarget(location)),
   };
 }

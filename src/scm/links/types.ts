@@ -91,10 +91,28 @@ export interface FileLocation {
   readonly endLine?: number;
 }
 
+/** A file (and optionally lines) on a branch: the secondary "open on the default branch" link. */
+export interface BranchFileLocation {
+  readonly repository: RepositoryRef;
+  /** The branch name as Git has it (`main`, `release/2.x`), not URL-encoded. */
+  readonly branch: string;
+  /** As in {@link FileLocation}. */
+  readonly path: string;
+  readonly startLine?: number;
+  readonly endLine?: number;
+}
+
+/** Builds links to a file on a branch: they follow the branch, so lines may have moved since a scan. */
+export interface BranchLinkBuilder {
+  branchFileUrl(location: BranchFileLocation): string;
+}
+
+/** What a location is pinned to: a commit (lower-case hex) or a branch (its name, not encoded). */
+export type CheckedRef = { readonly commit: string } | { readonly branch: string };
+
 /** A location after validation: what each family's builder works from. */
 export interface CheckedTarget {
-  /** Lower-case hex. */
-  readonly sha: string;
+  readonly ref: CheckedRef;
   /** Path segments, each already percent-encoded. */
   readonly pathSegments: readonly string[];
   /** Absent: no line anchor. `end === start`: one line. */

@@ -1,4 +1,5 @@
 import { createConnectionsApi, type ConnectionsApi } from './connections-client.js';
+import { createFindingsApi, type FindingsApi } from './findings-client.js';
 import { ApiError, type Http, type RequestOptions } from './http.js';
 import { createGitHubAppApi, type GitHubAppApi } from './github-app-client.js';
 import { createGitHubInstallApi, type GitHubInstallApi } from './github-install-client.js';
@@ -23,6 +24,7 @@ import {
   type Member,
   type Role,
   type Session,
+  type TokenRole,
 } from './schemas.js';
 
 export interface SetupInput {
@@ -34,7 +36,7 @@ export interface SetupInput {
 }
 
 /** The calls the UI makes to `/api/v1`. Every call that answers a Session also arms the CSRF token. */
-export interface ApiClient extends ConnectionsApi, JobsApi, GitHubInstallApi, GitHubAppApi {
+export interface ApiClient extends ConnectionsApi, JobsApi, GitHubInstallApi, GitHubAppApi, FindingsApi {
   setupStatus(options?: RequestOptions): Promise<{ needed: boolean }>;
   completeSetup(input: SetupInput): Promise<Session>;
   /** Resolves `null` when nobody is signed in. */
@@ -55,7 +57,7 @@ export interface ApiClient extends ConnectionsApi, JobsApi, GitHubInstallApi, Gi
   /** Accepts an invitation with the signed-in user. */
   joinInvitation(token: string): Promise<Session>;
   listTokens(accountId: string, options?: RequestOptions): Promise<ApiToken[]>;
-  createToken(accountId: string, name: string, role: Role): Promise<CreatedToken>;
+  createToken(accountId: string, name: string, role: TokenRole): Promise<CreatedToken>;
   revokeToken(accountId: string, tokenId: string): Promise<void>;
   listConnections(accountId: string, options?: RequestOptions): Promise<Connection[]>;
 }
@@ -74,6 +76,7 @@ export const createApiClient = (http: Http): ApiClient => {
     ...createJobsApi(http),
     ...createGitHubInstallApi(http),
     ...createGitHubAppApi(http),
+    ...createFindingsApi(http),
 
     setupStatus: (options) => http.request('GET', '/api/v1/setup', setupStatusSchema, undefined, options),
 

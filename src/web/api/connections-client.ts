@@ -4,11 +4,13 @@ import {
   connectionSchema,
   jobSchema,
   repositoryPageSchema,
+  repositorySchema,
   startedJobSchema,
   testReportSchema,
   type AccountOrganization,
   type Connection,
   type Job,
+  type Repository,
   type RepositoryPage,
   type TestReport,
 } from './schemas.js';
@@ -55,8 +57,18 @@ export interface RepositoryQuery {
   readonly q?: string;
   /** `undefined` lists both. */
   readonly archived?: boolean;
+  /** Repositories with every one of these tags. */
+  readonly tags?: readonly string[];
+  /** `undefined` lists both; `true` only the repositories excluded from scanning. */
+  readonly excluded?: boolean;
   readonly limit?: number;
   readonly cursor?: string;
+}
+
+/** What `PATCH …/repositories/{id}` takes (admins): exclusion from scanning and the tags, each left as is when absent. */
+export interface RepositoryChanges {
+  readonly excluded?: boolean;
+  readonly tags?: readonly string[];
 }
 
 /** The calls about connections, their organizations, repositories and sync jobs. */
@@ -74,6 +86,7 @@ export interface ConnectionsApi {
     query: RepositoryQuery,
     options?: RequestOptions,
   ): Promise<RepositoryPage>;
+  updateRepository(accountId: string, repositoryId: string, changes: RepositoryChanges): Promise<Repository>;
 }
 
 const seg = encodeURIComponent;
@@ -88,6 +101,8 @@ export const repositoryQueryString = (query: RepositoryQuery): string => {
   const q = query.q?.trim();
   if (q) params.set('q', q);
   if (query.archived !== undefined) params.set('archived', String(query.archived));
+  for (const tag of query.tags ?? []) params.append('tag', tag);
+  if (query.excluded !== undefined) params.set('excluded', String(query.excluded));
   if (query.limit !== undefined) params.set('limit', String(query.limit));
   if (query.cursor) params.set('cursor', query.cursor);
   const text = params.toString();
@@ -134,5 +149,13 @@ export const createConnectionsApi = (http: Http): ConnectionsApi => ({
       repositoryPageSchema,
       undefined,
       options,
+    ),
+
+  updateRepository: (accountId, repositoryId, changes) =>
+    http.request(
+      'PATCH',
+      `${accountPath(accountId)}/repositories/${seg(repositoryId)}`,
+      repositorySchema,
+      changes,
     ),
 });

@@ -46,10 +46,14 @@ export type AddMemberResult = z.infer<typeof addMemberResultSchema>;
 export const invitationInfoSchema = z.object({ email: z.string(), accountName: z.string() });
 export type InvitationInfo = z.infer<typeof invitationInfoSchema>;
 
+/** An API token's role: an account role, or `scan-upload` (uploads scans and nothing else: for CI jobs). */
+export const tokenRoleSchema = z.enum(['admin', 'member', 'scan-upload']);
+export type TokenRole = z.infer<typeof tokenRoleSchema>;
+
 export const apiTokenSchema = z.object({
   id: z.string(),
   name: z.string(),
-  role: roleSchema,
+  role: tokenRoleSchema,
   prefix: z.string(),
   createdAt: z.string(),
   lastUsedAt: z.nullish(z.string()),
@@ -207,6 +211,27 @@ export const repositorySchema = z.object({
   archived: z.boolean(),
   webUrl: z.nullish(z.string()),
   syncedAt: z.nullish(z.string()),
+  /** An admin excluded it from scanning: uploads for it are refused. */
+  excluded: z.optional(z.boolean()),
+  tags: z.optional(z.array(z.string())),
+  lastScan: z.nullish(
+    z.object({
+      id: z.string(),
+      status: z.string(),
+      commitSha: z.nullish(z.string()),
+      branch: z.nullish(z.string()),
+      createdAt: z.string(),
+    }),
+  ),
+  openFindings: z.nullish(
+    z.object({
+      critical: z.number(),
+      high: z.number(),
+      medium: z.number(),
+      low: z.number(),
+      info: z.number(),
+    }),
+  ),
 });
 export type Repository = z.infer<typeof repositorySchema>;
 export const repositoryPageSchema = z.object({

@@ -5,15 +5,20 @@ import { safeHttpUrl } from '../lib/safe-url.js';
 export const ExternalLink = ({
   href,
   children,
+  label,
+  className,
 }: {
   readonly href: string | null | undefined;
   readonly children?: ReactNode;
+  /** What screen readers hear instead of the text, when the text alone is ambiguous. */
+  readonly label?: string;
+  readonly className?: string;
 }) => {
   const url = safeHttpUrl(href);
   const text = children ?? href ?? '';
-  if (!url) return <span>{text}</span>;
+  if (!url) return <span className={className}>{text}</span>;
   return (
-    <a href={url} target="_blank" rel="noopener noreferrer">
+    <a href={url} target="_blank" rel="noopener noreferrer" aria-label={label} className={className}>
       {text}
     </a>
   );

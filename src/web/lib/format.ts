@@ -14,3 +14,10 @@ export const formatDate = (value: string | null | undefined): string => {
 };
 
 export const roleLabel = (role: 'admin' | 'member'): string => (role === 'admin' ? 'Admin' : 'Member');
+
+/** An API token's role as the tokens table names it. */
+export const tokenRoleLabel = (role: 'admin' | 'member' | 'scan-upload'): string =>
+  role === 'scan-upload' ? 'Scan upload' : roleLabel(role);
+
+/** The first seven characters of a commit id, as the SCMs show it. */
+export const shortSha = (sha: string | null | undefined): string => (sha ? sha.slice(0, 7) : '—');

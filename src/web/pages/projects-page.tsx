@@ -1,14 +1,21 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { findScmKind } from '../../core/scm-kinds.js';
 import { useApi } from '../api/api-context.js';
+import type { Repository } from '../api/schemas.js';
+import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { EmptyState } from '../components/empty-state.js';
 import { SelectField, TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
 import { useResource } from '../lib/use-resource.js';
+import { useTypedFilter } from '../lib/use-typed-filter.js';
+import { EditTagsDialog } from '../projects/edit-tags-dialog.js';
 import {
   archivedOptions,
   filtersFromSearch,
+  isFiltered,
   parseArchivedFilter,
+  parseScanningFilter,
+  scanningOptions,
   searchOfFilters,
   type RepositoryFilters,
 } from '../projects/repository-filters.js';
@@ -17,20 +24,26 @@ import { useRepositoryList } from '../projects/use-repository-list.js';
 import { Link, useLocation, useNavigate } from '../router/router-context.js';
 import { AccountPage } from './account-page.js';
 
-/** How long the name search waits after the last key before it asks the server. */
-const searchDelayMs = 250;
-
 /**
- * The repositories of every connection of the current account, filtered and loaded page by page. The filters
- * live in the address, so reload, back / forward and a shared link keep the view.
+ * The repositories of every connection of the current account, filtered and loaded page by page, each with its
+ * last scan and open findings; admins tag them and exclude them from scanning. The filters live in the address,
+ * so reload, back / forward and a shared link keep the view.
  */
 export const ProjectsPage = () => {
   return (
-    <AccountPage title="Projects">{(account) => <ProjectsOfAccount accountId={account.id} />}</AccountPage>
+    <AccountPage title="Projects">
+      {(account) => <ProjectsOfAccount accountId={account.id} isAdmin={account.role === 'admin'} />}
+    </AccountPage>
   );
 };
 
-const ProjectsOfAccount = ({ accountId }: { readonly accountId: string }) => {
+const ProjectsOfAccount = ({
+  accountId,
+  isAdmin,
+}: {
+  readonly accountId: string;
+  readonly isAdmin: boolean;
+}) => {
   const api = useApi();
   const navigate = useNavigate();
   const { pathname, search: address } = useLocation();
@@ -38,27 +51,42 @@ const ProjectsOfAccount = ({ accountId }: { readonly accountId: string }) => {
     api.listConnections(accountId, { signal }),
   );
   const filters = useMemo(() => filtersFromSearch(address), [address]);
-  const [search, setSearch] = useState(filters.q);
   const list = useRepositoryList(api, accountId, filters);
+  const [tagging, setTagging] = useState<Repository | null>(null);
+  const [excluding, setExcluding] = useState<Repository | null>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const connectionItems = connections.status === 'ready' ? connections.data : [];
-  const filtered = filters.connectionId !== '' || filters.q !== '' || filters.archived !== 'all';
+  const filtered = isFiltered(filters);
 
-  /** A filter picked from a list is a new step in the history; the name typed replaces the current one. */
+  /** A filter picked from a list is a new step in the history; the text typed replaces the current one. */
   const show = (next: RepositoryFilters, options: { replace?: boolean } = {}) =>
     navigate(`${pathname}${searchOfFilters(next)}`, options);
+  const [name, setName] = useTypedFilter(filters.q, (q) => show({ ...filters, q }, { replace: true }));
+  const [tag, setTag] = useTypedFilter(filters.tag, (value) =>
+    show({ ...filters, tag: value }, { replace: true }),
+  );
 
-  // Back, forward or a link changed the name in the address: the box shows it.
-  useEffect(() => {
-    setSearch((typed) => (typed.trim() === filters.q ? typed : filters.q));
-  }, [filters.q]);
+  const update = async (
+    repository: Repository,
+    changes: { excluded?: boolean; tags?: readonly string[] },
+  ) => {
+    const updated = await api.updateRepository(accountId, repository.id, changes);
+    list.replace(updated);
+  };
 
-  useEffect(() => {
-    const q = search.trim();
-    if (q === filters.q) return;
-    const timer = setTimeout(() => show({ ...filters, q }, { replace: true }), searchDelayMs);
-    return () => clearTimeout(timer);
-    // `show` and the other filters are read when the timer fires; only the typed name restarts it.
-  }, [search, filters.q]);
+  const include = async (repository: Repository) => {
+    setBusyId(repository.id);
+    setActionError(null);
+    try {
+      await update(repository, { excluded: false });
+      setNotice(`${repository.fullName} is scanned again: uploads for it are accepted.`);
+    } catch (error) {
+      setActionError(error instanceof Error ? error.message : 'Could not include the repository.');
+    }
+    setBusyId(null);
+  };
 
   const known = connectionItems.some((connection) => connection.id === filters.connectionId);
   const connectionOptions = [
@@ -94,7 +122,7 @@ const ProjectsOfAccount = ({ accountId }: { readonly accountId: string }) => {
           name="connection"
           value={filters.connectionId}
           options={connectionOptions}
-          onChange={(event) => show({ ...filters, q: search.trim(), connectionId: event.target.value })}
+          onChange={(event) => show({ ...filters, connectionId: event.target.value })}
         />
         <TextField
           label="Name"
@@ -102,17 +130,31 @@ const ProjectsOfAccount = ({ accountId }: { readonly accountId: string }) => {
           type="search"
           autoComplete="off"
           placeholder="Filter by name"
-          value={search}
-          onChange={(event) => setSearch(event.target.value)}
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+        />
+        <TextField
+          label="Tag"
+          name="tag"
+          type="search"
+          autoComplete="off"
+          placeholder="e.g. pci"
+          value={tag}
+          onChange={(event) => setTag(event.target.value)}
         />
         <SelectField
           label="Archived"
           name="archived"
           value={filters.archived}
           options={archivedOptions}
-          onChange={(event) =>
-            show({ ...filters, q: search.trim(), archived: parseArchivedFilter(event.target.value) })
-          }
+          onChange={(event) => show({ ...filters, archived: parseArchivedFilter(event.target.value) })}
+        />
+        <SelectField
+          label="Scanning"
+          name="scanning"
+          value={filters.scanning}
+          options={scanningOptions}
+          onChange={(event) => show({ ...filters, scanning: parseScanningFilter(event.target.value) })}
         />
       </form>
 
@@ -125,25 +167,86 @@ const ProjectsOfAccount = ({ accountId }: { readonly accountId: string }) => {
               : `${list.items.length} shown`
             : ''}
       </p>
+      {notice ? (
+        <p className="notice notice-success" role="status">
+          {notice}
+        </p>
+      ) : null}
       {list.status === 'ready' && list.items.length === 0 ? (
         <EmptyState title={filtered ? 'No repository matches these filters' : 'No repositories yet'}>
           <p>
-            {filtered
-              ? 'Change or clear the filters.'
-              : 'They appear once a connection has been synced. Run Sync now on Settings > Source Code Managers.'}
+            {filtered ? (
+              <>
+                Change the filters, or <Link to="/projects">clear them</Link>.
+              </>
+            ) : (
+              'They appear once a connection has been synced. Run Sync now on Settings > Source Code Managers.'
+            )}
           </p>
         </EmptyState>
       ) : null}
       {list.items.length > 0 ? (
-        <RepositoryTable repositories={list.items} connections={connectionItems} />
+        <RepositoryTable
+          repositories={list.items}
+          connections={connectionItems}
+          actions={
+            isAdmin
+              ? {
+                  busyId,
+                  editTags: (repository) => {
+                    setNotice(null);
+                    setTagging(repository);
+                  },
+                  setExcluded: (repository, excluded) => {
+                    setNotice(null);
+                    if (excluded) setExcluding(repository);
+                    else void include(repository);
+                  },
+                }
+              : null
+          }
+        />
       ) : null}
-      <FormError message={list.error} />
+      <FormError message={actionError ?? list.error} />
       {list.nextCursor && list.status === 'ready' ? (
         <div className="load-more">
           <button type="button" className="button" disabled={list.loadingMore} onClick={list.loadMore}>
             {list.loadingMore ? 'Loading…' : 'Load more'}
           </button>
         </div>
+      ) : null}
+
+      {tagging ? (
+        <EditTagsDialog
+          repository={tagging}
+          onClose={() => setTagging(null)}
+          save={async (tags) => {
+            await update(tagging, { tags });
+            setNotice(
+              tags.length > 0
+                ? `Tags of ${tagging.fullName}: ${tags.join(', ')}.`
+                : `${tagging.fullName} has no tags now.`,
+            );
+          }}
+        />
+      ) : null}
+      {excluding ? (
+        <ConfirmDialog
+          title="Exclude from scanning"
+          confirmLabel="Exclude repository"
+          onClose={() => setExcluding(null)}
+          onConfirm={async () => {
+            await update(excluding, { excluded: true });
+            setNotice(
+              `${excluding.fullName} is excluded: uploads for it are refused until an admin includes it.`,
+            );
+          }}
+        >
+          <p>
+            Exclude <strong>{excluding.fullName}</strong> from scanning? Uploads for it are refused until an
+            admin includes it again. Its findings so far stay.
+          </p>
+        </ConfirmDialog>
       ) : null}
     </section>
   );

@@ -12,6 +12,8 @@ export interface RepositoryList {
   readonly loadingMore: boolean;
   readonly error: string | null;
   loadMore(): void;
+  /** Puts a repository the server answered (after an admin's change) in place. */
+  replace(repository: Repository): void;
 }
 
 const messageOf = (error: unknown, fallback: string) => (error instanceof Error ? error.message : fallback);
@@ -26,7 +28,7 @@ export const useRepositoryList = (
   accountId: string,
   filters: RepositoryFilters,
 ): RepositoryList => {
-  const [state, setState] = useState<Omit<RepositoryList, 'loadMore'>>({
+  const [state, setState] = useState<Omit<RepositoryList, 'loadMore' | 'replace'>>({
     status: 'loading',
     items: [],
     total: undefined,
@@ -35,7 +37,7 @@ export const useRepositoryList = (
     error: null,
   });
   const current = useRef<AbortController | null>(null);
-  const { connectionId, q, archived } = filters;
+  const { connectionId, q, archived, tag, scanning } = filters;
 
   useEffect(() => {
     const controller = new AbortController();
@@ -50,7 +52,7 @@ export const useRepositoryList = (
       error: null,
     });
     api
-      .listRepositories(accountId, repositoryQuery({ connectionId, q, archived }), {
+      .listRepositories(accountId, repositoryQuery({ connectionId, q, archived, tag, scanning }), {
         signal: controller.signal,
       })
       .then(
@@ -76,7 +78,7 @@ export const useRepositoryList = (
       );
     return () => controller.abort();
     // `api` is created once per page load; the filters say when to start over.
-  }, [accountId, connectionId, q, archived]);
+  }, [accountId, connectionId, q, archived, tag, scanning]);
 
   const loadMore = useCallback(() => {
     const cursor = state.nextCursor;
@@ -84,7 +86,7 @@ export const useRepositoryList = (
     const controller = current.current ?? new AbortController();
     setState((previous) => ({ ...previous, loadingMore: true, error: null }));
     api
-      .listRepositories(accountId, repositoryQuery({ connectionId, q, archived }, cursor), {
+      .listRepositories(accountId, repositoryQuery({ connectionId, q, archived, tag, scanning }, cursor), {
         signal: controller.signal,
       })
       .then(
@@ -107,7 +109,14 @@ export const useRepositoryList = (
           }));
         },
       );
-  }, [api, accountId, connectionId, q, archived, state.nextCursor, state.loadingMore]);
+  }, [api, accountId, connectionId, q, archived, tag, scanning, state.nextCursor, state.loadingMore]);
 
-  return { ...state, loadMore };
+  const replace = useCallback((repository: Repository) => {
+    setState((previous) => ({
+      ...previous,
+      items: previous.items.map((item) => (item.id === repository.id ? { ...item, ...repository } : item)),
+    }));
+  }, []);
+
+  return { ...state, loadMore, replace };
 };

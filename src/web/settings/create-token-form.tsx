@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useApi } from '../api/api-context.js';
-import type { CreatedToken, Role } from '../api/schemas.js';
-import { roleOptions, SelectField, TextField } from '../components/fields.js';
+import { tokenRoleSchema, type CreatedToken, type TokenRole } from '../api/schemas.js';
+import { SelectField, TextField } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
 import { accountRules } from '../forms/account-rules.js';
 import { useForm } from '../forms/use-form.js';
@@ -13,9 +13,20 @@ export interface CreateTokenFormProps {
 
 const rules = { name: accountRules.tokenName };
 
+const tokenRoleOptions: readonly { readonly value: TokenRole; readonly label: string }[] = [
+  { value: 'member', label: 'Member' },
+  { value: 'admin', label: 'Admin' },
+  { value: 'scan-upload', label: 'Scan upload (CI: can only upload scans)' },
+];
+
+const parseTokenRole = (value: string): TokenRole => {
+  const parsed = tokenRoleSchema.safeParse(value);
+  return parsed.success ? parsed.data : 'member';
+};
+
 export const CreateTokenForm = ({ accountId, onCreated }: CreateTokenFormProps) => {
   const api = useApi();
-  const [role, setRole] = useState<Role>('member');
+  const [role, setRole] = useState<TokenRole>('member');
   const form = useForm(
     rules,
     {},
@@ -40,9 +51,9 @@ export const CreateTokenForm = ({ accountId, onCreated }: CreateTokenFormProps) 
       <SelectField
         label="Role"
         name="tokenRole"
-        options={roleOptions}
+        options={tokenRoleOptions}
         value={role}
-        onChange={(event) => setRole(event.target.value === 'admin' ? 'admin' : 'member')}
+        onChange={(event) => setRole(parseTokenRole(event.target.value))}
       />
       <button type="submit" className="button button-primary" disabled={form.busy}>
         {form.busy ? 'Creating…' : 'Create token'}

@@ -7,7 +7,7 @@ import { EmptyState } from '../components/empty-state.js';
 import { FormError } from '../components/form-error.js';
 import { ActionsHeader, RowRemoveCell } from '../components/row-actions.js';
 import { SecretOnce } from '../components/secret-once.js';
-import { formatDateTime, roleLabel } from '../lib/format.js';
+import { formatDateTime, tokenRoleLabel } from '../lib/format.js';
 import { useResource } from '../lib/use-resource.js';
 import { ApiAccessSection } from './api-access-section.js';
 import { CreateTokenForm } from './create-token-form.js';
@@ -75,7 +75,7 @@ export const TokensTab = ({ account }: { readonly account: AccountSummary }) => 
               {tokens.data.map((token) => (
                 <tr key={token.id}>
                   <td data-label="Name">{token.name}</td>
-                  <td data-label="Role">{roleLabel(token.role)}</td>
+                  <td data-label="Role">{tokenRoleLabel(token.role)}</td>
                   <td data-label="Token">
                     <code>{token.prefix}…</code>
                   </td>
@@ -106,10 +106,18 @@ export const TokensTab = ({ account }: { readonly account: AccountSummary }) => 
           }
         >
           <p>
-            The token <strong>{created.token.name}</strong> ({roleLabel(created.token.role).toLowerCase()}) is
-            ready. Send it as <code>Authorization: Bearer …</code>.
+            The token <strong>{created.token.name}</strong> (
+            {tokenRoleLabel(created.token.role).toLowerCase()}) is ready. Send it as{' '}
+            <code>Authorization: Bearer …</code>.
           </p>
           <SecretOnce label="Token" value={created.secret} />
+          {created.token.role === 'scan-upload' ? (
+            <p>
+              In the CI job, after the scanner:{' '}
+              <code>SCM_CONNECT_API_TOKEN=… scm-connect scans upload results.sarif</code>. It can upload scans
+              and nothing else.
+            </p>
+          ) : null}
           <p className="notice notice-warning">Copy it now: it is not shown again.</p>
         </Dialog>
       ) : null}

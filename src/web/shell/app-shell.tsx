@@ -7,6 +7,7 @@ import { AccountMenu } from './account-menu.js';
 
 const navItems = [
   { to: '/projects', label: 'Projects' },
+  { to: '/findings', label: 'Findings' },
   { to: '/activity', label: 'Activity' },
   { to: '/settings', label: 'Settings' },
 ] as const;

@@ -212,6 +212,8 @@ const canonicalSegments = [
   'pushes',
   'refs',
   'items',
+  'blobs',
+  'commits',
   'projects',
   'connectionData',
   'hooks',

@@ -2,6 +2,8 @@ import { getPersonalAccessTokenHandler, WebApi } from 'azure-devops-node-api';
 import {
   CommentThreadStatus,
   CommentType,
+  GitObjectType,
+  GitVersionType,
   PullRequestStatus,
   VersionControlChangeType,
 } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
@@ -48,6 +50,73 @@ describe('Azure DevOps twin through azure-devops-node-api', () => {
     expect(repos[0]!.project?.name).toBe('Shop');
     const byId = await git.getRepository(repos[0]!.id!);
     expect(byId.name).toBe('web');
+  });
+
+  it('reads an item at a commit, its blob by objectId, and the commit; null (404) for a missing path or commit', async () => {
+    const git = await client('ado-scanner-pat').getGitApi();
+    const [web] = await git.getRepositories('Shop');
+    const head = twin.state
+      .findRepo(twin.state.findProject(twin.state.organizations.get('contoso')!, 'Shop')!, 'web')!
+      .refs.get('refs/heads/main')!;
+    const atHead = { version: head, versionType: GitVersionType.Commit };
+    const item = await git.getItem(
+      web!.id!,
+      '/src/app.ts',
+      'Shop',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      atHead,
+    );
+    expect(item).toMatchObject({ gitObjectType: GitObjectType.Blob, path: '/src/app.ts', commitId: head });
+    const blob = await git.getBlob(web!.id!, item.objectId!, 'Shop');
+    expect(blob).toMatchObject({ objectId: item.objectId, size: 22 });
+    const stream = await git.getBlobContent(web!.id!, item.objectId!, 'Shop');
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+    expect(Buffer.concat(chunks).toString()).toBe('export const app = 1;\n');
+    const folder = await git.getItem(
+      web!.id!,
+      '/src',
+      'Shop',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      atHead,
+    );
+    expect(folder).toMatchObject({ isFolder: true, gitObjectType: GitObjectType.Tree });
+    expect(await git.getCommit(head, web!.id!, 'Shop')).toMatchObject({ commitId: head });
+    const missing = git.getItem(
+      web!.id!,
+      '/src/none.ts',
+      'Shop',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      atHead,
+    );
+    // The SDK answers a 404 with null.
+    await expect(missing).resolves.toBeNull();
+    const unknown = { version: 'f'.repeat(40), versionType: GitVersionType.Commit };
+    const noCommit = git.getItem(
+      web!.id!,
+      '/src/app.ts',
+      'Shop',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      unknown,
+    );
+    await expect(noCommit).resolves.toBeNull();
+    await expect(git.getCommit('f'.repeat(40), web!.id!, 'Shop')).resolves.toBeNull();
   });
 
   it('reads pull requests and creates, lists and edits review threads', async () => {

@@ -200,6 +200,45 @@ describe('Azure DevOps twin: listing and paging', () => {
   });
 });
 
+describe('Azure DevOps twin: files at a commit', () => {
+  it('answers items as JSON or raw, blobs by objectId, and TF401174 / TF401175 for a missing path or commit', async () => {
+    const shop = twin.state.findProject(twin.state.organizations.get('contoso')!, 'Shop')!;
+    const web = twin.state.findRepo(shop, 'web')!;
+    const seeded = web.refs.get('refs/heads/main')!;
+    // A commit on top of the seeded one that no ref points at: still readable by its id.
+    const files = new Map([...web.commits.get(seeded)!.files, ['/src/app.ts', 'export const app = 2;\n']]);
+    const after = twin.state.commit(web, seeded, 'Change the app', files).id;
+    const repo = `/contoso/Shop/_apis/git/repositories/${web.id}`;
+    const item = (path: string, commit: string, extra = '') =>
+      call(
+        `${repo}/items?path=${encodeURIComponent(path)}&versionDescriptor.version=${commit}&versionDescriptor.versionType=commit&api-version=7.1${extra}`,
+        pat,
+      );
+    const old = await item('/src/app.ts', seeded, '&$format=json');
+    expect(old.body).toMatchObject({ gitObjectType: 'blob', path: '/src/app.ts', commitId: seeded });
+    const now = await item('src/app.ts', after, '&$format=json&includeContent=true');
+    expect(now.body).toMatchObject({ content: 'export const app = 2;\n', commitId: after });
+    expect(now.body.objectId).not.toBe(old.body.objectId);
+    expect((await item('/src/app.ts', seeded, '&$format=octetStream')).text).toBe('export const app = 1;\n');
+    const blob = await call(
+      `${repo}/blobs/${String(old.body.objectId)}?$format=octetstream&api-version=7.1`,
+      pat,
+    );
+    expect(blob.text).toBe('export const app = 1;\n');
+    expect((await item('/src', after)).body).toMatchObject({ isFolder: true, gitObjectType: 'tree' });
+    const missing = await item('/src/none.ts', after);
+    expect([missing.status, missing.body.typeKey]).toEqual([404, 'GitItemNotFoundException']);
+    expect(missing.body.message).toContain('TF401174');
+    const unknown = await item('/src/app.ts', 'f'.repeat(40));
+    expect([unknown.status, unknown.body.typeKey]).toEqual([404, 'GitUnresolvableToCommitException']);
+    expect((await call(`${repo}/commits/${after}?api-version=7.1`, pat)).body).toMatchObject({
+      commitId: after,
+    });
+    expect((await call(`${repo}/commits/${'f'.repeat(40)}?api-version=7.1`, pat)).status).toBe(404);
+    expect((await call(`${repo}/blobs/${'e'.repeat(40)}?api-version=7.1`, pat)).status).toBe(404);
+  });
+});
+
 describe('Azure DevOps twin: service hooks and faults', () => {
   it('creates subscriptions (https for basic auth, password masked) and delivers events with the configured header', async () => {
     const received: http.IncomingHttpHeaders[] = [];

@@ -4,6 +4,7 @@ import { createAzureDevOpsControl, type AzureDevOpsControl } from './control.js'
 import { createAzureDevOpsDeliveries, type AzureDevOpsDelivery } from './deliveries.js';
 import { addCoreRoutes } from './routes-core.js';
 import { addGitRoutes } from './routes-git.js';
+import { addItemRoutes } from './routes-items.js';
 import { addGraphRoutes } from './routes-graph.js';
 import type { AzureDevOpsScenario } from './scenario.js';
 import { createAzureDevOpsState, type AzureDevOpsState } from './state.js';
@@ -38,6 +39,7 @@ export async function startAzureDevOpsTwin(
   const router = new AdoRouter();
   addCoreRoutes(state, router);
   addGitRoutes(state, router);
+  addItemRoutes(state, router);
   addGraphRoutes(state, router);
   const server = await startTwinServer(router, {
     ...options,

@@ -63,6 +63,9 @@ const byArea: Readonly<Record<string, readonly ApiResourceLocation[]>> = {
     ),
     location('ea98d07b-3c87-4971-8ede-a613694ffb55', 'git', 'pushes', `${repoRoute}/pushes/{pushId}`),
     location('2d874a60-a811-4f62-9c9f-963a6ea0a55b', 'git', 'refs', `${repoRoute}/refs/{*filter}`),
+    location('fb93c0db-47ed-4a31-8c20-47552878fb44', 'git', 'items', `${repoRoute}/items`),
+    location('7b28e929-2c99-405d-9c5c-6167a06e6816', 'git', 'blobs', `${repoRoute}/blobs/{sha1}`),
+    location('c2570c3b-5b3f-41b8-98bf-5407bfde8d58', 'git', 'commits', `${repoRoute}/commits/{commitId}`),
   ],
 };
 

@@ -42,6 +42,25 @@ const bodyOf = (request: TwinRequest): Record<string, unknown> => {
   return body as Record<string, unknown>;
 };
 
+/**
+ * The repository of a route's `{repositoryId}` (name or id; by id only without `{project}`), as the caller
+ * may see it: `TF401019` / project not found otherwise.
+ */
+export function gitRepoFor(state: AzureDevOpsState, request: TwinRequest, caller: AdoCaller): AdoRepo {
+  const key = request.params.repo!;
+  if (request.params.project) {
+    const project = state.findProject(caller.org, request.params.project);
+    if (!project || projectRole(caller, project) === undefined)
+      throw adoErrors.projectNotFound(request.params.project);
+    const repo = state.findRepo(project, key);
+    if (!repo) throw adoErrors.repoNotFound(key);
+    return repo;
+  }
+  const repo = state.findRepoById(caller.org, key);
+  if (!repo || projectRole(caller, repo.project) === undefined) throw adoErrors.repoNotFound(key);
+  return repo;
+}
+
 /** Repositories, refs, pushes, pull requests and their threads; every route with and without `{project}`. */
 export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter): void {
   const both = (
@@ -59,20 +78,7 @@ export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter): void 
   const threadsRead = { scope: ['vso.code', 'vso.threads_full'] };
   const threadsWrite = { scope: ['vso.code_write', 'vso.threads_full'] };
 
-  const repoFor = (request: TwinRequest, caller: AdoCaller): AdoRepo => {
-    const key = request.params.repo!;
-    if (request.params.project) {
-      const project = state.findProject(caller.org, request.params.project);
-      if (!project || projectRole(caller, project) === undefined)
-        throw adoErrors.projectNotFound(request.params.project);
-      const repo = state.findRepo(project, key);
-      if (!repo) throw adoErrors.repoNotFound(key);
-      return repo;
-    }
-    const repo = state.findRepoById(caller.org, key);
-    if (!repo || projectRole(caller, repo.project) === undefined) throw adoErrors.repoNotFound(key);
-    return repo;
-  };
+  const repoFor = (request: TwinRequest, caller: AdoCaller): AdoRepo => gitRepoFor(state, request, caller);
   const requireContribute = (caller: AdoCaller, repo: AdoRepo, permission: string) => {
     if (projectRole(caller, repo.project) === 'projectReader') {
       throw adoErrors.needsGitPermission(caller.pat.user.principalName, permission);

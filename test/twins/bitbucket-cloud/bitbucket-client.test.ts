@@ -201,6 +201,45 @@ describe('Bitbucket Cloud twin through the bitbucket client', () => {
     ).toBe('pipelines: {}\n');
   });
 
+  it('reads a file, its meta and a directory at a commit, and a commit, through /src and /commit', async () => {
+    const api = client('bbwat-demo-read');
+    const website = twin.repository('acme', 'website');
+    const seeded = website.branches.get('main')!.hash;
+    const { after: pushed } = twin.push('acme', 'website', 'main', { 'src/app.py': 'print("bye")\n' });
+    const at = (commit: string, path: string, format?: 'meta') =>
+      api.repositories.readSrc({
+        workspace: 'acme',
+        repo_slug: 'website',
+        commit,
+        path,
+        ...(format ? { format } : {}),
+      });
+    const meta = await at(seeded, 'src/app.py', 'meta');
+    expect(meta.data).toMatchObject({ type: 'commit_file', path: 'src/app.py', size: 12, attributes: [] });
+    expect((meta.data as { commit?: { hash?: string } }).commit?.hash).toBe(seeded);
+    const raw = await at(seeded, 'src/app.py');
+    expect(String(raw.data)).toBe('print("hi")\n');
+    expect(raw.headers['content-disposition']).toBe('attachment');
+    expect(String((await at(pushed, 'src/app.py')).data)).toBe('print("bye")\n');
+    const dir = await at(seeded, 'src');
+    expect(dir.data.values?.map((entry) => [entry.type, entry.path])).toEqual([
+      ['commit_file', 'src/app.py'],
+    ]);
+    expect((await at(seeded, 'src', 'meta')).data).toMatchObject({ type: 'commit_directory', path: 'src' });
+    expect((await failure(at(seeded, 'src/none.py')))?.status).toBe(404);
+    expect((await failure(at('f'.repeat(40), 'src/app.py')))?.status).toBe(404);
+    const commit = await api.repositories.getCommit({
+      workspace: 'acme',
+      repo_slug: 'website',
+      commit: pushed,
+    });
+    expect(commit.data).toMatchObject({ type: 'commit', hash: pushed });
+    const unknown = await failure(
+      api.repositories.getCommit({ workspace: 'acme', repo_slug: 'website', commit: 'f'.repeat(40) }),
+    );
+    expect(unknown?.status).toBe(404);
+  });
+
   it('manages workspace and repository webhooks', async () => {
     const api = client('bbwat-demo-full');
     const created = await api.workspaces.createWebhookForWorkspace({

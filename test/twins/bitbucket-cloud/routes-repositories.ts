@@ -72,14 +72,40 @@ export function addRepositoryRoutes(api: BitbucketApi): void {
     return { status: 201, body: branchView(repo, name) };
   });
 
+  // Get file or directory contents: the raw file, its `format=meta` object, or a page of a directory.
   api.get('/repositories/:workspace/:slug/src/:commit/*path', (request, caller) => {
     caller.require(needs.repoRead);
     const repo = repoOf(request, caller);
-    const ref = request.params.commit!;
-    const branch = repo.branches.get(ref) ?? [...repo.branches.values()].find((b) => b.hash.startsWith(ref));
-    const content = branch?.files.get(request.params.path!);
-    if (content === undefined) throw bbError(404, 'No such file or directory: ' + request.params.path);
-    return { headers: { 'content-type': 'text/plain; charset=utf-8' }, body: content };
+    const path = request.params.path!.replace(/\/+$/, '');
+    const at = api.state.filesAt(repo, request.params.commit!);
+    if (!at) throw bbError(404, `Commit not found: ${request.params.commit}`);
+    const meta = request.url.searchParams.get('format') === 'meta';
+    const content = at.files.get(path);
+    if (content !== undefined) {
+      if (meta) return { body: views.commitFile(repo, at.hash, path, content) };
+      return {
+        headers: { 'content-type': contentTypeOf(path), 'content-disposition': 'attachment' },
+        body: Buffer.from(content),
+      };
+    }
+    const entries = directoryEntries(at.files, path);
+    if (entries.length === 0) throw bbError(404, `No such file or directory: ${path}`);
+    if (meta) return { body: views.commitDirectory(repo, at.hash, path) };
+    return {
+      body: page(request, entries, ([name, type]) =>
+        type === 'file'
+          ? views.commitFile(repo, at.hash, `${path}/${name}`, at.files.get(`${path}/${name}`)!)
+          : views.commitDirectory(repo, at.hash, `${path}/${name}`),
+      ),
+    };
+  });
+
+  api.get('/repositories/:workspace/:slug/commit/:commit', (request, caller) => {
+    caller.require(needs.repoRead);
+    const repo = repoOf(request, caller);
+    const at = api.state.filesAt(repo, request.params.commit!);
+    if (!at) throw bbError(404, `Commit not found: ${request.params.commit}`);
+    return { body: views.commit(repo, at.hash) };
   });
 
   // A commit from form fields: each field named like a path is a file; `files` lists paths to delete.
@@ -278,4 +304,32 @@ function branchView(repo: BitbucketRepository, name: string) {
     },
     links: { html: { href: `https://bitbucket.org/${repo.workspace.slug}/${repo.slug}/branch/${name}` } },
   };
+}
+
+/** The direct entries of directory `path` (files and subdirectories), in path order. */
+function directoryEntries(files: ReadonlyMap<string, string>, path: string): [string, 'file' | 'dir'][] {
+  const prefix = `${path}/`;
+  const entries = new Map<string, 'file' | 'dir'>();
+  for (const file of [...files.keys()].sort()) {
+    if (!file.startsWith(prefix)) continue;
+    const rest = file.slice(prefix.length);
+    entries.set(rest.split('/')[0]!, rest.includes('/') ? 'dir' : 'file');
+  }
+  return [...entries];
+}
+
+/** The raw file's Content-Type, "derived from the filename extension (not from the contents)", no charset. */
+function contentTypeOf(path: string): string {
+  const extension = /\.([^./]+)$/.exec(path)?.[1]?.toLowerCase() ?? '';
+  const types: Record<string, string> = {
+    js: 'application/javascript',
+    json: 'application/json',
+    md: 'text/markdown',
+    txt: 'text/plain',
+    yml: 'application/x-yaml',
+    yaml: 'application/x-yaml',
+    py: 'text/x-python',
+    html: 'text/html',
+  };
+  return types[extension] ?? 'application/octet-stream';
 }

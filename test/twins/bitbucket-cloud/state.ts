@@ -95,6 +95,8 @@ export interface BitbucketRepository {
   readonly isPrivate: boolean;
   mainbranch: string;
   readonly branches: Map<string, BitbucketBranch>;
+  /** Every commit's files (hash → path → content), so that a file can be read at any commit. */
+  readonly commits: Map<string, ReadonlyMap<string, string>>;
   readonly pullRequests: Map<number, BitbucketPullRequest>;
   readonly hooks: BitbucketHook[];
   readonly createdOn: string;
@@ -196,6 +198,7 @@ export class BitbucketState {
     change(files);
     this.commits += 1;
     const hash = hashOf(`${repo.uuid}:${this.commits}:${branchName}`);
+    repo.commits.set(hash, new Map(files));
     if (existing) {
       existing.hash = hash;
       existing.files.clear();
@@ -204,6 +207,23 @@ export class BitbucketState {
       repo.branches.set(branchName, { name: branchName, hash, files });
     }
     return hash;
+  }
+
+  /**
+   * The files at `commit`: a branch name, or a commit hash (or a prefix of one of at least 7 characters);
+   * `undefined` for one the repository does not have.
+   */
+  filesAt(
+    repo: BitbucketRepository,
+    commit: string,
+  ): { hash: string; files: ReadonlyMap<string, string> } | undefined {
+    const branch = repo.branches.get(commit);
+    if (branch) return { hash: branch.hash, files: branch.files };
+    if (!/^[0-9a-f]{7,40}$/i.test(commit)) return undefined;
+    for (const [hash, files] of repo.commits) {
+      if (hash.startsWith(commit.toLowerCase())) return { hash, files };
+    }
+    return undefined;
   }
 
   openPullRequest(
@@ -306,6 +326,7 @@ export class BitbucketState {
       isPrivate: seed.isPrivate ?? true,
       mainbranch: seed.mainbranch ?? 'main',
       branches: new Map(),
+      commits: new Map(),
       pullRequests: new Map(),
       hooks: [],
       createdOn: new Date(
@@ -319,6 +340,7 @@ export class BitbucketState {
         hash: hashOf(repo.uuid),
         files: new Map(),
       });
+      repo.commits.set(hashOf(repo.uuid), new Map());
       return;
     }
     this.commit(repo, repo.mainbranch, (files) => {

@@ -192,6 +192,67 @@ export class BitbucketViews {
     };
   }
 
+  /** `commit` as "Get a commit" shows it; the twin keeps no authors or parents for its commits. */
+  commit(repo: BitbucketRepository, hash: string) {
+    const full = `${repo.workspace.slug}/${repo.slug}`;
+    return {
+      type: 'commit',
+      hash,
+      date: repo.createdOn,
+      message: 'Commit made in the twin\n',
+      author: { type: 'author', raw: 'Twin <twin@example.com>' },
+      parents: [],
+      repository: { type: 'repository', full_name: full, name: repo.name, uuid: repo.uuid },
+      links: {
+        self: { href: this.api(`/repositories/${full}/commit/${hash}`) },
+        html: { href: `${web}/${full}/commits/${hash}` },
+      },
+    };
+  }
+
+  private commitRef(repo: BitbucketRepository, hash: string) {
+    const full = `${repo.workspace.slug}/${repo.slug}`;
+    return {
+      type: 'commit',
+      hash,
+      links: {
+        self: { href: this.api(`/repositories/${full}/commit/${hash}`) },
+        html: { href: `${web}/${full}/commits/${hash}` },
+      },
+    };
+  }
+
+  private srcLinks(repo: BitbucketRepository, hash: string, path: string, directory: boolean) {
+    const self = this.api(
+      `/repositories/${repo.workspace.slug}/${repo.slug}/src/${hash}/${path}${directory ? '/' : ''}`,
+    );
+    return { self: { href: self }, meta: { href: `${self}?format=meta` } };
+  }
+
+  /** `commit_file`: a file at a commit, as `format=meta` and directory listings show it. */
+  commitFile(repo: BitbucketRepository, hash: string, path: string, content: string) {
+    return {
+      type: 'commit_file',
+      path,
+      escaped_path: path,
+      commit: this.commitRef(repo, hash),
+      attributes: [],
+      size: Buffer.byteLength(content),
+      mimetype: null,
+      links: this.srcLinks(repo, hash, path, false),
+    };
+  }
+
+  /** `commit_directory`: a directory at a commit. */
+  commitDirectory(repo: BitbucketRepository, hash: string, path: string) {
+    return {
+      type: 'commit_directory',
+      path,
+      commit: this.commitRef(repo, hash),
+      links: this.srcLinks(repo, hash, path, true),
+    };
+  }
+
   hook(hook: BitbucketHook, subject: unknown) {
     return {
       type: 'webhook_subscription',

@@ -333,6 +333,56 @@ describe('Bitbucket Data Center twin: pull requests, comments, files, webhooks',
     expect((await call('GET', `${prs}/1/comments/${id}`, admin)).status).toBe(404);
   });
 
+  it('reads files at a commit: browse type and lines, raw bytes, the commit, and their 404s', async () => {
+    const repo = `${api}/projects/SHOP/repos/web`;
+    const seeded = twin.state.findRepo(twin.state.projects.get('SHOP')!, 'web')!.branches.get('main')!.head;
+    const { after } = twin.push('SHOP', 'web', 'main', { 'src/app.ts': 'export const app = 2;\n' });
+    const raw = async (path: string, at: string) => {
+      const res = await fetch(`${twin.baseUrl}${repo}/raw/${path}?at=${at}`, {
+        headers: { authorization: `Bearer ${reader}` },
+      });
+      return { status: res.status, text: await res.text() };
+    };
+    expect(await raw('src/app.ts', seeded)).toEqual({ status: 200, text: 'export const app = 1;\n' });
+    expect(await raw('src/app.ts', after)).toEqual({ status: 200, text: 'export const app = 2;\n' });
+    expect((await raw('src/app.ts', 'refs/heads/main')).text).toBe('export const app = 2;\n');
+    expect((await call('GET', `${repo}/browse/src/app.ts?at=${seeded}&type=true`, reader)).body).toEqual({
+      type: 'FILE',
+    });
+    expect((await call('GET', `${repo}/browse/src?at=${seeded}&type=true`, reader)).body).toEqual({
+      type: 'DIRECTORY',
+    });
+    expect((await call('GET', `${repo}/browse/src/app.ts?at=${seeded}&size=true`, reader)).body).toEqual({
+      size: 22,
+    });
+    const lines = await call('GET', `${repo}/browse/src/app.ts?at=${after}`, reader);
+    expect(lines.body).toMatchObject({ lines: [{ text: 'export const app = 2;' }], isLastPage: true });
+    const listing = await call('GET', `${repo}/browse/src?at=${after}`, reader);
+    expect(listing.body).toMatchObject({
+      children: { values: [{ path: { name: 'app.ts' }, type: 'FILE' }] },
+    });
+    const missing = await call('GET', `${repo}/browse/src/none.ts?at=${seeded}&type=true`, reader);
+    expect([missing.status, firstError(missing).exceptionName]).toEqual([
+      404,
+      'com.atlassian.bitbucket.content.NoSuchPathException',
+    ]);
+    const unknown = await call('GET', `${repo}/browse/src/app.ts?at=${'f'.repeat(40)}&type=true`, reader);
+    expect([unknown.status, firstError(unknown).exceptionName]).toEqual([
+      404,
+      'com.atlassian.bitbucket.commit.NoSuchCommitException',
+    ]);
+    expect((await raw('src/app.ts', 'f'.repeat(40))).status).toBe(404);
+    expect((await call('GET', `${repo}/commits/${after}`, reader)).body).toMatchObject({ id: after });
+    expect((await call('GET', `${repo}/commits/${'f'.repeat(40)}`, reader)).status).toBe(404);
+    expect((await call('GET', `${repo}/commits/${seeded}`, reader)).body).toMatchObject({ id: seeded });
+    const other = await call(
+      'GET',
+      `${api}/projects/SHOP/repos/web/raw/src/app.ts?at=${seeded}`,
+      'bbdc-expired-token',
+    );
+    expect(other.status).toBe(401);
+  });
+
   it('refuses pull requests on an archived repository with 409', async () => {
     const body = { title: 'x', fromRef: { id: 'refs/heads/main' }, toRef: { id: 'refs/heads/main' } };
     const archived = await call('POST', `${api}/projects/SHOP/repos/legacy/pull-requests`, admin, body);

@@ -104,7 +104,7 @@ export function createControl(
       }
       const author = actorIn(repo.project);
       if (!author) throw new Error('Data Center twin: a push needs a scenario user');
-      const after = state.commit(branch, author, 'Pushed in the twin', files).id;
+      const after = state.commit(repo, branch, author, 'Pushed in the twin', files).id;
       send(repo, 'repo:refs_changed', {
         repository: json(repo),
         changes: [

@@ -9,6 +9,7 @@ import { createControl, type BitbucketDataCenterControl } from './control.js';
 import { createDeliverer, type BitbucketDelivery } from './deliveries.js';
 import { addAdminRoutes } from './routes-admin.js';
 import { addCoreRoutes } from './routes-core.js';
+import { addFileRoutes } from './routes-files.js';
 import { addPullRequestRoutes } from './routes-pull-requests.js';
 import type { BitbucketDataCenterScenario } from './scenario.js';
 import { createBitbucketDataCenterState, type BitbucketDataCenterState } from './state.js';
@@ -53,6 +54,7 @@ export async function startBitbucketDataCenterTwin(
   addCoreRoutes(ctx);
   addPullRequestRoutes(ctx);
   addAdminRoutes(ctx);
+  addFileRoutes(ctx);
   const server = await startTwinServer(router, {
     ...options,
     notFound: (request) => ({

@@ -335,25 +335,9 @@ export function addAdminRoutes(ctx: BbRouteContext): void {
         `The content of '${path}' is unchanged.`,
       );
     }
-    const commit = state.commit(branch, principal!.user, field('message') ?? `Edited ${path} online`, {
+    const commit = state.commit(repo, branch, principal!.user, field('message') ?? `Edited ${path} online`, {
       [path]: content,
     });
     return { body: commitJson(commit) };
-  });
-
-  // GET /rest/api/latest/projects/{projectKey}/repos/{repositorySlug}/raw/{path}?at=
-  route('GET', api, '/projects/:key/repos/:slug/raw/*path', (request, principal) => {
-    const repo = repoFor(state, request, principal);
-    requireRepo(principal, repo, 1);
-    const at = (request.url.searchParams.get('at') ?? repo.defaultBranch).replace(/^refs\/heads\//, '');
-    const content = repo.branches.get(at)?.files.get(request.params.path!);
-    if (content === undefined) {
-      throw bbError(
-        404,
-        `${pkg}.content.NoSuchPathException`,
-        `The path "${request.params.path}" does not exist at revision "${at}"`,
-      );
-    }
-    return { headers: { 'content-type': 'text/plain; charset=utf-8' }, body: content };
   });
 }

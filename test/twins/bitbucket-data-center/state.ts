@@ -96,6 +96,8 @@ export interface BbRepo {
   archived: boolean;
   readonly public: boolean;
   readonly branches: Map<string, BbBranch>;
+  /** Every commit's files (commit id → path → content), so that a file can be read at any commit. */
+  readonly trees: Map<string, ReadonlyMap<string, string>>;
   readonly pullRequests: Map<number, BbPullRequest>;
   readonly webhooks: BbWebhook[];
 }
@@ -152,7 +154,9 @@ export interface BitbucketDataCenterState {
   /** Gives a repository a new slug (and name), keeping its place in the listing. */
   renameRepository(repo: BbRepo, slug: string, name: string): void;
   removeRepository(repo: BbRepo): void;
+  /** Commits `files` on `branch` of `repo`, keeping the files at the new commit in `repo.trees`. */
   commit(
+    repo: BbRepo,
     branch: BbBranch,
     author: BbUser,
     message: string,
@@ -210,6 +214,7 @@ export function createBitbucketDataCenterState(
 
   const commits = new Map<string, BbCommit>();
   const commit = (
+    repo: BbRepo,
     branch: BbBranch,
     author: BbUser,
     message: string,
@@ -224,6 +229,7 @@ export function createBitbucketDataCenterState(
       timestamp: now(),
     };
     commits.set(created.id, created);
+    repo.trees.set(created.id, new Map(branch.files));
     branch.head = created.id;
     return created;
   };
@@ -244,6 +250,7 @@ export function createBitbucketDataCenterState(
         files: new Map(main.files),
       });
     }
+    const trees = new Map([...branches.values()].map((b) => [b.head, new Map(b.files)] as const));
     return {
       id,
       slug: spec.slug,
@@ -254,6 +261,7 @@ export function createBitbucketDataCenterState(
       archived: spec.archived ?? false,
       public: spec.public ?? project.public,
       branches,
+      trees,
       pullRequests: new Map(),
       webhooks: [],
     };

@@ -38,12 +38,12 @@ describe.each(['cloud', 'enterprise'] as const)(
       template: string,
       path: string,
       status: number,
-      options: { auth?: string; body?: unknown } = {},
+      options: { auth?: string; body?: unknown; accept?: string; mediaType?: string } = {},
     ): Promise<unknown> {
       const response = await fetch(`${twin.apiUrl}${path}`, {
         method,
         headers: {
-          accept: 'application/vnd.github+json',
+          accept: options.accept ?? 'application/vnd.github+json',
           'x-github-api-version': '2022-11-28',
           ...(options.auth ? { authorization: `Bearer ${options.auth}` } : {}),
           ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -70,7 +70,10 @@ describe.each(['cloud', 'enterprise'] as const)(
           ).toEqual([]);
         }
       } else if (status !== 204) {
-        expect(spec.errors(method, template, status, body), `${method} ${template}`).toEqual([]);
+        expect(
+          spec.errors(method, template, status, body, options.mediaType),
+          `${method} ${template}`,
+        ).toEqual([]);
       }
       return body;
     }
@@ -249,6 +252,103 @@ describe.each(['cloud', 'enterprise'] as const)(
         auth: token,
         body: { title: 'Add scanning', head: 'scanner/add-ci', base: 'main' },
       });
+    });
+
+    it('files at a commit: contents as objects (small, over 1 MB, a directory), blobs, commit objects', async () => {
+      const webShop = twin.state.requireRepo('acme/web-shop');
+      const big = Buffer.alloc(1024 * 1024 + 10, 'x');
+      const commit = twin.state.commit(webShop, 'main', 'Add a large file', new Map([['data/big.txt', big]]));
+      const contents = '/repos/{owner}/{repo}/contents/{path}';
+      const object = { auth: token, accept: 'application/vnd.github.object+json' };
+      const objectSchema = { ...object, mediaType: 'application/vnd.github.object' };
+      const small = (await check(
+        'GET',
+        contents,
+        `/repos/acme/web-shop/contents/src/app.js?ref=${commit.sha}`,
+        200,
+        objectSchema,
+      )) as {
+        type: string;
+        encoding: string;
+        content: string;
+        sha: string;
+      };
+      expect(small).toMatchObject({ type: 'file', encoding: 'base64' });
+      const large = (await check(
+        'GET',
+        contents,
+        `/repos/acme/web-shop/contents/data/big.txt?ref=${commit.sha}`,
+        200,
+        objectSchema,
+      )) as {
+        encoding: string;
+        content: string;
+        size: number;
+        sha: string;
+      };
+      expect([large.encoding, large.content, large.size]).toEqual(['none', '', big.length]);
+      const dir = (await check(
+        'GET',
+        contents,
+        `/repos/acme/web-shop/contents/src?ref=${commit.sha}`,
+        200,
+        objectSchema,
+      )) as {
+        type: string;
+        entries: unknown[];
+      };
+      expect(dir.type).toBe('dir');
+      expect(dir.entries.length).toBeGreaterThan(0);
+      await check(
+        'GET',
+        contents,
+        `/repos/acme/web-shop/contents/src/nothing.js?ref=${commit.sha}`,
+        404,
+        object,
+      );
+      await check(
+        'GET',
+        contents,
+        `/repos/acme/web-shop/contents/src/app.js?ref=${'f'.repeat(40)}`,
+        404,
+        object,
+      );
+      const blob = (await check(
+        'GET',
+        '/repos/{owner}/{repo}/git/blobs/{file_sha}',
+        `/repos/acme/web-shop/git/blobs/${large.sha}`,
+        200,
+        { auth: token },
+      )) as {
+        content: string;
+        encoding: string;
+      };
+      expect(Buffer.from(blob.content, 'base64').equals(big), 'the blob is the file').toBe(true);
+      await check(
+        'GET',
+        '/repos/{owner}/{repo}/git/blobs/{file_sha}',
+        `/repos/acme/web-shop/git/blobs/${'e'.repeat(40)}`,
+        404,
+        { auth: token },
+      );
+      const commitTemplate = '/repos/{owner}/{repo}/git/commits/{commit_sha}';
+      const gitCommit = (await check(
+        'GET',
+        commitTemplate,
+        `/repos/acme/web-shop/git/commits/${commit.sha}`,
+        200,
+        { auth: token },
+      )) as {
+        sha: string;
+      };
+      expect(gitCommit.sha).toBe(commit.sha);
+      await check('GET', commitTemplate, `/repos/acme/web-shop/git/commits/${'0'.repeat(40)}`, 404, {
+        auth: token,
+      });
+      const raw = await fetch(`${twin.apiUrl}/repos/acme/web-shop/contents/data/big.txt?ref=${commit.sha}`, {
+        headers: { accept: 'application/vnd.github.raw+json', authorization: `Bearer ${token}` },
+      });
+      expect(Buffer.from(await raw.arrayBuffer()).equals(big), 'the raw media type is the file').toBe(true);
     });
 
     it('error answers have GitHub shapes', async () => {

@@ -7,6 +7,7 @@ import {
 import { createApi } from './api.js';
 import type { GitHubScenario } from './scenario.js';
 import { registerAppRoutes, mintInstallationToken } from './routes-app.js';
+import { registerContentRoutes } from './routes-contents.js';
 import { registerGitRoutes } from './routes-git.js';
 import { registerOrgRoutes } from './routes-orgs.js';
 import { registerPullRoutes } from './routes-pulls.js';
@@ -95,6 +96,7 @@ export async function startGitHubTwin(
   registerPullRoutes(api, state);
   registerReviewRoutes(api, state);
   registerGitRoutes(api, state);
+  registerContentRoutes(api, state);
   // GET /meta
   api.route('GET', '/meta', 'any', () => ({
     body: {

@@ -21,8 +21,11 @@ interface OpenApiResponse {
 /** Validates twin answers against one of `@octokit/openapi`'s GitHub descriptions (e.g. `api.github.com`, `ghes-3.19`). */
 export interface OpenApiValidator {
   readonly name: string;
-  /** Errors of `body` against the `status` response of `method path` (OpenAPI path template); `[]` when valid. */
-  errors(method: string, path: string, status: number, body: unknown): string[];
+  /**
+   * Errors of `body` against the `status` response of `method path` (OpenAPI path template) for `mediaType`
+   * (default `application/json`; e.g. `application/vnd.github.object` for that custom media type); `[]` when valid.
+   */
+  errors(method: string, path: string, status: number, body: unknown, mediaType?: string): string[];
   /** Errors of `body` against a named component schema (e.g. `basic-error`, `validation-error`). */
   schemaErrors(component: string, body: unknown): string[];
 }
@@ -57,14 +60,14 @@ export function loadOpenApi(name: string): OpenApiValidator {
   ajv.addSchema({ components: { schemas: normalizeNullable(doc.components.schemas) } }, 'gh');
   const cache = new Map<string, ValidateFunction>();
 
-  function schemaFor(method: string, path: string, status: number): unknown {
+  function schemaFor(method: string, path: string, status: number, mediaType: string): unknown {
     const operation = doc.paths[path]?.[method.toLowerCase()];
     if (!operation) throw new Error(`${name}: no operation ${method} ${path}`);
     let response = operation.responses?.[String(status)];
     if (!response) throw new Error(`${name}: ${method} ${path} has no ${status} response`);
     if (response.$ref) response = doc.components.responses?.[response.$ref.split('/').pop()!];
-    const schema = response?.content?.['application/json']?.schema;
-    if (!schema) throw new Error(`${name}: ${method} ${path} ${status} has no JSON schema`);
+    const schema = response?.content?.[mediaType]?.schema;
+    if (!schema) throw new Error(`${name}: ${method} ${path} ${status} has no ${mediaType} schema`);
     return normalizeNullable(
       JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"gh#/components/')),
     );
@@ -84,8 +87,8 @@ export function loadOpenApi(name: string): OpenApiValidator {
 
   return {
     name,
-    errors: (method, path, status, body) =>
-      run(`${method} ${path} ${status}`, () => schemaFor(method, path, status), body),
+    errors: (method, path, status, body, mediaType = 'application/json') =>
+      run(`${method} ${path} ${status} ${mediaType}`, () => schemaFor(method, path, status, mediaType), body),
     schemaErrors: (component, body) =>
       run(`#${component}`, () => ({ $ref: `gh#/components/schemas/${component}` }), body),
   };

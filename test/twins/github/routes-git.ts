@@ -1,24 +1,15 @@
 import type { createApi } from './api.js';
 import { ghError, notFound, validationFailed } from './errors.js';
-import type { GitHubState, RepoRecord } from './state.js';
+import type { GitHubState } from './state.js';
 import { blobSha } from './state.js';
 
 type Api = ReturnType<typeof createApi>;
 
 /** The git database's answer for a repository without commits (REST guide "Git database": 409 Conflict). */
-const emptyRepository = (docs: string) => ghError(409, 'Git Repository is empty.', { docs });
+export const emptyRepository = (docs: string) => ghError(409, 'Git Repository is empty.', { docs });
 
-/** Git refs and the contents API (branch + file + pull request is how a CI file is added). */
+/** Git refs and writing with the contents API (branch + file + pull request is how a CI file is added). */
 export function registerGitRoutes(api: Api, state: GitHubState): void {
-  const resolveRef = (repo: RepoRecord, ref: string | null): { name: string; sha: string } | undefined => {
-    const git = state.git(repo);
-    const name = ref ?? repo.defaultBranch;
-    const branch = name.replace(/^refs\/heads\//, '').replace(/^heads\//, '');
-    const sha = git.branches.get(branch);
-    if (sha) return { name: branch, sha };
-    return git.commits.has(name) ? { name, sha: name } : undefined;
-  };
-
   // GET /repos/{owner}/{repo}/git/ref/{ref}
   api.route('GET', '/repos/:owner/:repo/git/ref/*ref', 'any', (req, ctx) => {
     const repo = ctx.repo(req.params.owner!, req.params.repo!);
@@ -65,58 +56,6 @@ export function registerGitRoutes(api: Api, state: GitHubState): void {
     },
     true,
   );
-
-  // GET /repos/{owner}/{repo}/contents/{path}
-  api.route('GET', '/repos/:owner/:repo/contents/*path', 'any', (req, ctx) => {
-    const repo = ctx.repo(req.params.owner!, req.params.repo!);
-    ctx.need(['contents', 'read']);
-    if (state.isEmpty(repo)) {
-      throw ghError(404, 'This repository is empty.', {
-        docs: 'https://docs.github.com/rest/repos/contents#get-repository-content',
-      });
-    }
-    const resolved = resolveRef(repo, req.url.searchParams.get('ref'));
-    if (!resolved) throw notFound('https://docs.github.com/rest/repos/contents#get-repository-content');
-    const files = state.git(repo).commits.get(resolved.sha)!.files;
-    const path = req.params.path!.replace(/\/$/, '');
-    const content = files.get(path);
-    if (content) return { body: ctx.shapes.contentFile(repo, resolved.name, path, content) };
-    const prefix = `${path}/`;
-    const entries = new Map<string, 'file' | 'dir'>();
-    for (const p of files.keys()) {
-      if (!p.startsWith(prefix)) continue;
-      const rest = p.slice(prefix.length);
-      const name = rest.split('/')[0]!;
-      entries.set(name, rest.includes('/') ? 'dir' : 'file');
-    }
-    if (entries.size === 0)
-      throw notFound('https://docs.github.com/rest/repos/contents#get-repository-content');
-    const body = [...entries].map(([name, type]) => {
-      const full = `${path}/${name}`;
-      if (type === 'file') {
-        const {
-          content: _omit,
-          encoding: _enc,
-          ...entry
-        } = ctx.shapes.contentFile(repo, resolved.name, full, files.get(full)!);
-        return entry;
-      }
-      const self = `${req.origin}${req.path.replace(/\/contents\/.*$/, '')}/contents/${full}?ref=${resolved.name}`;
-      return {
-        type: 'dir',
-        size: 0,
-        name,
-        path: full,
-        sha: blobSha(Buffer.from(full)),
-        url: self,
-        git_url: null,
-        html_url: null,
-        download_url: null,
-        _links: { self, git: null, html: null },
-      };
-    });
-    return { body };
-  });
 
   // PUT /repos/{owner}/{repo}/contents/{path}
   api.route(
@@ -166,37 +105,14 @@ export function registerGitRoutes(api: Api, state: GitHubState): void {
       }
       const content = Buffer.from(body.content, 'base64');
       const commit = state.commit(repo, branch, body.message, new Map([[path, content]]));
-      const file = ctx.shapes.contentFile(repo, branch, path, content);
-      const { content: _omit, encoding: _enc, ...fileEntry } = file;
-      const r = `${req.origin}${req.path.replace(/\/contents\/.*$/, '')}`;
-      const who = { name: 'scm-connect', email: 'scm-connect@users.noreply.github.com', date: commit.date };
+      const {
+        content: _omit,
+        encoding: _enc,
+        ...fileEntry
+      } = ctx.shapes.contentFile(repo, branch, path, content);
       return {
         status: existing ? 200 : 201,
-        body: {
-          content: fileEntry,
-          commit: {
-            sha: commit.sha,
-            node_id: Buffer.from(`C_${commit.sha}`).toString('base64'),
-            url: `${r}/git/commits/${commit.sha}`,
-            html_url: `${String(file.html_url).replace(/\/blob\/.*$/, '')}/commit/${commit.sha}`,
-            author: who,
-            committer: who,
-            message: commit.message,
-            tree: { sha: blobSha(Buffer.from(commit.sha)), url: `${r}/git/trees/${commit.sha}` },
-            parents: commit.parents.map((sha) => ({
-              sha,
-              url: `${r}/git/commits/${sha}`,
-              html_url: `${r}/commit/${sha}`,
-            })),
-            verification: {
-              verified: false,
-              reason: 'unsigned',
-              signature: null,
-              payload: null,
-              verified_at: null,
-            },
-          },
-        },
+        body: { content: fileEntry, commit: ctx.shapes.gitCommit(repo, commit) },
       };
     },
     true,

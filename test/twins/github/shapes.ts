@@ -2,6 +2,7 @@ import type {
   AppRecord,
   DeliveryRecord,
   DiffFileRecord,
+  GitCommit,
   GitHubState,
   InstallationRecord,
   IssueCommentRecord,
@@ -39,6 +40,10 @@ export interface Shapes {
   review(repo: RepoRecord, review: ReviewRecord): Json;
   ref(repo: RepoRecord, ref: string, sha: string): Json;
   contentFile(repo: RepoRecord, ref: string, path: string, content: Buffer): Json;
+  /** `git-commit`: `GET …/git/commits/{commit_sha}` and the `commit` of a contents write. */
+  gitCommit(repo: RepoRecord, commit: GitCommit): Json;
+  /** `blob`: `GET …/git/blobs/{file_sha}`, the content base64 in lines of 60 as GitHub sends it. */
+  blob(repo: RepoRecord, content: Buffer): Json;
   delivery(delivery: DeliveryRecord): Json;
 }
 
@@ -303,6 +308,45 @@ export function createShapes(
     };
   }
 
+  function gitCommit(repo: RepoRecord, commit: GitCommit): Json {
+    const r = `${api}/repos/${repo.owner}/${repo.name}`;
+    const who = { name: 'scm-connect', email: 'scm-connect@users.noreply.github.com', date: commit.date };
+    return {
+      sha: commit.sha,
+      node_id: Buffer.from(`C_${commit.sha}`).toString('base64'),
+      url: `${r}/git/commits/${commit.sha}`,
+      html_url: `${web}/${repo.owner}/${repo.name}/commit/${commit.sha}`,
+      author: who,
+      committer: who,
+      message: commit.message,
+      tree: { sha: blobSha(Buffer.from(commit.sha)), url: `${r}/git/trees/${commit.sha}` },
+      parents: commit.parents.map((sha) => ({
+        sha,
+        url: `${r}/git/commits/${sha}`,
+        html_url: `${web}/${repo.owner}/${repo.name}/commit/${sha}`,
+      })),
+      verification: {
+        verified: false,
+        reason: 'unsigned',
+        signature: null,
+        payload: null,
+        verified_at: null,
+      },
+    };
+  }
+
+  function blob(repo: RepoRecord, content: Buffer): Json {
+    const sha = blobSha(content);
+    return {
+      sha,
+      node_id: Buffer.from(`B_${sha}`).toString('base64'),
+      size: content.length,
+      url: `${api}/repos/${repo.owner}/${repo.name}/git/blobs/${sha}`,
+      content: `${(content.toString('base64').match(/.{1,60}/g) ?? []).join('\n')}\n`,
+      encoding: 'base64',
+    };
+  }
+
   function delivery(record: DeliveryRecord): Json {
     return {
       id: record.id,
@@ -403,6 +447,8 @@ export function createShapes(
     installation,
     ref,
     contentFile,
+    gitCommit,
+    blob,
     delivery,
   };
 }

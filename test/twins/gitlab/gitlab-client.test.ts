@@ -1,6 +1,13 @@
+import { createHash } from 'node:crypto';
 import { Gitlab, GitbeakerRequestError } from '@gitbeaker/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoGitLabScenario, startGitLabTwin, type GitLabScenario, type GitLabTwin } from './index.js';
+
+/** Git's blob id of a text (`git hash-object`). */
+const gitBlob = (text: string) => {
+  const bytes = Buffer.from(text);
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+};
 
 // Fidelity: the twin driven by GitLab's widely used client, @gitbeaker/rest.
 describe('GitLab twin through @gitbeaker/rest', () => {
@@ -186,6 +193,29 @@ describe('GitLab twin through @gitbeaker/rest', () => {
     ).toContain('scan');
     const again = api.MergeRequests.create('acme/backend/api', 'scanner/add-ci', 'main', 'Add CI scan');
     await expect(again).rejects.toThrow(/Another open merge request/);
+  });
+
+  it('reads a file at a commit (its blob id, base64 content) and tells a missing file from a missing commit', async () => {
+    const api = client('glpat-demo-alice-api');
+    const commit = await api.Commits.create('acme/website', 'main', 'Change the index', [
+      { action: 'update', filePath: 'src/index.ts', content: 'export const x = 2;\n' },
+    ]);
+    const before = twin.project('acme/website').commits.get(commit.parent_ids![0]!)!;
+    const old = await api.RepositoryFiles.show('acme/website', 'src/index.ts', before.id);
+    expect(Buffer.from(old.content, 'base64').toString()).toBe('export const x = 1;\n');
+    expect(old.blob_id).toBe(gitBlob('export const x = 1;\n'));
+    const now = await api.RepositoryFiles.show('acme/website', 'src/index.ts', commit.id);
+    expect(Buffer.from(now.content, 'base64').toString()).toBe('export const x = 2;\n');
+    expect(now).toMatchObject({ file_path: 'src/index.ts', commit_id: commit.id, last_commit_id: commit.id });
+    expect(now.blob_id).not.toBe(old.blob_id);
+    expect(await api.Commits.show('acme/website', commit.id)).toMatchObject({ id: commit.id });
+    await expect(api.RepositoryFiles.show('acme/website', 'src/none.ts', commit.id)).rejects.toThrow(
+      '404 File Not Found',
+    );
+    await expect(api.RepositoryFiles.show('acme/website', 'src/index.ts', 'f'.repeat(40))).rejects.toThrow(
+      '404 Commit Not Found',
+    );
+    await expect(api.Commits.show('acme/website', 'f'.repeat(40))).rejects.toThrow('404 Commit Not Found');
   });
 
   it('surfaces token errors as GitLab phrases them', async () => {

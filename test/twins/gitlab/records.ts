@@ -67,6 +67,8 @@ export interface GitLabCommit {
   readonly authorName: string;
   readonly authorEmail: string;
   readonly createdAt: string;
+  /** The repository's files at this commit (path → content), so that a file can be read at any commit. */
+  readonly files: ReadonlyMap<string, string>;
 }
 
 export interface GitLabBranch {

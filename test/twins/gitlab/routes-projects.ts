@@ -1,11 +1,16 @@
+import { createHash } from 'node:crypto';
 import { TwinHttpError } from '../server/twin-server.js';
 import { notFound, type GitLabApi } from './api.js';
 import type { GitLabCaller } from './auth.js';
 import { optionalString, readFields, requireString, type Fields } from './body.js';
 import { paginate } from './pagination.js';
-import type { GitLabMember, GitLabProject } from './state.js';
+import type { GitLabCommit, GitLabMember, GitLabProject } from './state.js';
 
 const badRequest = (message: string) => new TwinHttpError(400, { message });
+
+/** Git's blob id of `content` (what GitLab answers as `blob_id`). */
+const blobId = (content: Buffer): string =>
+  createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 
 /** Projects, their members, branches, files and the commits API. */
 export function addProjectRoutes(api: GitLabApi): void {
@@ -72,11 +77,26 @@ export function addProjectRoutes(api: GitLabApi): void {
     return { status: 201, body: views.branch(project, project.branches.get(name)!) };
   });
 
+  /** The file at `ref` (default branch when absent): GitLab's "Commit Not Found" / "File Not Found" 404s. */
   const readFile = (project: GitLabProject, filePath: string, ref: string | null) => {
-    const branch = project.branches.get(ref ?? project.defaultBranch);
-    const content = branch?.files.get(filePath);
-    if (!branch || content === undefined) throw notFound('File');
-    return { branch, content };
+    const at = state.filesAt(project, ref ?? project.defaultBranch);
+    if (!at) throw notFound('Commit');
+    const content = at.files.get(filePath);
+    if (content === undefined) throw notFound('File');
+    return { commitId: at.commitId, content };
+  };
+
+  /** The last commit at or before `commitId` that changed `filePath` (first parents only). */
+  const lastChange = (project: GitLabProject, commitId: string, filePath: string): string => {
+    const content = project.commits.get(commitId)?.files.get(filePath);
+    let id = commitId;
+    for (;;) {
+      const parentId: string | undefined = project.commits.get(id)?.parentIds[0];
+      const parent: GitLabCommit | undefined =
+        parentId === undefined ? undefined : project.commits.get(parentId);
+      if (!parent || parent.files.get(filePath) !== content) return id;
+      id = parent.id;
+    }
   };
 
   api.get('/projects/:id/repository/files/:file_path/raw', (request, caller) => {
@@ -92,20 +112,33 @@ export function addProjectRoutes(api: GitLabApi): void {
     const ref = request.url.searchParams.get('ref');
     if (ref === null) throw new TwinHttpError(400, { error: 'ref is missing' });
     const path = request.params.file_path!;
-    const { branch, content } = readFile(project, path, ref);
+    const { commitId, content } = readFile(project, path, ref);
+    const bytes = Buffer.from(content);
     return {
       body: {
         file_name: path.split('/').pop(),
         file_path: path,
-        size: Buffer.byteLength(content),
+        size: bytes.length,
         encoding: 'base64',
-        content: Buffer.from(content).toString('base64'),
+        content: bytes.toString('base64'),
+        content_sha256: createHash('sha256').update(bytes).digest('hex'),
         ref,
-        blob_id: branch.commit,
-        commit_id: branch.commit,
-        last_commit_id: branch.commit,
+        blob_id: blobId(bytes),
+        commit_id: commitId,
+        last_commit_id: lastChange(project, commitId, path),
+        execute_filemode: false,
       },
     };
+  });
+
+  // A single commit by its id (or a branch name, as GitLab's `:sha` also takes one).
+  api.get('/projects/:id/repository/commits/:sha', (request, caller) => {
+    caller.require('read');
+    const project = api.project(caller, request.params.id!);
+    const at = state.filesAt(project, request.params.sha!);
+    const commit = at === undefined ? undefined : project.commits.get(at.commitId);
+    if (!commit) throw notFound('Commit');
+    return { body: views.commit(project, commit) };
   });
 
   // The commits API: one commit with create/update/delete/move/chmod actions, on a new or existing branch.

@@ -234,6 +234,7 @@ export class GitLabState {
       authorName: author.name,
       authorEmail: author.email ?? `${author.username}@example.com`,
       createdAt: new Date().toISOString(),
+      files: new Map(files),
     };
     project.commits.set(id, commit);
     if (existing) {
@@ -249,6 +250,24 @@ export class GitLabState {
       });
     }
     return commit;
+  }
+
+  /**
+   * The files at `ref`: a branch name, or a commit id (40 hex digits, or a prefix of at least 7 as GitLab
+   * accepts); `undefined` for a ref the project does not have.
+   */
+  filesAt(
+    project: GitLabProject,
+    ref: string,
+  ): { commitId: string; files: ReadonlyMap<string, string> } | undefined {
+    const branch = project.branches.get(ref);
+    if (branch) return { commitId: branch.commit, files: branch.files };
+    if (!/^[0-9a-f]{7,40}$/i.test(ref)) return undefined;
+    const id = ref.toLowerCase();
+    for (const commit of project.commits.values()) {
+      if (commit.id.startsWith(id)) return { commitId: commit.id, files: commit.files };
+    }
+    return undefined;
   }
 
   /** Opens a merge request between two existing branches. */

@@ -1,0 +1,142 @@
+import type { Db } from '../db/database.js';
+import type { FindingRow } from './finding-query.js';
+import {
+  detailsOfRow,
+  toFindingItem,
+  type FindingItem,
+  type FindingLinks,
+  type LocationItem,
+  type StoredLocation,
+} from './finding-view.js';
+
+export interface PlacedMessageItem {
+  readonly message: string | null;
+  readonly location: LocationItem | null;
+}
+
+export interface FindingDetail extends Omit<FindingItem, 'rule'> {
+  readonly rule: {
+    name: string | null;
+    shortDescription: string | null;
+    fullDescription: string | null;
+    helpText: string | null;
+    helpMarkdown: string | null;
+    helpUri: string | null;
+    tags: string[];
+  } | null;
+  readonly relatedLocations: PlacedMessageItem[];
+  readonly codeFlows: { message: string | null; steps: PlacedMessageItem[] }[];
+  readonly fixes: unknown[];
+  readonly history: {
+    kind: string;
+    at: string;
+    scanId: string | null;
+    by: { id: string; name: string } | null;
+    reason: string | null;
+    note: string | null;
+  }[];
+  readonly scans: {
+    id: string;
+    commitSha: string;
+    branch: string | null;
+    pullRequestNumber: number | null;
+    createdAt: string;
+    newInPullRequest: boolean;
+  }[];
+}
+
+/** Scans listed on a finding's page, newest first. */
+const maxScans = 50;
+
+const asRecord = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const int = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isInteger(value) ? value : null;
+
+function storedLocation(value: unknown): StoredLocation | null {
+  if (value === null || value === undefined) return null;
+  const location = asRecord(value);
+  return {
+    path: text(location.path),
+    startLine: int(location.startLine),
+    startColumn: int(location.startColumn),
+    endLine: int(location.endLine),
+    endColumn: int(location.endColumn),
+    unlinkedReason: text(location.unlinkedReason),
+  };
+}
+
+function placedMessages(value: unknown, row: FindingRow, links: FindingLinks): PlacedMessageItem[] {
+  return (Array.isArray(value) ? value : []).map((item) => {
+    const placed = asRecord(item);
+    return { message: text(placed.message), location: links.locate(row, storedLocation(placed.location)) };
+  });
+}
+
+/** Everything a finding's page shows: the item, the rule's help, where else it points, its history and scans. */
+export async function findingDetail(db: Db, row: FindingRow, links: FindingLinks): Promise<FindingDetail> {
+  const details = detailsOfRow(row);
+  const item = toFindingItem(row, links, details);
+  const events = await db
+    .selectFrom('finding_events as e')
+    .leftJoin('users as u', 'u.id', 'e.user_id')
+    .select(['e.kind', 'e.at', 'e.scan_id', 'e.user_id', 'u.name', 'e.reason', 'e.note'])
+    .where('e.account_id', '=', row.account_id)
+    .where('e.finding_id', '=', row.id)
+    .orderBy('e.at')
+    .orderBy('e.id')
+    .execute();
+  const scans = await db
+    .selectFrom('scan_findings as sf')
+    .innerJoin('scans as s', 's.id', 'sf.scan_id')
+    .select([
+      's.id',
+      's.commit_sha',
+      's.branch',
+      's.pull_request_number',
+      's.created_at',
+      'sf.new_in_pull_request',
+    ])
+    .where('sf.account_id', '=', row.account_id)
+    .where('sf.finding_id', '=', row.id)
+    .orderBy('s.created_at', 'desc')
+    .limit(maxScans)
+    .execute();
+  return {
+    ...item,
+    rule:
+      item.rule === null
+        ? null
+        : {
+            ...item.rule,
+            fullDescription: row.rule_full_description,
+            helpText: row.rule_help_text,
+            helpMarkdown: row.rule_help_markdown,
+          },
+    relatedLocations: placedMessages(details.relatedLocations, row, links),
+    codeFlows: (Array.isArray(details.codeFlows) ? details.codeFlows : []).map((flow) => {
+      const value = asRecord(flow);
+      return { message: text(value.message), steps: placedMessages(value.steps, row, links) };
+    }),
+    fixes: Array.isArray(details.fixes) ? details.fixes : [],
+    history: events.map((event) => ({
+      kind: event.kind,
+      at: event.at,
+      scanId: event.scan_id,
+      by: event.user_id === null ? null : { id: event.user_id, name: event.name ?? '' },
+      reason: event.reason,
+      note: event.note,
+    })),
+    scans: scans.map((scan) => ({
+      id: scan.id,
+      commitSha: scan.commit_sha,
+      branch: scan.branch,
+      pullRequestNumber: scan.pull_request_number,
+      createdAt: scan.created_at,
+      newInPullRequest: Number(scan.new_in_pull_request) === 1,
+    })),
+  };
+}
