@@ -198,6 +198,8 @@ describe('findings export', () => {
     const run = spawnSync(multitool(), ['validate', file, '--output', output, '--log', 'ForceOverwrite'], {
       encoding: 'utf8',
       timeout: 120_000,
+      // The .NET binary then needs no ICU library on the machine.
+      env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' },
     });
     expect(run.error).toBeUndefined();
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
