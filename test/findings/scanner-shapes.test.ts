@@ -357,6 +357,46 @@ describeEachEngine('findings from the shapes scanners produce', (engine) => {
     expect(reasons[2]).toMatch(/not a file of the repository/);
   });
 
+  it('absolute file:// URIs with no checkout root in the log (the ESLint formatter) are placed by the files the SCM holds', async () => {
+    const files = new FakeFiles();
+    files.set(commit, { 'src/run.js': 'export function run(code) {\n  return eval(code);\n}\n' });
+    const uri = 'file:///home/runner/work/api/api/src/run.js';
+    const run = {
+      tool: { driver: { name: 'ESLint', rules: [{ id: 'security/detect-eval-with-expression' }] } },
+      artifacts: [{ location: { uri } }],
+      results: [
+        {
+          level: 'warning',
+          message: { text: 'eval with argument of type Identifier' },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri, index: 0 },
+                region: { startLine: 2, startColumn: 10, endLine: 2, endColumn: 20 },
+              },
+            },
+          ],
+          ruleId: 'security/detect-eval-with-expression',
+          ruleIndex: 0,
+          suppressions: [],
+        },
+      ],
+    };
+    const { summary } = await scanAndProcess(
+      database.db,
+      seeded,
+      { commitSha: commit, log: sarifLog(run) },
+      files,
+    );
+    expect(summary.runs[0]).toMatchObject({ findings: 1, identity: { content: 1 } });
+    expect(summary.runs[0]!.notes).toEqual([
+      expect.stringContaining('/home/runner/work/api/api/ was taken as the checkout, since src/run.js'),
+    ]);
+    const [finding] = await findingsOf(database.db, seeded);
+    expect(finding).toMatchObject({ path: 'src/run.js', start_line: 2, state: 'open' });
+    expect(JSON.parse(finding!.details!).unlinkedReason ?? null).toBeNull();
+  });
+
   it('several runs in one log: each tool and category keeps its own findings', async () => {
     const { summary } = await scanAndProcess(database.db, seeded, {
       commitSha: commit,

@@ -96,6 +96,13 @@ export interface TwinKit {
   renameRepository(): void;
   /** Undoes `renameRepository`. */
   restoreRepository(): void;
+  /** Full name of the target's `website` repository, the one `commitFiles` writes to. */
+  readonly filesRepository: string;
+  /**
+   * Commits `files` (path → content; other files kept) to that repository's `main` branch the way the twin's
+   * control methods push (the twin's webhooks are delivered); resolves with the new commit's id.
+   */
+  commitFiles(files: Readonly<Record<string, string>>): Promise<string>;
   connectBody(overrides?: ConnectOverrides): ConnectBody;
   close(): Promise<void>;
 }
@@ -220,6 +227,11 @@ async function gitLabKit(kind: 'gitlab' | 'gitlab-self-managed', options: KitOpt
     renameTo: 'storefront',
     renameRepository: () => rename('website', 'storefront'),
     restoreRepository: () => rename('storefront', 'website'),
+    filesRepository: 'acme/website',
+    async commitFiles(files) {
+      await twin.push('acme/website', 'main', 'Change files', files);
+      return twin.project('acme/website').branches.get('main')!.commit;
+    },
     connectBody: (o = {}) =>
       selfManaged
         ? {
@@ -320,6 +332,8 @@ async function bitbucketCloudKit(options: KitOptions): Promise<TwinKit> {
     renameTo: 'storefront',
     renameRepository: () => rename('website', 'storefront'),
     restoreRepository: () => rename('storefront', 'website'),
+    filesRepository: 'acme/website',
+    commitFiles: async (files) => twin.push('acme', 'website', 'main', files).after,
     connectBody: (o = {}) => ({
       kind: 'bitbucket-cloud',
       workspace: o.target ?? 'acme',
@@ -439,6 +453,8 @@ async function bitbucketDataCenterKit(options: KitOptions): Promise<TwinKit> {
     renameTo: 'storefront',
     renameRepository: () => rename('website', 'storefront'),
     restoreRepository: () => rename('storefront', 'website'),
+    filesRepository: 'SHOP/website',
+    commitFiles: async (files) => twin.push('SHOP', 'website', 'main', files).after,
     connectBody: (o = {}) => ({
       kind: 'bitbucket-data-center',
       baseUrl: o.baseUrl ?? twin.baseUrl,
@@ -538,6 +554,12 @@ async function azureDevOpsKit(options: KitOptions): Promise<TwinKit> {
     renameTo: 'storefront',
     renameRepository: () => rename('website', 'storefront'),
     restoreRepository: () => rename('storefront', 'website'),
+    filesRepository: 'contoso/Shop/website',
+    async commitFiles(files) {
+      await twin.push('contoso', 'Shop', 'website', 'main', files);
+      const shop = twin.state.findProject(twin.state.organizations.get('contoso')!, 'Shop')!;
+      return twin.state.findRepo(shop, 'website')!.refs.get('refs/heads/main')!;
+    },
     connectBody: (o = {}) => ({
       kind: 'azure-devops',
       organization: o.target ?? 'contoso',

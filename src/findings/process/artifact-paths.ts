@@ -55,6 +55,30 @@ export function createPathContext(run: JsonObject): PathContext {
  * Undefined when there is no artifact location at all.
  */
 export function placeArtifact(artifactLocation: unknown, context: PathContext): PlacedPath | undefined {
+  const reference = referenceOf(artifactLocation, context);
+  return reference && placeReference(reference, context);
+}
+
+/**
+ * The absolute local path (decoded, `/C:/…` for a Windows drive) an `artifactLocation` names when the run gives no
+ * checkout root to place it by; undefined for any other location, or when the run has a root.
+ */
+export function rootlessPath(artifactLocation: unknown, context: PathContext): string | undefined {
+  if (context.checkoutRoots.length > 0) return undefined;
+  const reference = referenceOf(artifactLocation, context);
+  if (!reference || !('absolute' in reference)) return undefined;
+  const url = reference.absolute;
+  if (url.protocol !== 'file:' || (url.hostname !== '' && url.hostname !== 'localhost')) return undefined;
+  return filePathOf(url);
+}
+
+/** The context with `root` (an absolute path) as its checkout root. */
+export const withCheckoutRoot = (context: PathContext, root: string): PathContext => ({
+  ...context,
+  checkoutRoots: [root.endsWith('/') ? root : `${root}/`],
+});
+
+function referenceOf(artifactLocation: unknown, context: PathContext): Reference | undefined {
   let location = asObject(artifactLocation);
   if (!location) return undefined;
   if (asString(location.uri) === undefined) {
@@ -63,10 +87,9 @@ export function placeArtifact(artifactLocation: unknown, context: PathContext): 
     location = asObject(artifact?.location) ?? location;
   }
   const uri = asString(location.uri);
-  if (uri === undefined) return unplaced('The location names no file.');
+  if (uri === undefined) return { unlinked: 'The location names no file.' };
   const baseId = asString(location.uriBaseId);
-  const reference = combine(uri, baseId === undefined ? { relative: '' } : resolveBase(context, baseId, 0));
-  return placeReference(reference, context);
+  return combine(uri, baseId === undefined ? { relative: '' } : resolveBase(context, baseId, 0));
 }
 
 function placeReference(reference: Reference, context: PathContext): PlacedPath {

@@ -2,6 +2,7 @@ import type { Db } from '../../db/database.js';
 import type { FindingSeverity } from '../../db/schema.js';
 import { createPathContext } from './artifact-paths.js';
 import { baseBranchFingerprints, newerScanProcessed } from './baseline.js';
+import { findCheckoutRoot } from './checkout-root.js';
 import { closeAbsent } from './close-absent.js';
 import type { FileLineSource } from './file-lines.js';
 import { settleIdentities, type IdentitySource } from './identity.js';
@@ -103,7 +104,8 @@ export async function processRun(input: RunInput): Promise<RunSummary> {
 
   const rules = readRunRules(run);
   await upsertRules(db, ns.accountId, ns.toolName, rules, stamp.at);
-  const paths = createPathContext(run);
+  const { context: paths, note: rootNote } = await findCheckoutRoot(run, createPathContext(run), input.files);
+  if (rootNote) summary.notes.push(rootNote);
   const observations: Observation[] = [];
   results.forEach((result, index) => {
     const read = readObservation(result, index, rules, paths);

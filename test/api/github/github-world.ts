@@ -67,9 +67,13 @@ export async function startServiceWorld(
 /**
  * The GitHub twin (no installation yet, plus `victim-co`, an organization only octo-admin belongs to, with the
  * app installed) and the service with the twin's scanner app configured from the environment; the app's
- * callback and webhook URLs point at the service, and its first admin is signed in.
+ * callback and webhook URLs point at the service, and its first admin is signed in. `env` adds to the
+ * service's environment (the other twins' cloud URLs, so one service serves every kind).
  */
-export async function startGitHubWorld(extra: Partial<GitHubScenario> = {}): Promise<GitHubWorld> {
+export async function startGitHubWorld(
+  extra: Partial<GitHubScenario> = {},
+  env: Readonly<Record<string, string>> = {},
+): Promise<GitHubWorld> {
   const key = testPrivateKey();
   const base = testGitHubScenario(key);
   const twin = await startGitHubTwin({
@@ -103,6 +107,7 @@ export async function startGitHubWorld(extra: Partial<GitHubScenario> = {}): Pro
       SCM_CONNECT_GITHUB_APP_WEBHOOK_SECRET: scannerApp.webhookSecret,
       SCM_CONNECT_GITHUB_APP_CLIENT_ID: scannerApp.clientId,
       SCM_CONNECT_GITHUB_APP_CLIENT_SECRET: scannerApp.clientSecret,
+      ...env,
     };
   });
   return {

@@ -30,8 +30,17 @@ export interface AzureDevOpsControl {
     disabled: boolean,
   ): Promise<AzureDevOpsDelivery[]>;
   deleteRepository(org: string, project: string, name: string): Promise<AzureDevOpsDelivery[]>;
-  /** A commit on `branch` (created from the default branch when new), pushed by the organization's first member. */
-  push(org: string, project: string, name: string, branch: string): Promise<AzureDevOpsDelivery[]>;
+  /**
+   * A commit on `branch` (created from the default branch when new), pushed by the organization's first member;
+   * `files` (repository path without the leading `/` → content) are written in it, the rest of the tree is kept.
+   */
+  push(
+    org: string,
+    project: string,
+    name: string,
+    branch: string,
+    files?: Readonly<Record<string, string>>,
+  ): Promise<AzureDevOpsDelivery[]>;
 }
 
 export function createAzureDevOpsControl(
@@ -83,22 +92,25 @@ export function createAzureDevOpsControl(
         project: { id: project.id, name: project.name, state: 'wellFormed', visibility: project.visibility },
       });
     },
-    async push(orgName, projectName, name, branch) {
+    async push(orgName, projectName, name, branch, files = {}) {
       const { org, project, repo } = find(orgName, projectName, name);
-      return send(org, project, 'git.push', pushResource(org, repo, `refs/heads/${branch}`));
+      return send(org, project, 'git.push', pushResource(org, repo, `refs/heads/${branch}`, files));
     },
   };
 
-  function pushResource(org: AdoOrganization, repo: AdoRepo, refName: string) {
+  function pushResource(
+    org: AdoOrganization,
+    repo: AdoRepo,
+    refName: string,
+    files: Readonly<Record<string, string>>,
+  ) {
     const before = repo.refs.get(refName);
     const base = before ?? repo.refs.get(repo.defaultBranch);
     const parent = base ? repo.commits.get(base) : undefined;
-    const commit = state.commit(
-      repo,
-      base,
-      `Update ${refName.slice('refs/heads/'.length)}`,
-      parent?.files ?? new Map(),
-    );
+    const tree = new Map(parent?.files ?? []);
+    // The twin keeps item paths as Azure DevOps shows them, from the root: `/src/app.ts`.
+    for (const [path, content] of Object.entries(files)) tree.set(`/${path}`, content);
+    const commit = state.commit(repo, base, `Update ${refName.slice('refs/heads/'.length)}`, tree);
     repo.refs.set(refName, commit.id);
     const pusher = [...org.members.values()][0]?.user;
     const repository = repoJson(origin(), repo);

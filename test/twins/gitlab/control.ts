@@ -14,8 +14,16 @@ export interface GitLabControl {
   renameProject(pathWithNamespace: string, name: string, path?: string): Promise<GitLabHookDelivery[]>;
   archiveProject(pathWithNamespace: string, archived?: boolean): Promise<GitLabHookDelivery[]>;
   deleteProject(pathWithNamespace: string): Promise<GitLabHookDelivery[]>;
-  /** A commit on `branch` (created from the default branch when new), by the instance's first user. */
-  push(pathWithNamespace: string, branch: string, message?: string): Promise<GitLabHookDelivery[]>;
+  /**
+   * A commit on `branch` (created from the default branch when new), by the instance's first user; `files`
+   * (path → content) are written in it, the rest of the tree is kept.
+   */
+  push(
+    pathWithNamespace: string,
+    branch: string,
+    message?: string,
+    files?: Readonly<Record<string, string>>,
+  ): Promise<GitLabHookDelivery[]>;
 }
 
 const visibilityLevel = { private: 0, internal: 10, public: 20 } as const;
@@ -152,11 +160,20 @@ export function createGitLabControl(
       state.removeProject(project);
       return deliveries.deliver(group, 'Project Hook', payload);
     },
-    async push(path, branch, message = `Update ${branch}`) {
+    async push(path, branch, message = `Update ${branch}`, files = {}) {
       const project = projectOf(path);
       const before = project.branches.get(branch)?.commit ?? zeroSha;
       const start = project.branches.get(project.defaultBranch);
-      const commit = state.commit(project, branch, message, author(), () => {}, start);
+      const commit = state.commit(
+        project,
+        branch,
+        message,
+        author(),
+        (tree) => {
+          for (const [file, content] of Object.entries(files)) tree.set(file, content);
+        },
+        start,
+      );
       return deliveries.deliver(groupOf(project), 'Push Hook', pushEvent(project, branch, before, commit.id));
     },
   };
