@@ -23,6 +23,7 @@ import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { createAccount } from '../src/db/accounts.js';
 import { migrateToLatest, openDatabase, type Db, type Engine } from '../src/db/database.js';
+import { insertConnection } from '../src/db/connections.js';
 import { upsertOrganization, upsertRepositories } from '../src/db/inventory.js';
 import { createUser } from '../src/db/users.js';
 import { processScan } from '../src/findings/process-scan.js';
@@ -93,33 +94,17 @@ async function seed(db: Db): Promise<{ accountId: string; connectionId: string; 
   const account = await createAccount(db, 'Bench', user.id);
   const connectionId = randomUUID();
   const now = new Date().toISOString();
-  await db
-    .insertInto('connections')
-    .values({
-      id: connectionId,
-      account_id: account.id,
-      kind: 'gitlab-self-managed',
-      name: 'GitLab',
-      base_url: 'https://gitlab.example.com',
-      target: 'acme',
-      status: 'connected',
-      settings: '{}',
-      token_encrypted: null,
-      ca_pem: null,
-      token_updated_at: null,
-      last_test: null,
-      created_at: now,
-      updated_at: now,
-      last_synced_at: now,
-      sync_error: null,
-      sync_error_code: null,
-      sync_error_at: null,
-      status_reason_code: null,
-      status_reason_message: null,
-      status_reason_at: null,
-      status_reason_source: null,
-    })
-    .execute();
+  await insertConnection(db, {
+    id: connectionId,
+    accountId: account.id,
+    kind: 'gitlab-self-managed',
+    name: 'GitLab',
+    baseUrl: 'https://gitlab.example.com',
+    target: 'acme',
+    settings: {},
+    tokenEncrypted: null,
+    caPem: null,
+  });
   const scope = { accountId: account.id, connectionId };
   const organizationId = await upsertOrganization(db, scope, {
     externalId: '1',

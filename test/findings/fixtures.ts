@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { createAccount } from '../../src/db/accounts.js';
+import { insertConnection } from '../../src/db/connections.js';
 import type { Db } from '../../src/db/database.js';
 import { upsertOrganization, upsertRepositories } from '../../src/db/inventory.js';
 import { createUser } from '../../src/db/users.js';
@@ -41,33 +42,17 @@ export async function seedRepository(
   const account = input.accountId ? { id: input.accountId } : await createAccount(db, name, userId);
   const connectionId = randomUUID();
   const now = new Date().toISOString();
-  await db
-    .insertInto('connections')
-    .values({
-      id: connectionId,
-      account_id: account.id,
-      kind: input.kind ?? 'gitlab-self-managed',
-      name: 'GitLab',
-      base_url: input.baseUrl ?? 'https://gitlab.example.com',
-      target: 'acme',
-      status: 'connected',
-      settings: '{}',
-      token_encrypted: null,
-      ca_pem: null,
-      token_updated_at: null,
-      last_test: null,
-      created_at: now,
-      updated_at: now,
-      last_synced_at: now,
-      sync_error: null,
-      sync_error_code: null,
-      sync_error_at: null,
-      status_reason_code: null,
-      status_reason_message: null,
-      status_reason_at: null,
-      status_reason_source: null,
-    })
-    .execute();
+  await insertConnection(db, {
+    id: connectionId,
+    accountId: account.id,
+    kind: input.kind ?? 'gitlab-self-managed',
+    name: 'GitLab',
+    baseUrl: input.baseUrl ?? 'https://gitlab.example.com',
+    target: 'acme',
+    settings: {},
+    tokenEncrypted: null,
+    caPem: null,
+  });
   const scope = { accountId: account.id, connectionId };
   const organizationId = await upsertOrganization(db, scope, {
     externalId: '100',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll } from 'vitest';
+import { insertConnection as insertConnectionRow } from '../../../src/db/connections.js';
 import type { Db } from '../../../src/db/database.js';
 import { setUpAdmin, type ApiAnswer, type ApiClient } from '../../helpers/api-client.js';
 import { startTestService, type TestService } from '../../helpers/service.js';
@@ -53,33 +54,17 @@ export async function insertConnection(
 ): Promise<InsertedConnection> {
   const now = new Date().toISOString();
   const id = randomUUID();
-  await db
-    .insertInto('connections')
-    .values({
-      id,
-      account_id: accountId,
-      kind: input.kind,
-      name: input.name,
-      base_url: input.baseUrl,
-      target: input.target,
-      status: 'connected',
-      settings: '{}',
-      token_encrypted: null,
-      ca_pem: null,
-      token_updated_at: null,
-      last_test: null,
-      created_at: now,
-      updated_at: now,
-      last_synced_at: now,
-      sync_error: null,
-      sync_error_code: null,
-      sync_error_at: null,
-      status_reason_code: null,
-      status_reason_message: null,
-      status_reason_at: null,
-      status_reason_source: null,
-    })
-    .execute();
+  await insertConnectionRow(db, {
+    id,
+    accountId,
+    kind: input.kind,
+    name: input.name,
+    baseUrl: input.baseUrl,
+    target: input.target,
+    settings: {},
+    tokenEncrypted: null,
+    caPem: null,
+  });
   const organizationId = randomUUID();
   await db
     .insertInto('organizations')
