@@ -8,6 +8,7 @@ import {
   updateConnection,
 } from '../../db/connections.js';
 import type { Db } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/unique-violation.js';
 import {
   deleteInstallRequests,
   insertInstallationLink,
@@ -44,6 +45,18 @@ const alreadyLinked = () =>
     'This GitHub installation is linked to another scm-connect account. Unlink it there first, or ask an admin of that account to allow other accounts to link it.',
   );
 
+export interface LinkInput {
+  readonly accountId: string;
+  /** The person who linked it; null when GitHub reported it (an approved request, a further organization). */
+  readonly userId: string | null;
+  readonly installation: VerifiedInstallation;
+  /** `update`: only an installation this account linked already may change. */
+  readonly setupAction: 'install' | 'update';
+  readonly now: Date;
+  /** A GitHub Enterprise Server connection of the account: its app's installations all belong to it. */
+  readonly connectionId?: string;
+}
+
 /**
  * Links a verified installation to the account, into (in this order) the GitHub Enterprise Server connection
  * `connectionId` whose app it is, the connection whose installation of the same organization was removed (the
@@ -51,24 +64,26 @@ const alreadyLinked = () =>
  * queued. An installation the account linked before has its repository selection refreshed. An installation
  * another account holds is refused unless that account allows sharing it; nothing is written then.
  */
-export async function linkInstallation(
-  db: Db,
-  secrets: SecretBox,
-  input: {
-    readonly accountId: string;
-    /** The person who linked it; null when GitHub reported it (an approved request, a further organization). */
-    readonly userId: string | null;
-    readonly installation: VerifiedInstallation;
-    /** `update`: only an installation this account linked already may change. */
-    readonly setupAction: 'install' | 'update';
-    readonly now: Date;
-    /** A GitHub Enterprise Server connection of the account: its app's installations all belong to it. */
-    readonly connectionId?: string;
-  },
-): Promise<LinkOutcome> {
+export async function linkInstallation(db: Db, secrets: SecretBox, input: LinkInput): Promise<LinkOutcome> {
+  const outcome = await linkOnce(db, secrets, input).catch((error: unknown) => {
+    // Linked by a request that ran alongside this one (the setup callback and the installation webhook arrive
+    // together): the link is committed now, so a second pass finds it and refreshes it.
+    if (isUniqueViolation(error)) return linkOnce(db, secrets, input);
+    throw error;
+  });
+  await enqueueSync(
+    db,
+    input.accountId,
+    outcome.connectionId,
+    outcome.created ? 'connect' : 'installation linked',
+  );
+  return outcome;
+}
+
+async function linkOnce(db: Db, secrets: SecretBox, input: LinkInput): Promise<LinkOutcome> {
   const { installation, accountId } = input;
   const now = input.now.toISOString();
-  const outcome = await db.transaction().execute(async (tx): Promise<LinkOutcome> => {
+  return db.transaction().execute(async (tx): Promise<LinkOutcome> => {
     const links = (await linksOfInstallation(tx, installation.app, installation.installationId)).filter(
       (link) => link.removed_at === null,
     );
@@ -139,8 +154,6 @@ export async function linkInstallation(
     });
     return { connectionId, created: !existing };
   });
-  await enqueueSync(db, accountId, outcome.connectionId, outcome.created ? 'connect' : 'installation linked');
-  return outcome;
 }
 
 const ensureSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
