@@ -130,10 +130,13 @@ export interface ScmCommentRef {
   readonly version?: number;
 }
 
-/** Where an inline comment sits: a line of the pull request's new side at its head commit. */
+/** Where an inline comment sits: a line (or, where the SCM takes one, a range) of the pull request's new side. */
 export interface InlinePosition {
   readonly path: string;
+  /** The line the comment is on; the last line of the range when `startLine` is given. */
   readonly line: number;
+  /** The first line of a multi-line range, on SCMs that take ranges (GitHub, GitLab, Azure DevOps). */
+  readonly startLine?: number;
   readonly commitSha: string;
 }
 
@@ -143,13 +146,78 @@ export interface ScmComment extends ScmCommentRef {
   /** Present for inline comments. */
   readonly position?: InlinePosition;
   readonly webUrl?: string;
+  /**
+   * Replies in the comment's thread after it (GitHub review thread, GitLab discussion, Bitbucket replies, Azure
+   * DevOps thread). Listings return thread roots only, with this count; absent where the SCM has no threads.
+   */
+  readonly replyCount?: number;
+  /** Whether its thread is resolved; absent where the SCM cannot resolve a comment. */
+  readonly resolved?: boolean;
+}
+
+/** Inclusive range of line numbers on the new side. */
+export interface LineRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A file of a pull request's diff: where on its new side an inline comment may be placed. */
+export interface PullRequestDiffFile {
+  /** The path at the head commit (a renamed file's new path). */
+  readonly path: string;
+  /** The lines of the diff's hunks on the new side, added and context lines; `whole-file` where any line of a changed file may be commented (Azure DevOps). */
+  readonly commentable: readonly LineRange[] | 'whole-file';
+}
+
+/** The pull request as the SCM holds it now. */
+export interface PullRequestDiff {
+  /** The head commit the diff was read at; inline comments are placed at this commit. */
+  readonly headSha: string;
+  /** The commit the diff is against (merge base or target branch head, as the SCM computes the diff). */
+  readonly baseSha: string;
+  /** Changed files that have a new side (deleted files are not listed). */
+  readonly files: readonly PullRequestDiffFile[];
+  readonly state: 'open' | 'merged' | 'closed';
+}
+
+/** One inline comment of a batch. */
+export interface NewInlineComment {
+  readonly position: InlinePosition;
+  readonly body: string;
+}
+
+/** The check scm-connect reports on the scanned head commit. */
+export interface CommitStatus {
+  /** The head commit the status is for. */
+  readonly commitSha: string;
+  readonly state: 'pending' | 'success' | 'failure';
+  /** Short text shown next to the check (SCMs cut it: keep it under 140 characters). */
+  readonly description: string;
+  /** scm-connect's page for the scan, or the summary comment. */
+  readonly targetUrl: string;
+}
+
+/**
+ * How an SCM's markdown hides a marker and offers a change: what differs per SCM in a comment body. The marker
+ * it writes must contain `text` verbatim and render as nothing.
+ */
+export interface CommentFormat {
+  hiddenMarker(text: string): string;
+  /**
+   * A suggestion the author can apply that replaces the comment's lines with `replacement` (lines joined by
+   * `\n`, no trailing newline); absent where the SCM has no suggestions.
+   */
+  suggestion?(replacement: string, position: InlinePosition): string;
+  /** The longest body the SCM accepts, in characters. */
+  readonly maxBodyLength: number;
 }
 
 /**
  * The primitives of talking on a pull request. Finding our own comment (hidden marker + author), updating in
- * place and deleting duplicates is written once over these, not per adapter.
+ * place, resolving and deleting duplicates is written once over these (src/comments), not per adapter.
  */
 export interface PullRequestCommenter {
+  readonly format: CommentFormat;
   /** The account comments are posted as: our comments are the ones with its id. */
   identity(): Promise<ScmIdentity>;
   /** Summary (not inline) comments of the pull request, oldest first. */
@@ -162,6 +230,27 @@ export interface PullRequestCommenter {
   listInlineComments?(pr: PullRequestRef): AsyncIterable<ScmComment>;
   /** Rejects with `ScmError` kind `invalid` when the line is not part of the diff (the caller folds it into the summary). */
   createInlineComment?(pr: PullRequestRef, position: InlinePosition, body: string): Promise<ScmComment>;
+  /**
+   * Several inline comments in as few calls as the SCM allows (GitHub: one review); in the order given. Where
+   * absent, the caller creates them one by one. Positions must be commentable lines of the current diff.
+   */
+  createInlineComments?(pr: PullRequestRef, comments: readonly NewInlineComment[]): Promise<ScmComment[]>;
+  /** The pull request's state, head and base, and the lines its diff lets an inline comment sit on. */
+  pullRequestDiff(pr: PullRequestRef): Promise<PullRequestDiff>;
+  /** Marks the thread of a comment resolved, or unresolved again; absent where the SCM cannot. */
+  resolveComment?(pr: PullRequestRef, comment: ScmCommentRef, resolved: boolean): Promise<void>;
+  /** Answers in the thread of one of the comments (the confirmation of a triage by reply). */
+  replyToComment(pr: PullRequestRef, comment: ScmCommentRef, body: string): Promise<ScmComment>;
+  /**
+   * Sets scm-connect's status on the pull request's head commit (GitHub commit status, GitLab commit status,
+   * Bitbucket build status, Azure DevOps pull request status), replacing the one it set before.
+   */
+  setCommitStatus(pr: PullRequestRef, status: CommitStatus): Promise<void>;
+  /** Whether the SCM user (by the SCM's immutable id, login as reported) may write to the repository. */
+  canWrite(
+    repository: ScmRepositoryRef,
+    user: { readonly id: string; readonly login: string },
+  ): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -196,6 +196,36 @@ export interface MembershipEvent {
   readonly role?: string;
 }
 
-export type WebhookEvent = RepositoryEvent | PushEvent | InstallationEvent | MembershipEvent;
+/**
+ * A comment someone wrote on a pull request, as a reply in a thread (inline or summary). Used for triage by
+ * reply; comments that start a thread of their own are reported too, with `inReplyTo` absent.
+ */
+export interface PullRequestCommentEvent {
+  readonly type: 'pull-request.comment';
+  readonly repository: WebhookRepository;
+  /** The pull request's number as users see it (GitLab `iid`). */
+  readonly pullRequest: number;
+  /** The new comment (the SCM's ids, as `ScmCommentRef` has them). */
+  readonly comment: { readonly id: string; readonly threadId?: string; readonly body: string };
+  readonly author: WebhookAccount;
+  /** The comment it answers: the thread's root or the comment replied to, as the SCM names it. */
+  readonly inReplyTo?: { readonly id?: string; readonly threadId?: string };
+}
+
+/** A pull request closed without merging, or merged. */
+export interface PullRequestClosedEvent {
+  readonly type: 'pull-request.closed';
+  readonly repository: WebhookRepository;
+  readonly pullRequest: number;
+  readonly merged: boolean;
+}
+
+export type WebhookEvent =
+  | RepositoryEvent
+  | PushEvent
+  | InstallationEvent
+  | MembershipEvent
+  | PullRequestCommentEvent
+  | PullRequestClosedEvent;
 
 export type WebhookEventType = WebhookEvent['type'];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ScmError } from '../../src/scm/errors.js';
 import { checkFileTarget, gitBlobId } from '../../src/scm/files.js';
 import { createLinkBuilder } from '../../src/scm/links/index.js';
+import { checkPullRequestCommenter, type CommenterFixture } from './comment-contract.js';
 import {
   buildTestReport,
   type Check,
@@ -416,26 +417,52 @@ interface CommenterDefects {
   readonly editCreatesNew?: boolean;
   /** Accepts an inline comment on any line. */
   readonly acceptsOffDiff?: boolean;
+  /** Lists replies as thread roots of their own. */
+  readonly repliesAsRoots?: boolean;
+  /** `resolveComment` answers but the thread stays as it was. */
+  readonly resolveIgnored?: boolean;
+  /** Says everyone may write. */
+  readonly everyoneWrites?: boolean;
+  /** The diff leaves out the changed line. */
+  readonly diffMissesLine?: boolean;
 }
+
+const fakeHead = '0123456789abcdef0123456789abcdef01234567';
 
 /** FAKE pull request: comments in memory; line 3 of `src/app.js` is the only diff line. */
 function createFakeCommenter(defects: CommenterDefects = {}): PullRequestCommenter {
   const me = { id: '42', login: 'scanner-bot' };
-  const comments: ScmComment[] = [];
+  const comments: (ScmComment & { parentId?: string })[] = [];
   let next = 1;
-  const add = (body: string, position?: ScmComment['position']): ScmComment => {
+  const add = (body: string, position?: ScmComment['position'], parentId?: string): ScmComment => {
     const author = defects.postsAsOther ? { id: '7', login: 'someone' } : me;
-    const comment: ScmComment = { id: String(next++), body, author, ...(position ? { position } : {}) };
+    const comment = {
+      id: String(next++),
+      body,
+      author,
+      ...(position ? { position, resolved: false } : {}),
+      ...(parentId ? { parentId } : {}),
+    };
     comments.push(comment);
     return comment;
   };
+  const roots = () => comments.filter((c) => defects.repliesAsRoots || c.parentId === undefined);
+  const withReplies = (c: ScmComment) => ({
+    ...c,
+    replyCount: comments.filter((reply) => reply.parentId === c.id).length,
+  });
   return {
+    format: { hiddenMarker: (text) => `<!-- ${text} -->`, maxBodyLength: 65_536 },
     identity: async () => me,
     async *listComments() {
-      yield* comments.filter((c) => !c.position);
+      yield* roots()
+        .filter((c) => !c.position)
+        .map(withReplies);
     },
     async *listInlineComments() {
-      yield* comments.filter((c) => c.position);
+      yield* roots()
+        .filter((c) => c.position)
+        .map(withReplies);
     },
     createComment: async (_pr, body) => add(body),
     async updateComment(_pr, ref, body) {
@@ -455,6 +482,19 @@ function createFakeCommenter(defects: CommenterDefects = {}): PullRequestComment
       }
       return add(body, position);
     },
+    pullRequestDiff: async () => ({
+      headSha: fakeHead,
+      baseSha: 'fedcba9876543210fedcba9876543210fedcba98',
+      state: 'open',
+      files: [{ path: 'src/app.js', commentable: defects.diffMissesLine ? [] : [{ start: 3, end: 3 }] }],
+    }),
+    async resolveComment(_pr, ref, resolved) {
+      const index = comments.findIndex((c) => c.id === ref.id);
+      if (index >= 0 && !defects.resolveIgnored) comments[index] = { ...comments[index]!, resolved };
+    },
+    replyToComment: async (_pr, ref, body) => add(body, undefined, ref.id),
+    setCommitStatus: async () => undefined,
+    canWrite: async (_repository, user) => defects.everyoneWrites === true || user.id === '100',
   };
 }
 
@@ -485,11 +525,42 @@ describe('the contract suite catches a broken commenter or CI writer', () => {
     offDiffLine: 40,
   };
   const repository = { externalId: '1', fullName: 'acme/web', defaultBranch: 'main' };
+  const commenterFixture: CommenterFixture = {
+    ref: pr,
+    inline: pullRequest.inline,
+    offDiff: { ...pullRequest.inline, line: 40 },
+    people: { writer: { id: '100', login: 'writer' }, reader: { id: '101', login: 'reader' } },
+  };
 
   it('a working fake passes', async () => {
     await checkCommentRoundTrip(createFakeCommenter(), pr);
     await checkInlineComments(createFakeCommenter(), pullRequest);
+    await checkPullRequestCommenter(createFakeCommenter(), commenterFixture);
     await checkCiJob(createFakeCiWriter(), repository);
+  });
+
+  it('replies listed as threads of their own', async () => {
+    await expect(
+      checkPullRequestCommenter(createFakeCommenter({ repliesAsRoots: true }), commenterFixture),
+    ).rejects.toThrow(/not a summary comment|is counted|listed once/);
+  });
+
+  it('a resolve that changes nothing', async () => {
+    await expect(
+      checkPullRequestCommenter(createFakeCommenter({ resolveIgnored: true }), commenterFixture),
+    ).rejects.toThrow(/resolved/);
+  });
+
+  it('write access granted to a reader', async () => {
+    await expect(
+      checkPullRequestCommenter(createFakeCommenter({ everyoneWrites: true }), commenterFixture),
+    ).rejects.toThrow(/reader may not write/);
+  });
+
+  it('a diff without the changed line', async () => {
+    await expect(
+      checkPullRequestCommenter(createFakeCommenter({ diffMissesLine: true }), commenterFixture),
+    ).rejects.toThrow(/diff line is commentable/);
   });
 
   it('comments posted as another account', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isScmError } from '../../src/scm/errors.js';
+import { checkPullRequestCommenter, type CommenterFixture } from './comment-contract.js';
 import { gitBlobId } from '../../src/scm/files.js';
 import {
   capabilityIds,
@@ -74,6 +75,8 @@ export interface ContractFixture {
   readonly expected: ContractExpectations;
   /** Required when the provider offers `comments`. */
   readonly pullRequest?: ContractPullRequest;
+  /** Required when the provider offers `comments`: what the comment reconciler relies on is checked on it. */
+  readonly commenter?: CommenterFixture;
   /** Required when the provider offers `ci`. */
   readonly ciRepository?: ContractCiRepository;
   /** Required when the provider offers `files`. */
@@ -601,6 +604,16 @@ export function runProviderContract(name: string, setup: () => Promise<ContractF
       }
       expect(pullRequest, 'a provider that comments gives a pull request to comment on').toBeDefined();
       await checkInlineComments(provider.comments, pullRequest!);
+    });
+
+    it('offers what the comment reconciler relies on (diff, threads, status, write access), when it comments', async (context) => {
+      const { provider, commenter } = current();
+      if (!provider.comments) {
+        context.skip();
+        return;
+      }
+      expect(commenter, 'a provider that comments gives a commenter fixture').toBeDefined();
+      await checkPullRequestCommenter(provider.comments, commenter!);
     });
 
     it('adds a CI job through one pull request, idempotently, when it writes CI files', async (context) => {

@@ -148,7 +148,9 @@ async function connectGitHub(world: GitHubWorld): Promise<ApiClient> {
  */
 export async function startFamilies(files: Readonly<Record<string, string>>): Promise<FamiliesWorld> {
   const kits = await startKits(kitKinds);
-  const github = await startGitHubWorld({}, kits.env);
+  // Azure DevOps deliveries carry basic-auth credentials, which the service takes over https only: its kit sends
+  // them with `X-Forwarded-Proto: https`, as a TLS proxy in front of the service would.
+  const github = await startGitHubWorld({}, { ...kits.env, SCM_CONNECT_TRUST_PROXY: 'true' });
   const commitOf = (kind: FamilyKind): Family['commit'] =>
     kind === 'github' ? githubCommit(github.twin) : (changed) => kits.kits[kind].commitFiles(changed);
   const close = async () => {

@@ -8,6 +8,7 @@ runProviderContract('azure-devops', async () => {
     users: [
       { principalName: 'alice@example.com', displayName: 'Alice Admin' },
       { principalName: 'bob@example.com', displayName: 'Bob Builder' },
+      { principalName: 'rita@example.com', displayName: 'Rita Reader' },
     ],
     pats: [
       { value: 'full-pat', user: 'alice@example.com', scopes: 'full' },
@@ -35,6 +36,7 @@ runProviderContract('azure-devops', async () => {
         members: [
           { user: 'alice@example.com', collectionAdmin: true },
           { user: 'bob@example.com', projects: { Shop: 'projectContributor' } },
+          { user: 'rita@example.com', projects: { Shop: 'projectReader' } },
         ],
       },
     ],
@@ -48,8 +50,31 @@ runProviderContract('azure-devops', async () => {
   const shop = twin.state.organizations.get('contoso')!.projects.find((project) => project.name === 'Shop')!;
   const web = twin.state.findRepo(shop, 'web')!;
   const head = web.refs.get('refs/heads/main')!;
+  // A pull request changing src/app.ts: any line of a changed file takes a thread, so off the diff is a line
+  // the file does not have, or a file the pull request leaves alone.
+  await twin.push('contoso', 'Shop', 'web', 'feature', {
+    'src/app.ts': 'export const app = 2;\nexport const b = 3;\n',
+  });
+  const opened = twin.openPullRequest('contoso', 'Shop', 'web', 'feature');
+  const prHead = web.refs.get('refs/heads/feature')!;
+  const prRef = { repository: { externalId: web.id, fullName: 'contoso/Shop/web' }, number: opened.id };
+  const person = (name: string) => {
+    const user = twin.state.users.get(name)!;
+    return { id: user.id, login: user.principalName };
+  };
   return {
     provider: connect('full-pat'),
+    pullRequest: {
+      ref: prRef,
+      inline: { path: 'src/app.ts', line: 2, commitSha: prHead },
+      offDiffLine: 3,
+    },
+    commenter: {
+      ref: prRef,
+      inline: { path: 'src/app.ts', line: 1, commitSha: prHead },
+      offDiff: { path: 'README.md', line: 1, commitSha: prHead },
+      people: { writer: person('bob@example.com'), reader: person('rita@example.com') },
+    },
     file: {
       repository: { externalId: web.id, fullName: 'contoso/Shop/web' },
       commitSha: head,
@@ -67,7 +92,7 @@ runProviderContract('azure-devops', async () => {
         archived: false,
         visibility: 'private',
       },
-      memberCount: 2,
+      memberCount: 3,
       someMember: { login: 'alice@example.com', role: 'admin' },
     },
     async breakToken() {

@@ -25,7 +25,12 @@ function scenario(): BitbucketCloudScenario {
       {
         email: 'alice@example.com',
         token: 'ATATT-alice-hooks',
-        scopes: ['read:workspace:bitbucket', 'read:repository:bitbucket', ...hookScopes],
+        scopes: [
+          'read:workspace:bitbucket',
+          'read:repository:bitbucket',
+          'read:pullrequest:bitbucket',
+          ...hookScopes,
+        ],
       },
       {
         email: 'alice@example.com',

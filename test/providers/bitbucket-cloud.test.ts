@@ -20,6 +20,10 @@ import {
   type BitbucketCloudScenario,
   type BitbucketCloudTwin,
 } from '../twins/bitbucket-cloud/index.js';
+import {
+  arrangeCommentPullRequest,
+  commentApiTokenScopes,
+} from '../twins/bitbucket-cloud/comment-fixture.js';
 import { testCaPem } from '../twins/server/twin-server.js';
 
 /** The demo workspace plus 150 generated repositories, so that `acme` spans two pages. */
@@ -150,7 +154,7 @@ describe('Bitbucket Cloud provider: connect', () => {
     expect(status).toEqual({
       'list-repositories': 'ok',
       'read-members': 'ok',
-      'comment-on-pull-requests': 'skipped',
+      'comment-on-pull-requests': 'ok',
       'receive-webhooks': 'ok',
       'write-ci-files': 'skipped',
     });
@@ -274,9 +278,21 @@ describe('Bitbucket Cloud provider: contract', () => {
     const twin = await startBitbucketCloudTwin(scenario());
     const bitbucket = harness(twin.url);
     const website = twin.repository('acme', 'website');
+    // Repository permissions are shown to an administrator's API token only, never to access tokens: the
+    // contract runs with Alice's (workspace owner) API token.
+    const token = 'ATATT-contract-alice';
+    twin.addApiToken({ email: 'alice@example.com', token, scopes: commentApiTokenScopes });
+    const pr = arrangeCommentPullRequest(twin);
     const main = website.branches.get('main')!;
     return {
-      provider: bitbucket.provider(),
+      provider: bitbucket.provider({ email: 'alice@example.com', token }),
+      pullRequest: { ref: pr.ref, inline: pr.inline, offDiffLine: pr.offDiffLine },
+      commenter: {
+        ref: pr.ref,
+        inline: pr.inline,
+        offDiff: { ...pr.inline, line: pr.offDiffLine },
+        people: pr.people,
+      },
       file: {
         repository: { externalId: website.uuid, fullName: 'acme/website' },
         commitSha: main.hash,

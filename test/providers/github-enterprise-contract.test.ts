@@ -47,6 +47,16 @@ describe.each(cases)('GitHub Enterprise Server connection ($name)', ({ name, ins
         inline: { path: 'src/app.js', line: 3, commitSha: pull.headSha },
         offDiffLine: 40,
       },
+      // The same pull request; wes-writer and rita-reader are outside collaborators of acme/web-shop.
+      commenter: {
+        ref: { repository: { externalId: String(webShop.id), fullName: 'acme/web-shop' }, number: 1 },
+        inline: { path: 'src/app.js', line: 3, commitSha: pull.headSha },
+        offDiff: { path: 'src/app.js', line: 40, commitSha: pull.headSha },
+        people: {
+          writer: { id: '1004', login: 'wes-writer' },
+          reader: { id: '1005', login: 'rita-reader' },
+        },
+      },
       ciRepository: { externalId: '7002', fullName: 'acme/payments', defaultBranch: 'main' },
       file: {
         repository: { externalId: String(webShop.id), fullName: 'acme/web-shop' },

@@ -55,27 +55,33 @@ describe('GitLab provider: group hook registration', () => {
     expect(provider().capabilities.webhooks).toBe(true);
   });
 
-  it('creates one group hook with the secret token, push, project and member events', async () => {
+  it('creates one group hook with the secret token, push, project, member, merge request and note events', async () => {
     const registered = await hooks().registerHook({ url: receiver.url, secret });
     expect(registered.signingSecret).toBeUndefined();
     expect(ours()).toHaveLength(1);
     const [hook] = ours();
     expect(registered.hookIds).toEqual([String(hook!.id)]);
     expect(hook!.token).toBe(secret);
-    expect([...hook!.events].sort()).toEqual(['member_events', 'project_events', 'push_events']);
+    expect([...hook!.events].sort()).toEqual([
+      'member_events',
+      'merge_requests_events',
+      'note_events',
+      'project_events',
+      'push_events',
+    ]);
   });
 
   it('updates the hook already delivering to the URL instead of adding one, and removes duplicates', async () => {
     const first = ours()[0]!;
     first.token = 'stale';
-    first.events.add('note_events');
+    first.events.add('job_events');
     const group = twin.group('acme');
     group.hooks.push({ ...first, id: 99_999, uuid: 'dup', events: new Set(['push_events']) });
     const again = await hooks().registerHook({ url: receiver.url, secret });
     expect(again.hookIds).toEqual([String(first.id)]);
     expect(ours()).toHaveLength(1);
     expect(ours()[0]!.token).toBe(secret);
-    expect(ours()[0]!.events.has('note_events')).toBe(false);
+    expect(ours()[0]!.events.has('job_events')).toBe(false);
   });
 
   it('delivers pushes and project events that the receiver verifies and parses, names with emoji included', async () => {

@@ -169,7 +169,7 @@ describe('GitLab provider: connect', () => {
     expect(status).toEqual({
       'list-repositories': 'ok',
       'read-members': 'ok',
-      'comment-on-pull-requests': 'skipped',
+      'comment-on-pull-requests': 'ok',
       'receive-webhooks': 'ok',
       'write-ci-files': 'skipped',
     });
@@ -337,14 +337,42 @@ describe('GitLab provider: contract', () => {
     const gitlab = harness(twin.url, { kind: 'gitlab' });
     const live = twin;
     const website = live.state.projects.get(1000)!;
-    const main = website.branches.get('main')!;
+    // A merge request changing line 15 of a 20-line file: lines 12–18 are in the diff, line 2 is not.
+    const bob = live.state.requireUser('bob');
+    const lines = Array.from({ length: 20 }, (_, i) => `export const v${i + 1} = ${i + 1};`);
+    live.state.commit(website, 'main', 'Add values', bob, (files) => {
+      files.set('src/values.ts', `${lines.join('\n')}\n`);
+    });
+    live.state.commit(
+      website,
+      'feature/contract',
+      'Change v15',
+      bob,
+      (files) => files.set('src/values.ts', `${lines.with(14, 'export const v15 = 150;').join('\n')}\n`),
+      website.branches.get('main'),
+    );
+    const mr = live.state.openMergeRequest(website, {
+      title: 'Contract',
+      author: bob,
+      source: 'feature/contract',
+      target: 'main',
+    });
+    const ref = { repository: { externalId: '1000', fullName: 'acme/website' }, number: mr.iid };
+    const inline = { path: 'src/values.ts', line: 15, commitSha: mr.diffRefs.headSha };
     return {
       provider: gitlab.provider(),
+      pullRequest: { ref, inline, offDiffLine: 2 },
+      commenter: {
+        ref,
+        inline,
+        offDiff: { ...inline, line: 2 },
+        people: { writer: { id: '12', login: 'bob' }, reader: { id: '13', login: 'carol' } },
+      },
       file: {
         repository: { externalId: '1000', fullName: 'acme/website' },
-        commitSha: main.commit,
+        commitSha: website.branches.get('main')!.commit,
         path: 'src/index.ts',
-        content: main.files.get('src/index.ts')!,
+        content: website.branches.get('main')!.files.get('src/index.ts')!,
         directory: 'src',
       },
       expected: {

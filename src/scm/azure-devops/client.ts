@@ -103,9 +103,9 @@ export interface AdoSubscriptionBody {
   readonly consumerInputs: Readonly<Record<string, string>>;
 }
 
-const refusedStatuses = [400, 401, 403, 404];
+export const refusedStatuses = [400, 401, 403, 404];
 const noSuchRepository = '00000000-0000-0000-0000-000000000000';
-const reader: AnswerReader<AdoRefusal> = {
+export const reader: AnswerReader<AdoRefusal> = {
   refused: refusedStatuses,
   refusal: refusalOf,
   invalid: (response) =>
@@ -114,10 +114,10 @@ const reader: AnswerReader<AdoRefusal> = {
     }),
 };
 /** Without it a bad PAT answers 203 with an HTML sign-in page instead of 401. */
-const suppressRedirect = { 'x-tfs-fedauthredirect': 'Suppress' };
+export const suppressRedirect = { 'x-tfs-fedauthredirect': 'Suppress' };
 
 /** A 203 or an HTML page where JSON was asked for: Azure DevOps' sign-in page for a PAT it did not accept. */
-const isSignInPage = (response: ScmResponse<unknown>) =>
+export const isSignInPage = (response: ScmResponse<unknown>) =>
   response.status === 203 || typeof response.data === 'string';
 
 export const signInPageError = () =>

@@ -52,7 +52,7 @@ export function createAzureDevOpsFileReader(ctx: AdoContext): FileReader {
 const isMissing = (answer: Refused): boolean => answer.refusal === 'not-found' || answer.status === 400;
 
 /** `organization/project/repository` of a reference, with the repository by its id (`externalId`). */
-function repoOf(repository: ScmRepositoryRef): AdoRepoPath {
+export function repoOf(repository: ScmRepositoryRef): AdoRepoPath {
   const parts = repository.fullName.split('/');
   if (parts.length !== 3 || parts.some((part) => part === '') || repository.externalId === '') {
     throw new ScmError(

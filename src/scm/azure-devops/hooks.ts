@@ -6,8 +6,9 @@ import type { AdoSubscription } from './schemas.js';
 
 /**
  * The `tfs` publisher's events scm-connect subscribes to, one subscription each (Service hooks events: Code
- * pushed, Repository created / deleted / renamed / status changed), as `webhooks.ts` parses them. A disabled
- * repository is reported as archived; Azure DevOps has no move between projects.
+ * pushed, Repository created / deleted / renamed / status changed, Pull request commented on, updated and merge
+ * attempted), as `webhooks.ts` parses them. A disabled repository is reported as archived; Azure DevOps has no
+ * move between projects.
  */
 export const azureDevOpsHookEvents = [
   'git.push',
@@ -15,7 +16,14 @@ export const azureDevOpsHookEvents = [
   'git.repo.renamed',
   'git.repo.deleted',
   'git.repo.statuschanged',
+  'ms.vss-code.git-pullrequest-comment-event',
+  'git.pullrequest.updated',
+  'git.pullrequest.merged',
 ] as const;
+
+/** The comment event's resource names its pull request from version 2.0 on; the others have one version. */
+const resourceVersionOf = (eventType: string) =>
+  eventType === 'ms.vss-code.git-pullrequest-comment-event' ? '2.0' : '1.0';
 
 type Refusal = Extract<AdoAnswer<unknown>, { ok: false }>;
 
@@ -76,7 +84,7 @@ export function createAzureDevOpsHooks(ctx: AdoContext): WebhookRegistrar {
     return {
       publisherId: 'tfs',
       eventType,
-      resourceVersion: '1.0',
+      resourceVersion: resourceVersionOf(eventType),
       consumerId: 'webHooks',
       consumerActionId: 'httpRequest',
       // No projectId: the subscription covers every project of the organization.

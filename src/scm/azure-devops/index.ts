@@ -2,10 +2,12 @@ import { wrongKindError, type ProviderFactory } from '../connection-settings.js'
 import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
 import { createAdoClient } from './client.js';
+import { createAzureDevOpsCommenter } from './comments.js';
 import { resolveOrganization, type AdoContext } from './connection-checks.js';
 import { createAzureDevOpsFileReader } from './files.js';
 import { createAzureDevOpsHooks } from './hooks.js';
 import { listAzureDevOpsMembers } from './members.js';
+import { createAdoPullRequestClient } from './pull-request-client.js';
 import { listAzureDevOpsRepositories } from './repos.js';
 import { testAzureDevOpsConnection } from './test-connection.js';
 import { validateAzureDevOps } from './validate.js';
@@ -33,10 +35,10 @@ export const createAzureDevOpsProvider: ProviderFactory = (settings, deps) => {
     const baseUrl = serviceBaseUrl(settings.baseUrl, service);
     return baseUrl === settings.baseUrl ? http : deps.createHttp({ baseUrl, ...ca, auth });
   };
-  const client = createAdoClient(
-    { http, entitlementsHttp: hostFor('vsaex'), graphHttp: hostFor('vssps') },
-    settings.target,
-  );
+  const graphHttp = hostFor('vssps');
+  const client = createAdoClient({ http, entitlementsHttp: hostFor('vsaex'), graphHttp }, settings.target);
+  // Legacy identities live on the Graph's host (vssps) too.
+  const prs = createAdoPullRequestClient({ http, identityHttp: graphHttp }, settings.target);
   const webRoot = (settings.webUrl ?? settings.baseUrl).href.replace(/\/+$/, '');
   const context: AdoContext = { client, organization: settings.target, webRoot, now: deps.now };
   const links = createLinkBuilder('azure-devops', { webUrl: webRoot });
@@ -45,13 +47,14 @@ export const createAzureDevOpsProvider: ProviderFactory = (settings, deps) => {
     kind: 'azure-devops',
     capabilities: {
       members: true,
-      comments: false,
-      inlineComments: false,
+      comments: true,
+      inlineComments: true,
       ci: false,
       webhooks: true,
       files: true,
     },
     members: { listMembers: (org) => listAzureDevOpsMembers(context, org) },
+    comments: createAzureDevOpsCommenter({ ctx: context, prs }),
     webhooks: createAzureDevOpsHooks(context),
     files: createAzureDevOpsFileReader(context),
     validate: () => validateAzureDevOps(context),

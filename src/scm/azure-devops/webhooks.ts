@@ -8,8 +8,10 @@ import {
   parseAs,
   parseJson,
 } from '../webhook-payload.js';
-import type { ParsedDelivery, PushEvent, WebhookReceiver, WebhookRepository } from '../webhook-receiver.js';
+import type { ParsedDelivery, PushEvent, WebhookReceiver } from '../webhook-receiver.js';
 import { verifyBasicAuth } from '../webhook-signatures.js';
+import { parsePullRequestEvent, pullRequestEvents } from './pull-request-webhooks.js';
+import { fullNameOf, repository, toRepository } from './webhook-repository.js';
 
 /*
  * Azure DevOps service hook deliveries (consumer `webHooks`, action `httpRequest`). Sources: "Webhooks" for
@@ -21,14 +23,6 @@ import { verifyBasicAuth } from '../webhook-signatures.js';
  */
 
 const envelope = z.object({ id: z.string().optional(), eventType: z.string().optional() });
-
-const repository = z.object({
-  id: z.string(),
-  name: z.string(),
-  project: z.object({ id: z.string(), name: z.string() }),
-  defaultBranch: z.string().nullish(),
-  remoteUrl: z.string().optional(),
-});
 
 const push = z.object({
   resource: z.object({
@@ -49,22 +43,6 @@ const deleted = z.object({
     project: z.object({ id: z.string(), name: z.string() }),
   }),
 });
-
-/** `organization/project/repo`, as the inventory names Azure DevOps repositories. */
-const fullNameOf = (organization: string | undefined, project: string, name: string) =>
-  [organization, project, name].filter((part) => part !== undefined).join('/');
-
-function toRepository(repo: z.infer<typeof repository>, organization: string | undefined): WebhookRepository {
-  return {
-    externalId: repo.id,
-    fullName: fullNameOf(organization, repo.project.name, repo.name),
-    name: repo.name,
-    ...(repo.remoteUrl ? { webUrl: repo.remoteUrl } : {}),
-    ...(repo.defaultBranch !== undefined
-      ? { defaultBranch: repo.defaultBranch ? (branchOf(repo.defaultBranch) ?? repo.defaultBranch) : null }
-      : {}),
-  };
-}
 
 function parsePush(body: string, organization: string | undefined): ParsedDelivery {
   const { resource } = parseAs(push, body, 'git.push');
@@ -145,6 +123,7 @@ export const azureDevOpsWebhookReceiver: WebhookReceiver = {
   },
   parse({ event, body, organization }) {
     if (event === 'git.push') return parsePush(body, organization);
+    if (pullRequestEvents.has(event)) return parsePullRequestEvent(event, body, organization);
     if (repositoryEvents.has(event)) return parseRepositoryEvent(event, body, organization);
     return notHandled(event);
   },

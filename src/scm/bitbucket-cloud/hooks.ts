@@ -10,8 +10,9 @@ import {
 } from './connection-checks.js';
 
 /**
- * The events scm-connect's workspace hook subscribes to: what `webhooks.ts` turns into inventory events.
- * Bitbucket Cloud has no archived repositories, so there is no archive event.
+ * The events scm-connect's workspace hook subscribes to: what `webhooks.ts` turns into inventory events, and
+ * the pull request events of comments (triage by reply) and of closing or merging. Bitbucket Cloud has no
+ * archived repositories, so there is no archive event.
  */
 export const bitbucketCloudHookEvents = [
   'repo:push',
@@ -19,15 +20,24 @@ export const bitbucketCloudHookEvents = [
   'repo:updated',
   'repo:transfer',
   'repo:deleted',
+  'pullrequest:comment_created',
+  'pullrequest:fulfilled',
+  'pullrequest:rejected',
 ] as const;
 
 /**
- * Scopes that manage workspace hooks. Creating one also needs the scopes of its events (`repository` /
- * `read:repository:bitbucket`), which every connection has.
+ * Scopes that manage workspace hooks. Creating one also needs the scopes of its events: `repository` /
+ * `read:repository:bitbucket` (which every connection has) and, for the pull request events,
+ * `pullrequest` / `read:pullrequest:bitbucket`.
  */
 export const hookScopes: Readonly<Record<BitbucketCredential, readonly string[]>> = {
-  'access-token': ['webhook'],
-  'api-token': ['read:webhook:bitbucket', 'write:webhook:bitbucket', 'delete:webhook:bitbucket'],
+  'access-token': ['webhook', 'pullrequest'],
+  'api-token': [
+    'read:webhook:bitbucket',
+    'write:webhook:bitbucket',
+    'delete:webhook:bitbucket',
+    'read:pullrequest:bitbucket',
+  ],
 };
 
 const quoted = (names: readonly string[]) => names.map((name) => `\`${name}\``).join(', ');
@@ -89,7 +99,7 @@ export function createBitbucketCloudHooks(context: BitbucketContext): WebhookReg
     async registerHook(target: HookTarget): Promise<RegisteredHook> {
       const workspace = workspaceSlugOf(context.target);
       const body: BitbucketHookBody = {
-        description: 'scm-connect: repository and push events',
+        description: 'scm-connect: repository, push and pull request events',
         url: target.url,
         active: true,
         secret: target.secret,

@@ -2,10 +2,12 @@ import { wrongKindError, type ProviderFactory } from '../connection-settings.js'
 import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
 import { createBitbucketClient } from './client.js';
+import { createBitbucketCloudCommenter } from './comments.js';
 import { resolveWorkspace, toOrganization, type BitbucketContext } from './connection-checks.js';
 import { createBitbucketCloudFileReader } from './files.js';
 import { createBitbucketCloudHooks } from './hooks.js';
 import { listBitbucketMembers } from './members.js';
+import { createPullRequestClient } from './pull-request-client.js';
 import { listBitbucketRepositories } from './repos.js';
 import { testBitbucketCloudConnection } from './test-connection.js';
 import { validateBitbucketCloud } from './validate.js';
@@ -42,23 +44,25 @@ export const createBitbucketCloudProvider: ProviderFactory = (settings, deps) =>
     webRoot,
     now: deps.now,
   };
+  const pullRequests = createPullRequestClient(http);
   const links = createLinkBuilder(settings.kind, { webUrl: webRoot.href });
 
   return {
     kind: settings.kind,
     capabilities: {
       members: true,
-      comments: false,
-      inlineComments: false,
+      comments: true,
+      inlineComments: true,
       ci: false,
       webhooks: true,
       files: true,
     },
+    comments: createBitbucketCloudCommenter(context, pullRequests),
     members: { listMembers: (org) => listBitbucketMembers(client, credential, org) },
     webhooks: createBitbucketCloudHooks(context),
     files: createBitbucketCloudFileReader(client),
     validate: () => validateBitbucketCloud(context),
-    testConnection: () => testBitbucketCloudConnection(context),
+    testConnection: () => testBitbucketCloudConnection(context, pullRequests),
     async *listOrganizations(): AsyncGenerator<ScmOrganization> {
       const { workspace } = await resolveWorkspace(context);
       yield toOrganization(workspace, webRoot);

@@ -95,3 +95,52 @@ export type BitbucketSourceMeta = z.output<typeof sourceMetaSchema>;
 
 /** `GET /2.0/repositories/{workspace}/{repo_slug}/commit/{commit}`, as far as it is read. */
 export const commitSchema = z.object({ hash: z.string().min(1) });
+
+/**
+ * `pullrequest_comment`, as "List comments on a pull request" and "Create a comment" answer it: `inline` for a
+ * comment on a line (`to` new side, `from` old side, `start_to` the first line of a range), `parent` for a reply,
+ * `resolution` once its thread is resolved, `deleted` for a deleted one (still listed).
+ */
+export const commentSchema = z.object({
+  id: z.number().int(),
+  content: z.object({ raw: z.string().nullish() }).nullish(),
+  user: accountSchema.nullish(),
+  deleted: z.boolean().nullish(),
+  pending: z.boolean().nullish(),
+  inline: z
+    .object({
+      path: z.string(),
+      to: z.number().int().nullish(),
+      from: z.number().int().nullish(),
+      start_to: z.number().int().nullish(),
+    })
+    .nullish(),
+  parent: z.object({ id: z.number().int() }).nullish(),
+  resolution: z.object({ type: z.string().nullish() }).nullish(),
+  links: z.object({ html: link }).nullish(),
+});
+export type BitbucketComment = z.output<typeof commentSchema>;
+
+/** `pullrequest`, as far as the diff and the build status read it. */
+export const pullRequestSchema = z.object({
+  id: z.number().int(),
+  state: z.enum(['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED']),
+  source: z.object({
+    branch: z.object({ name: z.string() }).nullish(),
+    commit: z.object({ hash: z.string().min(7) }).nullish(),
+  }),
+  destination: z.object({
+    branch: z.object({ name: z.string() }).nullish(),
+    commit: z.object({ hash: z.string().min(7) }).nullish(),
+  }),
+});
+export type BitbucketPullRequest = z.output<typeof pullRequestSchema>;
+
+/** `commitstatus`, the answer to "Create a build status for a commit". */
+export const commitStatusSchema = z.object({ key: z.string(), state: z.string() });
+
+/** One entry of "List a repository permissions for a workspace": a user's effective permission. */
+export const repositoryPermissionSchema = z.object({
+  permission: z.string(),
+  user: accountSchema.partial({ uuid: true }).nullish(),
+});

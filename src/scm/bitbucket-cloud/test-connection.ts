@@ -21,17 +21,25 @@ import {
   scopeReport,
   type BitbucketContext,
 } from './connection-checks.js';
+import { commentOnPullRequestsRow } from './comments-check.js';
 import { receiveWebhooksRow } from './hooks-check.js';
 import { membersNotOffered, membersNotOfferedFix } from './members.js';
+import type { BitbucketPullRequestClient } from './pull-request-client.js';
 import type { BitbucketWorkspace } from './schemas.js';
 
 const notOffered = notOfferedRow('Bitbucket Cloud');
 const notChecked = (why: string) => notCheckedRow(`${why}.`);
-const rows = (listRepositories: Check, readMembers: Check, receiveWebhooks: Check) =>
+const rows = (
+  listRepositories: Check,
+  readMembers: Check,
+  receiveWebhooks: Check,
+  commentOnPullRequests: Check = receiveWebhooks,
+) =>
   capabilityRows(
     {
       'list-repositories': listRepositories,
       'read-members': readMembers,
+      'comment-on-pull-requests': commentOnPullRequests,
       'receive-webhooks': receiveWebhooks,
     },
     notOffered,
@@ -41,10 +49,13 @@ const rows = (listRepositories: Check, readMembers: Check, receiveWebhooks: Chec
  * "Test connection" for Bitbucket Cloud: never rejects for an SCM problem. Bitbucket does not tell an access
  * token's expiry, so the report has no expiry line; scopes appear when Bitbucket names them.
  */
-export async function testBitbucketCloudConnection(context: BitbucketContext): Promise<TestReport> {
+export async function testBitbucketCloudConnection(
+  context: BitbucketContext,
+  pullRequests: BitbucketPullRequestClient,
+): Promise<TestReport> {
   const now = context.now();
   try {
-    return buildTestReport(await inspect(context), now);
+    return buildTestReport(await inspect(context, pullRequests), now);
   } catch (error) {
     if (!isScmError(error)) throw error;
     const skipped = notChecked('Bitbucket did not answer');
@@ -63,7 +74,7 @@ export async function testBitbucketCloudConnection(context: BitbucketContext): P
 const transport = (error: unknown) =>
   !isScmError(error) || !['auth', 'forbidden', 'not-found', 'invalid'].includes(error.kind);
 
-async function inspect(context: BitbucketContext) {
+async function inspect(context: BitbucketContext, pullRequests: BitbucketPullRequestClient) {
   const reachable: Check = { status: 'ok', message: 'Bitbucket Cloud answered.' };
   let workspace: BitbucketWorkspace;
   let granted: string[] | undefined;
@@ -89,6 +100,7 @@ async function inspect(context: BitbucketContext) {
   }
 
   let listRepositories: Check;
+  let commentOnPullRequests: Check = notChecked('the repositories are not readable');
   try {
     const found = await checkRepositoryAccess(context, workspace);
     listRepositories = {
@@ -98,6 +110,7 @@ async function inspect(context: BitbucketContext) {
           ? `Repositories of \`${workspace.slug}\` are readable.`
           : `${found.size} repositor${found.size === 1 ? 'y' : 'ies'} of \`${workspace.slug}\` are readable.`,
     };
+    commentOnPullRequests = await commentOnPullRequestsRow(context, pullRequests, workspace);
   } catch (error) {
     if (transport(error)) throw error;
     listRepositories = failed(error as ScmError);
@@ -118,8 +131,25 @@ async function inspect(context: BitbucketContext) {
     capabilities: rows(
       listRepositories,
       readMembersRow(context, workspace, members),
-      await receiveWebhooksRow(context, workspace),
+      withPullRequestEvents(await receiveWebhooksRow(context, workspace), commentOnPullRequests),
+      commentOnPullRequests,
     ),
+  };
+}
+
+/**
+ * The hook subscribes to pull request events, which Bitbucket lets a token subscribe to only with the
+ * `pullrequest` scope: a token that cannot read pull requests cannot register the hook either.
+ */
+function withPullRequestEvents(receiveWebhooks: Check, commentOnPullRequests: Check): Check {
+  if (receiveWebhooks.status !== 'ok' || commentOnPullRequests.code !== 'insufficient_scopes')
+    return receiveWebhooks;
+  return {
+    status: 'warn',
+    code: 'insufficient_scopes',
+    message:
+      "The token cannot subscribe scm-connect's hook to pull request events: Bitbucket requires the scope of each event.",
+    ...(commentOnPullRequests.fix ? { fix: commentOnPullRequests.fix } : {}),
   };
 }
 

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { commitOrNull, ignored, notHandled, parseAs, xHubSignedDelivery } from '../webhook-payload.js';
-import type { ParsedDelivery, PushEvent, WebhookReceiver, WebhookRepository } from '../webhook-receiver.js';
+import type {
+  ParsedDelivery,
+  PushEvent,
+  WebhookAccount,
+  WebhookReceiver,
+  WebhookRepository,
+} from '../webhook-receiver.js';
 
 /*
  * Bitbucket Cloud deliveries. Sources: Atlassian's "Event payloads" for Bitbucket Cloud (headers X-Event-Key,
@@ -8,7 +14,9 @@ import type { ParsedDelivery, PushEvent, WebhookReceiver, WebhookRepository } fr
  * Repository entity), the hook events of the Bitbucket Cloud OpenAPI (`repo:created`, `repo:deleted`, whose
  * payloads carry the repository like the other repository events), the "Enhanced webhook security" announcement and the hook resource of the
  * Bitbucket Cloud OpenAPI (X-Hub-Signature: sha256=<hex HMAC>, sent when the hook has a secret), and the captured
- * payloads of go-playground/webhooks (`testdata/bitbucket`).
+ * payloads of go-playground/webhooks (`testdata/bitbucket`). Pull request events (`pullrequest:comment_created`,
+ * `pullrequest:fulfilled`, `pullrequest:rejected`) follow the same page: `{actor, pullrequest, repository}`, plus
+ * `comment` (with `parent` for a reply) for a new comment.
  */
 
 const repository = z.object({
@@ -45,6 +53,70 @@ const transfer = z.object({
 
 /** `repo:created` and `repo:deleted` carry the repository (and the actor). */
 const repositoryOnly = z.object({ repository });
+
+const account = z.object({
+  uuid: z.string(),
+  nickname: z.string().nullish(),
+  account_id: z.string().nullish(),
+  display_name: z.string().nullish(),
+});
+
+const pullRequestEvent = z.object({
+  repository,
+  actor: account.nullish(),
+  pullrequest: z.object({ id: z.number().int().positive(), state: z.string().optional() }),
+});
+
+const commentEvent = pullRequestEvent.extend({
+  comment: z.object({
+    id: z.number().int(),
+    content: z.object({ raw: z.string().nullish() }).nullish(),
+    user: account.nullish(),
+    parent: z.object({ id: z.number().int() }).nullish(),
+  }),
+});
+
+const toAccount = (user: z.infer<typeof account>): WebhookAccount => ({
+  externalId: user.uuid,
+  login: user.nickname ?? user.account_id ?? user.uuid,
+});
+
+function parseComment(body: string): ParsedDelivery {
+  const payload = parseAs(commentEvent, body, 'pullrequest:comment_created');
+  const { comment } = payload;
+  const author = comment.user ?? payload.actor;
+  if (!author) return ignored('A comment without an author.');
+  return {
+    events: [
+      {
+        type: 'pull-request.comment',
+        repository: toRepository(payload.repository),
+        pullRequest: payload.pullrequest.id,
+        comment: {
+          id: String(comment.id),
+          ...(comment.parent ? { threadId: String(comment.parent.id) } : {}),
+          body: comment.content?.raw ?? '',
+        },
+        author: toAccount(author),
+        ...(comment.parent ? { inReplyTo: { id: String(comment.parent.id) } } : {}),
+      },
+    ],
+  };
+}
+
+function parseClosed(event: 'pullrequest:fulfilled' | 'pullrequest:rejected', body: string): ParsedDelivery {
+  const payload = parseAs(pullRequestEvent, body, event);
+  return {
+    events: [
+      {
+        type: 'pull-request.closed',
+        repository: toRepository(payload.repository),
+        pullRequest: payload.pullrequest.id,
+        merged: event === 'pullrequest:fulfilled',
+      },
+    ],
+  };
+}
 
 function toRepository(repo: z.infer<typeof repository>): WebhookRepository {
   return {
@@ -131,6 +203,11 @@ export const bitbucketCloudWebhookReceiver: WebhookReceiver = {
         return parseUpdated(body);
       case 'repo:transfer':
         return parseTransfer(body);
+      case 'pullrequest:comment_created':
+        return parseComment(body);
+      case 'pullrequest:fulfilled':
+      case 'pullrequest:rejected':
+        return parseClosed(event, body);
       case 'repo:created':
       case 'repo:deleted':
         return {

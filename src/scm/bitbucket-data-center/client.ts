@@ -303,3 +303,6 @@ function refusalOf(response: ScmResponse<unknown>): BbdcRefusal {
       return 'rejected';
   }
 }
+
+/** How every Data Center answer is read; the pull request calls (`pull-request-client.ts`) read theirs alike. */
+export const bbdcAnswerReader = reader;

@@ -4,11 +4,20 @@ import type { BbdcAnswer, BbdcWebhookBody } from './client.js';
 import { invalidCredentials, projectNotFound, type BbdcContext } from './connection-checks.js';
 
 /**
- * The events scm-connect's project webhook subscribes to: what `webhooks.ts` turns into inventory events.
- * Data Center offers no repository created, deleted or archived event: `repo:modified` reports renames, moves
- * between projects and (from 8.0) archiving; the scheduled sync finds created and deleted repositories.
+ * The events scm-connect's project webhook subscribes to: what `webhooks.ts` turns into inventory and pull
+ * request events. Data Center offers no repository created, deleted or archived event: `repo:modified` reports
+ * renames, moves between projects and (from 8.0) archiving; the scheduled sync finds created and deleted
+ * repositories. `pr:comment:added` carries triage replies; `pr:merged`, `pr:declined` and `pr:deleted` end a
+ * pull request.
  */
-export const bbdcHookEvents = ['repo:refs_changed', 'repo:modified'] as const;
+export const bbdcHookEvents = [
+  'repo:refs_changed',
+  'repo:modified',
+  'pr:comment:added',
+  'pr:merged',
+  'pr:declined',
+  'pr:deleted',
+] as const;
 
 type Refused = Extract<BbdcAnswer<unknown>, { ok: false }>;
 

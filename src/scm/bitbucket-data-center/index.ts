@@ -2,10 +2,12 @@ import { wrongKindError, type ProviderFactory } from '../connection-settings.js'
 import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
 import { createBbdcClient } from './client.js';
+import { createBbdcCommenter } from './comments.js';
 import { readServerVersion, resolveProject, toOrganization, type BbdcContext } from './connection-checks.js';
 import { createBbdcFileReader } from './files.js';
 import { createBbdcHooks } from './hooks.js';
 import { listBbdcMembers } from './members.js';
+import { createBbdcPullRequestClient } from './pull-request-client.js';
 import { listBbdcRepositories } from './repos.js';
 import { testBbdcConnection } from './test-connection.js';
 import { validateBbdc } from './validate.js';
@@ -28,7 +30,7 @@ export const createBitbucketDataCenterProvider: ProviderFactory = (settings, dep
   const webRoot = (settings.webUrl ?? settings.baseUrl).href.replace(/\/+$/, '');
   const context: BbdcContext = { client, projectKey: settings.target, webRoot, now: deps.now };
   const links = createLinkBuilder('bitbucket-data-center', { webUrl: webRoot });
-  // The version picks the default-branch resource the listing reads; asked once per provider.
+  // The version picks the default-branch and build-status resources; asked once per provider.
   let version: Promise<string> | undefined;
   const serverVersion = () =>
     (version ??= readServerVersion(context).catch((error: unknown) => {
@@ -40,13 +42,14 @@ export const createBitbucketDataCenterProvider: ProviderFactory = (settings, dep
     kind: 'bitbucket-data-center',
     capabilities: {
       members: true,
-      comments: false,
-      inlineComments: false,
+      comments: true,
+      inlineComments: true,
       ci: false,
       webhooks: true,
       files: true,
     },
     members: { listMembers: (org) => listBbdcMembers(client, org) },
+    comments: createBbdcCommenter(context, createBbdcPullRequestClient(http), serverVersion),
     webhooks: createBbdcHooks(context),
     files: createBbdcFileReader(context),
     validate: () => validateBbdc(context),

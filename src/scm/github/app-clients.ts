@@ -12,7 +12,13 @@ import { createAppJwtSigner } from './app-jwt.js';
 import { exchangeOAuthCode } from './oauth-code.js';
 import { guardedHook, tokenStrategy, type AuthHook } from './auth-strategies.js';
 import { createInstallationTokens } from './installation-tokens.js';
-import { throttleOptions, type GitHubRateLimitPolicy } from './throttle-options.js';
+import { createContentPacer, type ContentLimits } from './content-pacer.js';
+import {
+  defaultRateLimitPolicy,
+  throttleOptions,
+  type ContentSlots,
+  type GitHubRateLimitPolicy,
+} from './throttle-options.js';
 
 /** An Octokit with the REST pagination plugin (retry and throttling are bound in as well). */
 export type GitHubClient = Octokit & { paginate: import('@octokit/plugin-paginate-rest').PaginateInterface };
@@ -44,6 +50,8 @@ export interface GitHubAppClientOptions {
   readonly now: () => Date;
   /** How rate limits are waited out; defaults in `throttle-options.ts`. */
   readonly rateLimits?: Partial<GitHubRateLimitPolicy>;
+  /** GitHub's content-creation limits each installation is paced to (default 80 a minute, 500 an hour). */
+  readonly contentLimits?: ContentLimits;
 }
 
 const GitHubOctokit = Octokit.plugin(paginateRest, retry, throttling);
@@ -73,16 +81,29 @@ export function createGitHubAppClients(options: GitHubAppClientOptions): GitHubA
   let web: ScmHttp | undefined;
   const budget = `${credentials.apiUrl.host}${credentials.apiUrl.pathname}|app:${credentials.appId}`;
 
-  const octokit = (id: string, auth: { authStrategy: (options: unknown) => unknown; auth?: unknown }) =>
-    new GitHubOctokit({
+  const octokit = (
+    id: string,
+    auth: { authStrategy: (options: unknown) => unknown; auth?: unknown },
+    contentSlots?: ContentSlots,
+  ) => {
+    const client = new GitHubOctokit({
       baseUrl: credentials.apiUrl.href.replace(/\/+$/, ''),
       userAgent: 'scm-connect',
       log: quietLog,
       request: { fetch: api.fetch },
       retry: { retries: 2 },
-      throttle: throttleOptions(id, options.rateLimits),
+      throttle: throttleOptions(id, options.rateLimits, contentSlots),
       ...auth,
     }) as GitHubClient;
+    // A POST whose answer was lost may have been carried out: sent again, it would post a comment twice. It fails
+    // instead, and the caller's job, run again, finds what was made. (Token requests and GraphQL are safe.)
+    client.hook.before('request', (requestOptions) => {
+      const { pathname } = new URL(requestOptions.url, 'http://github.test');
+      if (requestOptions.method !== 'POST' || /\/access_tokens$|\/graphql$/.test(pathname)) return;
+      requestOptions.request = { ...requestOptions.request, retries: 0 };
+    });
+    return client;
+  };
 
   const createJwt = createAppJwtSigner(credentials.appId, credentials.privateKey, now);
   const appClient = octokit(budget, {
@@ -109,12 +130,22 @@ export function createGitHubAppClients(options: GitHubAppClientOptions): GitHubA
       }
       let client = installations.get(installationId);
       if (!client) {
-        client = octokit(`${budget}|installation:${installationId}`, {
-          authStrategy: tokenStrategy({
-            token: () => tokens.token(installationId),
-            refused: (token) => tokens.forget(installationId, token),
-          }),
+        // Content creation (comments, reviews, replies) is paced to GitHub's secondary limits, per installation.
+        const pacer = createContentPacer({
+          ...(options.contentLimits ? { limits: options.contentLimits } : {}),
+          maxWaitMs: options.rateLimits?.maxWaitMs ?? defaultRateLimitPolicy.maxWaitMs,
+          now: () => now().getTime(),
         });
+        client = octokit(
+          `${budget}|installation:${installationId}`,
+          {
+            authStrategy: tokenStrategy({
+              token: () => tokens.token(installationId),
+              refused: (token) => tokens.forget(installationId, token),
+            }),
+          },
+          pacer.slots,
+        );
         installations.set(installationId, client);
       }
       return client;

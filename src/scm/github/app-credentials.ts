@@ -52,6 +52,8 @@ export const neededAppPermissions: Readonly<Record<string, 'read' | 'write'>> = 
  */
 export const neededAppEvents: readonly string[] = [
   'pull_request',
+  'pull_request_review_comment',
+  'issue_comment',
   'push',
   'member',
   'membership',

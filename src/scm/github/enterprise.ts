@@ -19,6 +19,7 @@ import {
   type LinkedInstallation,
 } from './enterprise-dispatch.js';
 import { testGitHubEnterpriseConnection } from './enterprise-report.js';
+import { githubCommentFormat } from './comment-format.js';
 import { createGitHubInstallationProvider } from './index.js';
 import { createGitHubContext, webRootOf } from './provider-context.js';
 
@@ -60,7 +61,7 @@ export function createGitHubEnterpriseProvider(
   const links = createLinkBuilder('github-enterprise', { webUrl: webRootOf(clients) });
   const byOrganization = (org: ScmOrganizationRef) =>
     installationForOrganization(clients, linked, org).provider;
-  const commenterFor = (pr: PullRequestRef) =>
+  const commenterFor = (pr: Pick<PullRequestRef, 'repository'>) =>
     installationForRepository(clients, linked, pr.repository).provider.comments;
 
   return {
@@ -154,10 +155,11 @@ async function botIdentity(
 
 /** Comments on a pull request go through the installation on the repository's owner. */
 function dispatchedCommenter(
-  on: (pr: PullRequestRef) => Required<PullRequestCommenter>,
+  on: (pr: Pick<PullRequestRef, 'repository'>) => Required<PullRequestCommenter>,
   identity: () => Promise<ScmIdentity>,
 ): Required<PullRequestCommenter> {
   return {
+    format: githubCommentFormat,
     identity,
     listComments: (pr) => lazily(() => on(pr).listComments(pr)),
     createComment: async (pr, body) => on(pr).createComment(pr, body),
@@ -165,5 +167,11 @@ function dispatchedCommenter(
     deleteComment: async (pr, comment) => on(pr).deleteComment(pr, comment),
     listInlineComments: (pr) => lazily(() => on(pr).listInlineComments(pr)),
     createInlineComment: async (pr, position, body) => on(pr).createInlineComment(pr, position, body),
+    createInlineComments: async (pr, comments) => on(pr).createInlineComments(pr, comments),
+    pullRequestDiff: async (pr) => on(pr).pullRequestDiff(pr),
+    resolveComment: async (pr, comment, resolved) => on(pr).resolveComment(pr, comment, resolved),
+    replyToComment: async (pr, comment, body) => on(pr).replyToComment(pr, comment, body),
+    setCommitStatus: async (pr, status) => on(pr).setCommitStatus(pr, status),
+    canWrite: async (repository, user) => on({ repository }).canWrite(repository, user),
   };
 }

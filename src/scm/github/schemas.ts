@@ -56,7 +56,81 @@ export const reviewCommentSchema = issueCommentSchema.extend({
   commit_id: z.string(),
   original_commit_id: z.string().optional(),
   in_reply_to_id: rawId.optional(),
+  start_line: z.number().nullable().optional(),
 });
+
+/** `GET /repos/{owner}/{repo}/pulls/{pull_number}`: what a diff and a comment need of a pull request. */
+export const pullRequestSchema = z.object({
+  number: z.number().int().positive(),
+  state: z.string(),
+  merged: z.boolean().nullish(),
+  merged_at: z.string().nullish(),
+  head: z.object({ sha: z.string().min(1) }),
+  base: z.object({ sha: z.string().min(1) }),
+});
+
+/** One entry of `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`; `patch` is absent for binary or large files. */
+export const pullFileSchema = z.object({
+  filename: z.string().min(1),
+  status: z.string(),
+  patch: z.string().optional(),
+});
+
+/** `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`. */
+export const reviewSchema = z.object({ id: rawId });
+
+/** A check run (`POST /repos/{owner}/{repo}/check-runs`, and the items of a commit's check runs). */
+export const checkRunSchema = z.object({
+  id: rawId,
+  name: z.string(),
+  head_sha: z.string(),
+  status: z.string(),
+  conclusion: z.string().nullable().optional(),
+  details_url: z.string().nullable().optional(),
+  output: z.object({ title: z.string().nullable().optional(), summary: z.string().nullable().optional() }),
+  app: z.object({ id: rawId }).nullable().optional(),
+});
+
+/** `GET /repos/{owner}/{repo}/commits/{ref}/check-runs`. */
+export const checkRunListSchema = z.object({
+  total_count: z.number().int().nonnegative(),
+  check_runs: z.array(checkRunSchema),
+});
+
+/** `GET /repos/{owner}/{repo}/collaborators/{username}/permission`. */
+export const collaboratorPermissionSchema = z.object({
+  permission: z.string(),
+  role_name: z.string().optional(),
+  user: z.object({ id: rawId, login: z.string() }).nullable().optional(),
+});
+
+/** The GraphQL `reviewThreads` page of a pull request (the fields scm-connect asks for). */
+export const reviewThreadsSchema = z.object({
+  repository: z
+    .object({
+      pullRequest: z
+        .object({
+          reviewThreads: z.object({
+            pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+            nodes: z.array(
+              z
+                .object({
+                  id: z.string().min(1),
+                  isResolved: z.boolean(),
+                  comments: z.object({
+                    nodes: z.array(z.object({ databaseId: z.number().int().nullable() }).nullable()),
+                  }),
+                })
+                .nullable(),
+            ),
+          }),
+        })
+        .nullable(),
+    })
+    .nullable(),
+});
+
+export type ReviewThreadsPage = z.infer<typeof reviewThreadsSchema>;
 
 /** `GET /app`: the app the JWT authenticates as. */
 export const appSchema = z.object({

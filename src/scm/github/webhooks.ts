@@ -3,11 +3,13 @@ import { integerId } from './app-credentials.js';
 import { branchOf, commitOrNull, deliveryIdOf, ignored, notHandled, parseAs } from '../webhook-payload.js';
 import type { ParsedDelivery, WebhookReceiver, WebhookRepository } from '../webhook-receiver.js';
 import { firstHeader, verifyHexHmac } from '../webhook-signatures.js';
+import { parseIssueComment, parsePullRequest, parseReviewComment } from './pull-request-webhooks.js';
 
 /*
  * GitHub and GitHub Enterprise Server deliveries. Sources: "Validating webhook deliveries" (X-Hub-Signature-256,
  * HMAC-SHA256 hex of the raw body) and "Webhook events and payloads" (delivery headers; push, repository,
- * installation, installation_repositories and organization payloads), with the field shapes of GitHub's OpenAPI
+ * installation, installation_repositories, organization, pull_request, pull_request_review_comment and
+ * issue_comment payloads), with the field shapes of GitHub's OpenAPI
  * description (@octokit/openapi, `x-webhooks`) and the captured examples of octokit/webhooks (`payload-examples`).
  */
 
@@ -194,6 +196,17 @@ function parseOrganization(body: string): ParsedDelivery {
   };
 }
 
+const withRepository = z.object({ repository });
+
+/** A pull request event: its repository read here, the rest in `pull-request-webhooks.ts`. */
+function parseOnRepository(
+  body: string,
+  event: string,
+  parse: (body: string, repository: WebhookRepository) => ParsedDelivery,
+): ParsedDelivery {
+  return parse(body, toRepository(parseAs(withRepository, body, event).repository));
+}
+
 function parsePush(body: string): ParsedDelivery {
   const payload = parseAs(push, body, 'push');
   const branch = branchOf(payload.ref);
@@ -238,6 +251,12 @@ export const githubWebhookReceiver: WebhookReceiver = {
         return parseInstallation(body, event);
       case 'organization':
         return parseOrganization(body);
+      case 'pull_request_review_comment':
+        return parseOnRepository(body, event, parseReviewComment);
+      case 'issue_comment':
+        return parseOnRepository(body, event, parseIssueComment);
+      case 'pull_request':
+        return parseOnRepository(body, event, parsePullRequest);
       case 'ping':
         return ignored('A ping: the hook works.');
       default:

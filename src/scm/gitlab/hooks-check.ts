@@ -40,6 +40,6 @@ export async function receiveWebhooksRow(
   }
   return {
     status: 'ok',
-    message: `The token can register scm-connect's webhook on group \`${group.full_path}\` (push, project and member events).`,
+    message: `The token can register scm-connect's webhook on group \`${group.full_path}\` (push, project, member, merge request and comment events).`,
   };
 }

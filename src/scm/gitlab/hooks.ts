@@ -7,7 +7,8 @@ import type { GitLabGroup } from './schemas.js';
 /*
  * scm-connect's group hook. Events follow GitLab's "Webhook events": `Push Hook` (push_events), `Project Hook`
  * (project_events: project_create / project_destroy, group hooks only, GitLab 17.6+) and `Member Hook`
- * (member_events), which `webhooks.ts` parses. GitLab sends no renamed, moved or archived event to group hooks
+ * (member_events), `Note Hook` (note_events: comments on merge requests) and `Merge Request Hook`
+ * (merge_requests_events: closed and merged), which `webhooks.ts` parses. GitLab sends no renamed, moved or archived event to group hooks
  * (those are system hooks only), so those changes reach the inventory through the scheduled sync. The "Group
  * webhooks" API returns no signing token, so none is reported.
  */
@@ -18,10 +19,10 @@ export const gitlabHookEvents: Readonly<Record<string, boolean>> = {
   project_events: true,
   member_events: true,
   tag_push_events: false,
-  merge_requests_events: false,
+  merge_requests_events: true,
   issues_events: false,
   confidential_issues_events: false,
-  note_events: false,
+  note_events: true,
   confidential_note_events: false,
   job_events: false,
   pipeline_events: false,
@@ -85,7 +86,7 @@ export function createGitLabHooks(context: GitLabContext): WebhookRegistrar {
         url: target.url,
         token: target.secret,
         name: 'scm-connect',
-        description: 'scm-connect: repository and push events',
+        description: 'scm-connect: repository, push, merge request and comment events',
         enable_ssl_verification: true,
         ...gitlabHookEvents,
       };

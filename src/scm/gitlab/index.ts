@@ -2,10 +2,12 @@ import { wrongKindError, type ProviderFactory } from '../connection-settings.js'
 import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
 import { createGitLabClient } from './client.js';
+import { createGitLabCommenter } from './comments.js';
 import { resolveGroup, toOrganization, type GitLabContext } from './connection-checks.js';
 import { createGitLabFileReader } from './files.js';
 import { createGitLabHooks } from './hooks.js';
 import { listGitLabMembers } from './members.js';
+import { createGitLabMergeRequestClient } from './merge-request-client.js';
 import { listGitLabRepositories } from './repos.js';
 import { testGitLabConnection } from './test-connection.js';
 import { validateGitLab } from './validate.js';
@@ -33,19 +35,21 @@ export const createGitLabProvider: ProviderFactory = (settings, deps) => {
     host: settings.baseUrl.host,
     now: deps.now,
   };
-  const links = createLinkBuilder(kind, { webUrl: (settings.webUrl ?? settings.baseUrl).href });
+  const webRoot = (settings.webUrl ?? settings.baseUrl).href;
+  const links = createLinkBuilder(kind, { webUrl: webRoot });
 
   return {
     kind,
     capabilities: {
       members: true,
-      comments: false,
-      inlineComments: false,
+      comments: true,
+      inlineComments: true,
       ci: false,
       webhooks: true,
       files: true,
     },
     members: { listMembers: (org) => listGitLabMembers(client, org) },
+    comments: createGitLabCommenter(client, createGitLabMergeRequestClient(http), webRoot),
     webhooks: createGitLabHooks(context),
     files: createGitLabFileReader(client),
     validate: () => validateGitLab(context),

@@ -93,3 +93,73 @@ export type GitLabRepositoryFile = z.output<typeof repositoryFileSchema>;
 
 /** `GET /projects/:id/repository/commits/:sha`, as far as it is read: that the commit is there. */
 export const commitSchema = z.object({ id: z.string().min(1) });
+
+/** `position` of a diff note (Discussions API), as far as it is read. */
+export const notePositionSchema = z.object({
+  new_path: z.string().nullish(),
+  old_path: z.string().nullish(),
+  new_line: z.number().int().nullish(),
+  old_line: z.number().int().nullish(),
+  head_sha: z.string().nullish(),
+  line_range: z
+    .object({
+      start: z.object({ new_line: z.number().int().nullish(), line_code: z.string().nullish() }).nullish(),
+      end: z.object({ new_line: z.number().int().nullish(), line_code: z.string().nullish() }).nullish(),
+    })
+    .nullish(),
+});
+
+/** A merge request note (Notes API, and each note of a discussion). */
+export const noteSchema = z.object({
+  id,
+  type: z.string().nullish(),
+  body: z.string(),
+  author: z.object({ id, username: z.string() }),
+  system: z.boolean().nullish(),
+  position: notePositionSchema.nullish(),
+  resolvable: z.boolean().nullish(),
+  resolved: z.boolean().nullish(),
+});
+export type GitLabNote = z.output<typeof noteSchema>;
+
+/** One entry of `GET /projects/:id/merge_requests/:iid/discussions`: the first note is the thread's root. */
+export const discussionSchema = z.object({
+  id: z.string().min(1),
+  individual_note: z.boolean().nullish(),
+  notes: z.array(noteSchema),
+});
+export type GitLabDiscussion = z.output<typeof discussionSchema>;
+
+/** `GET /projects/:id/merge_requests/:iid`, as far as the diff needs it; `diff_refs` is null while GitLab prepares it. */
+export const mergeRequestSchema = z.object({
+  iid: z.number().int(),
+  state: z.string(),
+  web_url: z.string().nullish(),
+  diff_refs: z
+    .object({
+      base_sha: z.string().nullish(),
+      head_sha: z.string().nullish(),
+      start_sha: z.string().nullish(),
+    })
+    .nullish(),
+});
+export type GitLabMergeRequest = z.output<typeof mergeRequestSchema>;
+
+/** One entry of `GET /projects/:id/merge_requests/:iid/diffs` (GitLab 15.7+); `diff` is empty for a file too large to show. */
+export const mergeRequestDiffSchema = z.object({
+  old_path: z.string(),
+  new_path: z.string(),
+  diff: z.string().nullish(),
+  new_file: z.boolean().nullish(),
+  renamed_file: z.boolean().nullish(),
+  deleted_file: z.boolean().nullish(),
+  too_large: z.boolean().nullish(),
+  collapsed: z.boolean().nullish(),
+});
+export type GitLabMergeRequestDiff = z.output<typeof mergeRequestDiffSchema>;
+
+/** `POST /projects/:id/statuses/:sha`: the commit status, as far as it is read. */
+export const commitStatusSchema = z.object({ id, status: z.string(), name: z.string().nullish() });
+
+/** A refusal's `{"message": …}` body: a string, or a map of field → messages. */
+export const messageSchema = z.object({ message: z.unknown().optional() });

@@ -21,15 +21,22 @@ import {
   scopeReport,
   type GitLabContext,
 } from './connection-checks.js';
+import { commentRow } from './comments-check.js';
 import { receiveWebhooksRow } from './hooks-check.js';
 import type { GitLabGroup } from './schemas.js';
 
 const notOffered = notOfferedRow('GitLab');
-const rows = (listRepositories: Check, readMembers: Check, receiveWebhooks: Check = readMembers) =>
+const rows = (
+  listRepositories: Check,
+  readMembers: Check,
+  receiveWebhooks: Check = readMembers,
+  commentOnPullRequests: Check = readMembers,
+) =>
   capabilityRows(
     {
       'list-repositories': listRepositories,
       'read-members': readMembers,
+      'comment-on-pull-requests': commentOnPullRequests,
       'receive-webhooks': receiveWebhooks,
     },
     notOffered,
@@ -134,7 +141,7 @@ async function inspect(context: GitLabContext, now: Date) {
     scopes,
     ...(tokenExpiry ? { tokenExpiry } : {}),
     target,
-    capabilities: rows(listRepositories, readMembers, receiveWebhooks),
+    capabilities: rows(listRepositories, readMembers, receiveWebhooks, commentRow(scopes, identity)),
   };
 }
 

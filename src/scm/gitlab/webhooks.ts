@@ -9,6 +9,7 @@ import {
   tokensMatch,
   verifyStandardWebhook,
 } from '../webhook-signatures.js';
+import { parseMergeRequestHook, parseNoteHook } from './webhook-merge-requests.js';
 
 /*
  * GitLab (Cloud and Self-Managed) deliveries. Sources: GitLab's "Webhooks" docs (the secret token arrives verbatim
@@ -170,6 +171,10 @@ export const gitlabWebhookReceiver: WebhookReceiver = {
         return parseProject(body);
       case 'Member Hook':
         return parseMember(body);
+      case 'Note Hook':
+        return parseNoteHook(body);
+      case 'Merge Request Hook':
+        return parseMergeRequestHook(body);
       case 'Tag Push Hook':
         return ignored('A tag push.');
       default:

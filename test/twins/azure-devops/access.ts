@@ -228,6 +228,11 @@ const canonicalSegments = [
   'resourceAreas',
   'Location',
   'core',
+  'iterations',
+  'changes',
+  'statuses',
+  'identities',
+  'accesscontrollists',
 ];
 const canonical = new Map(canonicalSegments.map((s) => [s.toLowerCase(), s]));
 

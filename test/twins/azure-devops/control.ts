@@ -1,9 +1,14 @@
 import type { AzureDevOpsDeliveries, AzureDevOpsDelivery } from './deliveries.js';
+import { recordPush } from './iterations.js';
+import { newPullRequest } from './pull-requests.js';
+import type { AzureDevOpsProjectRole } from './scenario.js';
 import { identityRef, repoJson } from './shapes.js';
 import {
+  guid,
   zeroId,
   type AdoOrganization,
   type AdoProject,
+  type AdoPullRequest,
   type AdoRepo,
   type AzureDevOpsState,
 } from './state.js';
@@ -41,6 +46,21 @@ export interface AzureDevOpsControl {
     branch: string,
     files?: Readonly<Record<string, string>>,
   ): Promise<AzureDevOpsDelivery[]>;
+  /**
+   * A pull request from `branch` into the default branch, opened by the organization's first member (as the
+   * REST API opens one; no event is delivered, scm-connect subscribes to none for opening).
+   */
+  openPullRequest(org: string, project: string, name: string, branch: string, title?: string): AdoPullRequest;
+  /** A user added to the organization with a role in projects and personal access tokens (`full` or scopes). */
+  addMember(org: string, member: TwinMember): void;
+}
+
+/** A person added after start. */
+export interface TwinMember {
+  readonly principalName: string;
+  readonly displayName: string;
+  readonly projects: Readonly<Record<string, AzureDevOpsProjectRole>>;
+  readonly pats: readonly { readonly value: string; readonly scopes: readonly string[] | 'full' }[];
 }
 
 export function createAzureDevOpsControl(
@@ -96,6 +116,47 @@ export function createAzureDevOpsControl(
       const { org, project, repo } = find(orgName, projectName, name);
       return send(org, project, 'git.push', pushResource(org, repo, `refs/heads/${branch}`, files));
     },
+    openPullRequest(orgName, projectName, name, branch, title = `Merge ${branch}`) {
+      const { org, repo } = find(orgName, projectName, name);
+      const createdBy = [...org.members.values()][0]?.user;
+      if (!createdBy) throw new Error(`Azure DevOps twin: ${orgName} has no members`);
+      return newPullRequest(state, repo, {
+        title,
+        description: '',
+        sourceRefName: `refs/heads/${branch}`,
+        targetRefName: repo.defaultBranch,
+        createdBy,
+        isDraft: false,
+      });
+    },
+    addMember(orgName, spec) {
+      const org = state.organizations.get(orgName.toLowerCase());
+      if (!org) throw new Error(`Azure DevOps twin: no organization ${orgName}`);
+      const id = guid(`user:${spec.principalName}`);
+      const user = {
+        id,
+        principalName: spec.principalName,
+        displayName: spec.displayName,
+        descriptor: `aad.${Buffer.from(id).toString('base64url')}`,
+      };
+      state.users.set(spec.principalName.toLowerCase(), user);
+      org.members.set(spec.principalName.toLowerCase(), {
+        user,
+        license: 'express',
+        collectionAdmin: false,
+        projects: new Map(Object.entries(spec.projects).map(([p, role]) => [p.toLowerCase(), role])),
+        dateCreated: state.now(),
+      });
+      for (const pat of spec.pats) {
+        state.pats.set(pat.value, {
+          value: pat.value,
+          user,
+          scopes: pat.scopes === 'full' ? 'full' : new Set(pat.scopes),
+          expiresAt: undefined,
+          organizations: 'all',
+        });
+      }
+    },
   };
 
   function pushResource(
@@ -112,6 +173,7 @@ export function createAzureDevOpsControl(
     for (const [path, content] of Object.entries(files)) tree.set(`/${path}`, content);
     const commit = state.commit(repo, base, `Update ${refName.slice('refs/heads/'.length)}`, tree);
     repo.refs.set(refName, commit.id);
+    recordPush(repo, refName, state.now());
     const pusher = [...org.members.values()][0]?.user;
     const repository = repoJson(origin(), repo);
     const date = state.now();

@@ -33,6 +33,11 @@ export interface AzureDevOpsDeliveries {
   close(): Promise<void>;
 }
 
+/** A resource whose shape depends on the subscription's `resourceVersion`. */
+export class VersionedResource {
+  constructor(readonly forVersion: (resourceVersion: string) => unknown) {}
+}
+
 export function createAzureDevOpsDeliveries(
   state: AzureDevOpsState,
   origin: () => string,
@@ -74,7 +79,7 @@ export function createAzureDevOpsDeliveries(
       publisherId: hook.publisherId,
       message: inputs.messagesToSend === 'none' ? null : { text: eventType },
       detailedMessage: inputs.detailedMessagesToSend === 'none' ? null : { text: eventType },
-      resource,
+      resource: resource instanceof VersionedResource ? resource.forVersion(hook.resourceVersion) : resource,
       resourceVersion: hook.resourceVersion,
       resourceContainers: containers,
       createdDate: state.now(),

@@ -6,6 +6,9 @@ import { addCoreRoutes } from './routes-core.js';
 import { addGitRoutes } from './routes-git.js';
 import { addItemRoutes } from './routes-items.js';
 import { addGraphRoutes } from './routes-graph.js';
+import { addPullRequestRoutes } from './routes-pull-requests.js';
+import { addSecurityRoutes } from './routes-security.js';
+import { createPullRequestEvents } from './pull-request-events.js';
 import type { AzureDevOpsScenario } from './scenario.js';
 import { createAzureDevOpsState, type AzureDevOpsState } from './state.js';
 
@@ -13,6 +16,8 @@ export * from './scenario.js';
 export type { AzureDevOpsState } from './state.js';
 
 export type { AzureDevOpsDelivery } from './deliveries.js';
+export type { TwinMember } from './control.js';
+export { gitPermission, gitRepositoriesNamespace } from './routes-security.js';
 
 /** A running Azure DevOps stand-in serving every organization under `${url}/{org}/…`. */
 export interface AzureDevOpsTwin extends TwinServer, AzureDevOpsControl {
@@ -37,10 +42,16 @@ export async function startAzureDevOpsTwin(
 ): Promise<AzureDevOpsTwin> {
   const state = createAzureDevOpsState(scenario);
   const router = new AdoRouter();
+  // Deliveries read the origin only when they send, after the server has started.
+  let origin = '';
+  const deliveries = createAzureDevOpsDeliveries(state, () => origin);
+  const events = createPullRequestEvents(deliveries);
   addCoreRoutes(state, router);
-  addGitRoutes(state, router);
+  addGitRoutes(state, router, events);
+  addPullRequestRoutes(state, router, events);
   addItemRoutes(state, router);
   addGraphRoutes(state, router);
+  addSecurityRoutes(state, router);
   const server = await startTwinServer(router, {
     ...options,
     notFound: (request) => ({
@@ -57,7 +68,7 @@ export async function startAzureDevOpsTwin(
     }),
   });
 
-  const deliveries = createAzureDevOpsDeliveries(state, () => server.url);
+  origin = server.url;
   const deliver: AzureDevOpsTwin['deliver'] = (orgName, eventType, resource) => {
     const org = state.organizations.get(orgName.toLowerCase());
     if (!org) throw new Error(`unknown organization ${orgName}`);

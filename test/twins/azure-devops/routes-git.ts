@@ -16,6 +16,9 @@ import {
   repoJsonFor,
   threadJson,
 } from './shapes.js';
+import type { AdoTwinEvents } from './events.js';
+import { recordPush } from './iterations.js';
+import { newPullRequest } from './pull-requests.js';
 import { zeroId, type AdoPullRequest, type AdoRepo, type AdoThread, type AzureDevOpsState } from './state.js';
 
 const gitNs = 'Microsoft.TeamFoundation.SourceControl.WebServer';
@@ -34,6 +37,28 @@ const enumName = (names: readonly string[], value: unknown, fallback: string): s
   if (value === undefined) return fallback;
   throw adoErrors.invalidArgument(`Invalid value '${String(value)}'.`);
 };
+
+/**
+ * A thread's place: a `/`-rooted file path, and positions with a line of at least 1 whose end does not come
+ * before its start. Azure DevOps does not hold the lines to the diff: any line of a file may carry a thread.
+ */
+function checkThreadContext(context: Record<string, unknown>): void {
+  if (typeof context.filePath !== 'string' || !context.filePath.startsWith('/')) {
+    throw adoErrors.invalidArgument('threadContext.filePath must be a path starting with /.');
+  }
+  for (const side of ['left', 'right']) {
+    const start = context[`${side}FileStart`] as { line?: unknown } | null | undefined;
+    const end = context[`${side}FileEnd`] as { line?: unknown } | null | undefined;
+    for (const position of [start, end]) {
+      if (position && (typeof position.line !== 'number' || position.line < 1)) {
+        throw adoErrors.invalidArgument(`threadContext.${side}File positions need a line of at least 1.`);
+      }
+    }
+    if (start && end && (end.line as number) < (start.line as number)) {
+      throw adoErrors.invalidArgument(`threadContext.${side}FileEnd comes before ${side}FileStart.`);
+    }
+  }
+}
 
 const bodyOf = (request: TwinRequest): Record<string, unknown> => {
   const body = request.json<unknown>();
@@ -62,7 +87,7 @@ export function gitRepoFor(state: AzureDevOpsState, request: TwinRequest, caller
 }
 
 /** Repositories, refs, pushes, pull requests and their threads; every route with and without `{project}`. */
-export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter): void {
+export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter, events: AdoTwinEvents): void {
   const both = (
     method: string,
     tail: string,
@@ -79,8 +104,10 @@ export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter): void 
   const threadsWrite = { scope: ['vso.code_write', 'vso.threads_full'] };
 
   const repoFor = (request: TwinRequest, caller: AdoCaller): AdoRepo => gitRepoFor(state, request, caller);
+  // Readers hold Read and Contribute to pull requests by default ("Default Git repository and branch
+  // permissions"); pushing takes Contribute, which Contributors have.
   const requireContribute = (caller: AdoCaller, repo: AdoRepo, permission: string) => {
-    if (projectRole(caller, repo.project) === 'projectReader') {
+    if (permission !== 'PullRequestContribute' && projectRole(caller, repo.project) === 'projectReader') {
       throw adoErrors.needsGitPermission(caller.pat.user.principalName, permission);
     }
   };
@@ -212,6 +239,7 @@ export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter): void 
       parent = commit.id;
     }
     repo.refs.set(update.name, parent!);
+    recordPush(repo, update.name, state.now());
     const pushedBy = identityRef(request.origin, caller.pat.user);
     return {
       status: 201,
@@ -280,20 +308,14 @@ export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter): void 
         gitNs,
       );
     }
-    const pr: AdoPullRequest = {
-      id: repo.project.org.nextPullRequestId++,
-      repo,
+    const pr = newPullRequest(state, repo, {
       title,
       description: typeof body.description === 'string' ? body.description : '',
       sourceRefName: source,
       targetRefName: target,
       createdBy: caller.pat.user,
-      creationDate: state.now(),
-      status: 'active',
       isDraft: body.isDraft === true,
-      threads: [],
-    };
-    repo.pullRequests.set(pr.id, pr);
+    });
     return { status: 201, body: pullRequestJson(request.origin, pr) };
   });
 
@@ -328,6 +350,7 @@ export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter): void 
       commentType: enumName(commentTypes, c.commentType, 'text'),
       publishedDate: at,
       lastUpdatedDate: at,
+      isDeleted: false,
     };
   };
 
@@ -340,9 +363,7 @@ export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter): void 
     const comments = Array.isArray(body.comments) ? body.comments : [];
     if (comments.length === 0) throw adoErrors.invalidArgument('A thread needs at least one comment.');
     const context = body.threadContext as Record<string, unknown> | null | undefined;
-    if (context && (typeof context.filePath !== 'string' || !context.filePath.startsWith('/'))) {
-      throw adoErrors.invalidArgument('threadContext.filePath must be a path starting with /.');
-    }
+    if (context) checkThreadContext(context);
     const at = state.now();
     const thread: AdoThread = {
       id: Math.max(0, ...pr.threads.map((t) => t.id)) + 1,
@@ -356,6 +377,7 @@ export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter): void 
       comments: comments.map((c, i) => parseComment(c, caller.pat.user, i + 1, i === 0 ? 0 : 1)),
     };
     pr.threads.push(thread);
+    events.commentAdded(request.origin, pr, thread, thread.comments[0]!);
     return { body: threadJson(request.origin, pr, thread) };
   });
 
@@ -392,6 +414,8 @@ export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter): void 
       1,
     );
     thread.comments.push(comment);
+    thread.lastUpdatedDate = comment.publishedDate;
+    events.commentAdded(request.origin, pr, thread, comment);
     const threadUrl = threadJson(request.origin, pr, thread)._links.self.href;
     return { body: commentJson(request.origin, threadUrl, comment) };
   });
@@ -400,7 +424,7 @@ export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter): void 
   both('PATCH', `${threads}/:threadId/comments/:commentId`, threadsWrite, (request, caller) => {
     const pr = prFor(request, repoFor(request, caller));
     const thread = threadFor(request, pr);
-    const comment = thread.comments.find((c) => c.id === Number(request.params.commentId));
+    const comment = thread.comments.find((c) => c.id === Number(request.params.commentId) && !c.isDeleted);
     if (!comment)
       throw adoError(
         404,

@@ -2,8 +2,10 @@ import type {
   AdoComment,
   AdoGroup,
   AdoHook,
+  AdoIteration,
   AdoProject,
   AdoPullRequest,
+  AdoPullRequestStatus,
   AdoRepo,
   AdoThread,
   AdoUser,
@@ -156,18 +158,33 @@ export function pullRequestJson(origin: string, pr: AdoPullRequest) {
     description: pr.description,
     sourceRefName: pr.sourceRefName,
     targetRefName: pr.targetRefName,
+    ...(pr.closedDate === undefined ? {} : { closedDate: pr.closedDate }),
     mergeStatus: 'succeeded',
     isDraft: pr.isDraft,
     mergeId: repo.refs.get(pr.sourceRefName) ?? '',
-    lastMergeSourceCommit: { commitId: repo.refs.get(pr.sourceRefName) ?? '' },
-    lastMergeTargetCommit: { commitId: repo.refs.get(pr.targetRefName) ?? '' },
+    // A closed pull request keeps the commits of its last iteration.
+    lastMergeSourceCommit: {
+      commitId:
+        (pr.status === 'active' ? undefined : pr.iterations.at(-1)?.sourceCommit) ??
+        repo.refs.get(pr.sourceRefName) ??
+        '',
+    },
+    lastMergeTargetCommit: {
+      commitId:
+        (pr.status === 'active' ? undefined : pr.iterations.at(-1)?.targetCommit) ??
+        repo.refs.get(pr.targetRefName) ??
+        '',
+    },
+    ...(pr.mergeCommit === undefined ? {} : { lastMergeCommit: { commitId: pr.mergeCommit } }),
     reviewers: [],
     url: `${url}/pullRequests/${pr.id}`,
     supportsIterations: true,
   };
 }
 
+/** A comment links its thread, its pull request and its repository (the comment event reads the thread's id there). */
 export function commentJson(origin: string, threadUrl: string, comment: AdoComment) {
+  const pullRequestUrl = threadUrl.replace(/\/threads\/\d+$/, '');
   return {
     id: comment.id,
     parentCommentId: comment.parentCommentId,
@@ -177,8 +194,14 @@ export function commentJson(origin: string, threadUrl: string, comment: AdoComme
     lastUpdatedDate: comment.lastUpdatedDate,
     lastContentUpdatedDate: comment.lastUpdatedDate,
     commentType: comment.commentType,
+    ...(comment.isDeleted ? { isDeleted: true } : {}),
     usersLiked: [],
-    _links: { self: { href: `${threadUrl}/comments/${comment.id}` } },
+    _links: {
+      self: { href: `${threadUrl}/comments/${comment.id}` },
+      repository: { href: pullRequestUrl.replace(/\/pullRequests\/\d+$/, '') },
+      threads: { href: threadUrl },
+      pullRequests: { href: pullRequestUrl },
+    },
   };
 }
 
@@ -194,7 +217,7 @@ export function threadJson(origin: string, pr: AdoPullRequest, thread: AdoThread
     threadContext: thread.threadContext ?? null,
     properties: thread.properties ?? {},
     identities: null,
-    isDeleted: false,
+    isDeleted: thread.comments.every((c) => c.isDeleted),
     _links: { self: { href: threadUrl } },
   };
 }
@@ -224,3 +247,44 @@ export function hookJson(origin: string, org: string, hook: AdoHook) {
 
 /** `{count, value}`: the collection wrapper of every list answer. */
 export const list = <T>(value: readonly T[]) => ({ count: value.length, value });
+
+/** `GitPullRequestIteration` (without `commits`, as the list answers unless `includeCommits=true`). */
+export function iterationJson(origin: string, pr: AdoPullRequest, iteration: AdoIteration) {
+  const url = `${pullRequestJson(origin, pr).url}/iterations/${iteration.id}`;
+  return {
+    id: iteration.id,
+    description: pr.title,
+    author: identityRef(origin, pr.createdBy),
+    createdDate: iteration.createdDate,
+    updatedDate: iteration.createdDate,
+    sourceRefCommit: { commitId: iteration.sourceCommit },
+    targetRefCommit: { commitId: iteration.targetCommit },
+    commonRefCommit: { commitId: iteration.commonCommit },
+    hasMoreCommits: false,
+    reason: iteration.reason,
+    _links: { self: { href: url } },
+  };
+}
+
+/** `GitPullRequestStatus`, as "Pull Request Statuses - Create" answers it. */
+export function pullRequestStatusJson(origin: string, pr: AdoPullRequest, status: AdoPullRequestStatus) {
+  const { url } = pullRequestJson(origin, pr);
+  return {
+    ...(status.iterationId === undefined ? {} : { iterationId: status.iterationId }),
+    id: status.id,
+    state: status.state,
+    description: status.description,
+    context: {
+      name: status.context.name,
+      ...(status.context.genre === undefined ? {} : { genre: status.context.genre }),
+    },
+    creationDate: status.creationDate,
+    updatedDate: status.creationDate,
+    createdBy: identityRef(origin, status.createdBy),
+    ...(status.targetUrl === undefined ? {} : { targetUrl: status.targetUrl }),
+    _links: {
+      self: { href: `${url}/statuses/${status.id}` },
+      repository: { href: url.replace(/\/pullRequests\/\d+$/, '') },
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { addGroups } from './groups.js';
+import { addIteration } from './iterations.js';
 import type {
   AzureDevOpsMemberSpec,
   AzureDevOpsProjectSpec,
@@ -30,6 +31,8 @@ export interface AdoComment {
   readonly commentType: string;
   readonly publishedDate: string;
   lastUpdatedDate: string;
+  /** Deleting a comment keeps it in its thread, marked deleted. */
+  isDeleted: boolean;
 }
 
 export interface AdoThread {
@@ -55,6 +58,36 @@ export interface AdoPullRequest {
   status: 'active' | 'completed' | 'abandoned';
   readonly isDraft: boolean;
   readonly threads: AdoThread[];
+  /** One per push to the source branch, the first when the pull request is created. */
+  readonly iterations: AdoIteration[];
+  readonly statuses: AdoPullRequestStatus[];
+  closedDate: string | undefined;
+  /** The commit that completed the pull request into its target. */
+  mergeCommit: string | undefined;
+  /** Path → `changeTrackingId`: a file keeps its id across iterations. */
+  readonly changeTrackingIds: Map<string, number>;
+}
+
+/** `GitPullRequestIteration`: the source and target commits of one push, and their common commit. */
+export interface AdoIteration {
+  readonly id: number;
+  readonly sourceCommit: string;
+  readonly targetCommit: string;
+  readonly commonCommit: string;
+  readonly reason: 'create' | 'push';
+  readonly createdDate: string;
+}
+
+/** `GitPullRequestStatus`: statuses accumulate; ids are unique within the pull request. */
+export interface AdoPullRequestStatus {
+  readonly id: number;
+  readonly iterationId: number | undefined;
+  readonly state: string;
+  readonly description: string;
+  readonly context: { readonly name: string; readonly genre: string | undefined };
+  readonly targetUrl: string | undefined;
+  readonly createdBy: AdoUser;
+  readonly creationDate: string;
 }
 
 export interface AdoCommitSnapshot {
@@ -293,7 +326,13 @@ export function createAzureDevOpsState(scenario: AzureDevOpsScenario): AzureDevO
             status: prSpec.status ?? 'active',
             isDraft: prSpec.isDraft ?? false,
             threads: [],
+            iterations: [],
+            statuses: [],
+            closedDate: undefined,
+            mergeCommit: undefined,
+            changeTrackingIds: new Map(),
           };
+          addIteration(pr, 'create', now());
           prSpec.threads?.forEach((t, index) => {
             const at = now();
             pr.threads.push({
@@ -312,6 +351,7 @@ export function createAzureDevOpsState(scenario: AzureDevOpsScenario): AzureDevO
                 commentType: 'text',
                 publishedDate: at,
                 lastUpdatedDate: at,
+                isDeleted: false,
               })),
             });
           });

@@ -1,6 +1,13 @@
 import type { BitbucketDeliverer } from './deliveries.js';
+import { repositoryEntity } from './payloads.js';
 import type { BitbucketRepositorySeed } from './scenario.js';
-import type { BitbucketActor, BitbucketRepository, BitbucketState, BitbucketWorkspace } from './state.js';
+import type {
+  BitbucketActor,
+  BitbucketPullRequest,
+  BitbucketRepository,
+  BitbucketState,
+  BitbucketWorkspace,
+} from './state.js';
 import type { BitbucketViews } from './views.js';
 
 /**
@@ -20,6 +27,20 @@ export interface BitbucketControl {
     branch: string,
     files?: Readonly<Record<string, string>>,
   ): { before: string | null; after: string };
+  /**
+   * Opens a pull request from `source` (committing `files` to it first, from the main branch when new) into the
+   * main branch, as `author` (an account id; default the workspace's first owner): `pullrequest:created`.
+   */
+  openPullRequest(
+    workspace: string,
+    slug: string,
+    input: { source: string; title?: string; author?: string; files?: Readonly<Record<string, string>> },
+  ): BitbucketPullRequest;
+  /**
+   * Merges the pull request (a merge commit on the destination with the source's files:
+   * `pullrequest:fulfilled`) or declines it (`pullrequest:rejected`).
+   */
+  closePullRequest(workspace: string, slug: string, id: number, merged: boolean): BitbucketPullRequest;
 }
 
 /** Bitbucket's slug of a repository name: lower case, runs of other characters as one `-`. */
@@ -59,27 +80,11 @@ export function createControl(
     );
   };
 
-  /** The "Repository" common entity of the payloads. */
-  const entity = (repo: BitbucketRepository) => {
-    const full = views.repository(repo);
-    return {
-      type: 'repository',
-      name: full.name,
-      full_name: full.full_name,
-      workspace: full.workspace,
-      uuid: full.uuid,
-      links: { self: full.links.self, html: full.links.html, avatar: full.links.avatar },
-      project: full.project,
-      website: null,
-      scm: 'git',
-      is_private: full.is_private,
-      owner: full.owner,
-    };
-  };
+  const entity = (repo: BitbucketRepository) => repositoryEntity(views, repo);
   const send = (repo: BitbucketRepository, eventKey: string, payload: Record<string, unknown>) =>
     void deliverer.deliver(repo, eventKey, { actor: views.actor(actorIn(repo.workspace)), ...payload });
 
-  return {
+  const control: BitbucketControl = {
     createRepository(workspaceSlug, seed) {
       const repo = state.addRepository(workspaceNamed(workspaceSlug), seed);
       send(repo, 'repo:created', { repository: entity(repo) });
@@ -148,5 +153,50 @@ export function createControl(
       });
       return { before, after };
     },
+
+    openPullRequest(workspaceSlug, slug, input) {
+      const workspace = workspaceNamed(workspaceSlug);
+      const repo = repositoryOf(workspace, slug);
+      if (input.files || !repo.branches.has(input.source))
+        control.push(workspaceSlug, slug, input.source, input.files);
+      const author = input.author === undefined ? actorIn(workspace) : state.users.get(input.author);
+      if (!author) throw new Error(`Bitbucket twin: no user ${input.author}`);
+      const pr = state.openPullRequest(repo, {
+        title: input.title ?? `Changes from ${input.source}`,
+        author,
+        source: input.source,
+        destination: repo.mainbranch,
+      });
+      void deliverer.deliver(repo, 'pullrequest:created', {
+        actor: views.actor(author),
+        repository: entity(repo),
+        pullrequest: views.pullRequest(repo, pr),
+      });
+      return pr;
+    },
+
+    closePullRequest(workspaceSlug, slug, id, merged) {
+      const workspace = workspaceNamed(workspaceSlug);
+      const repo = repositoryOf(workspace, slug);
+      const pr = repo.pullRequests.get(id);
+      if (!pr || pr.state !== 'OPEN') throw new Error(`Bitbucket twin: no open pull request ${id}`);
+      const actor = actorIn(workspace);
+      if (merged) {
+        const source = repo.branches.get(pr.source);
+        pr.mergeCommit = state.commit(repo, pr.destination, (files) => {
+          for (const [path, content] of source?.files ?? []) files.set(path, content);
+          for (const path of [...files.keys()]) if (source && !source.files.has(path)) files.delete(path);
+        });
+      }
+      pr.state = merged ? 'MERGED' : 'DECLINED';
+      pr.updatedOn = new Date().toISOString();
+      send(repo, merged ? 'pullrequest:fulfilled' : 'pullrequest:rejected', {
+        actor: views.actor(actor),
+        repository: entity(repo),
+        pullrequest: { ...views.pullRequest(repo, pr), closed_by: views.actor(actor) },
+      });
+      return pr;
+    },
   };
+  return control;
 }

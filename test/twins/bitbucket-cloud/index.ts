@@ -7,6 +7,7 @@ import {
 import { createBitbucketApi } from './api.js';
 import { createControl, type BitbucketControl } from './control.js';
 import { createDeliverer, type BitbucketHookDelivery } from './deliveries.js';
+import { addPullRequestRoutes } from './routes-pull-requests.js';
 import { addRepositoryRoutes } from './routes-repositories.js';
 import { addWorkspaceRoutes } from './routes-workspaces.js';
 import type { BitbucketAccessTokenSeed, BitbucketApiTokenSeed, BitbucketCloudScenario } from './scenario.js';
@@ -29,7 +30,8 @@ export { slugOf } from './control.js';
 
 /**
  * A running Bitbucket Cloud twin: API 2.0 on loopback, with its state open to the test. Its control methods
- * (`createRepository`, `renameRepository`, `deleteRepository`, `push`) deliver the matching webhook events.
+ * (`createRepository`, `renameRepository`, `deleteRepository`, `push`, `openPullRequest`, `closePullRequest`)
+ * deliver the matching webhook events.
  */
 export interface BitbucketCloudTwin extends TwinServer, BitbucketControl {
   readonly state: BitbucketState;
@@ -71,6 +73,7 @@ export async function startBitbucketCloudTwin(
   const deliverer = createDeliverer();
   addWorkspaceRoutes(api);
   addRepositoryRoutes(api);
+  addPullRequestRoutes(api, deliverer);
   const server = await startTwinServer(router, {
     ...options,
     notFound:

@@ -2,14 +2,8 @@ import type { TwinRequest } from '../server/twin-server.js';
 import { empty, type BitbucketApi } from './api.js';
 import { bbError, needs, type BitbucketCaller, type BitbucketNeed } from './auth.js';
 import { hookFrom } from './routes-workspaces.js';
-import type { BitbucketComment, BitbucketPullRequest, BitbucketRepository } from './state.js';
+import type { BitbucketRepository } from './state.js';
 import { page } from './views.js';
-
-interface CommentBody {
-  content?: { raw?: unknown };
-  inline?: { path?: unknown; to?: unknown; from?: unknown };
-  parent?: { id?: unknown };
-}
 
 interface PullRequestBody {
   title?: unknown;
@@ -19,10 +13,9 @@ interface PullRequestBody {
   close_source_branch?: unknown;
 }
 
-const fieldError = (field: string, message: string) => bbError(400, `${field}: ${message}`, undefined);
-const optionalNumber = (value: unknown) => (value === undefined || value === null ? null : Number(value));
+export const fieldError = (field: string, message: string) => bbError(400, `${field}: ${message}`, undefined);
 
-/** Repositories, pull requests and their comments, repository webhooks, branches and `/src` commits. */
+/** Repositories, pull requests, repository webhooks, branches and `/src` commits (comments: routes-pull-requests.ts). */
 export function addRepositoryRoutes(api: BitbucketApi): void {
   const { views } = api;
   const repoOf = (request: TwinRequest, caller: BitbucketCaller) =>
@@ -185,72 +178,6 @@ export function addRepositoryRoutes(api: BitbucketApi): void {
     });
     pr.closeSourceBranch = body.close_source_branch === true;
     return { status: 201, body: views.pullRequest(repo, pr) };
-  });
-
-  const findComment = (pr: BitbucketPullRequest, id: string): BitbucketComment => {
-    const comment = pr.comments.find((c) => c.id === Number(id));
-    if (!comment) throw bbError(404, 'Comment not found');
-    return comment;
-  };
-  const requireAuthor = (caller: BitbucketCaller, comment: BitbucketComment) => {
-    if (comment.author.uuid !== caller.actor.uuid) throw bbError(403, 'You can only edit your own comments');
-  };
-  const rawOf = (body: CommentBody) => {
-    const raw = body.content?.raw;
-    if (typeof raw !== 'string' || raw === '') throw fieldError('content', 'This field is required.');
-    return raw;
-  };
-
-  api.get('/repositories/:workspace/:slug/pullrequests/:id/comments', (request, caller) => {
-    caller.require(needs.prRead);
-    const { repo, pr } = prOf(request, caller);
-    return { body: page(request, pr.comments, (c) => views.comment(repo, pr, c)) };
-  });
-
-  api.get('/repositories/:workspace/:slug/pullrequests/:id/comments/:comment_id', (request, caller) => {
-    caller.require(needs.prRead);
-    const { repo, pr } = prOf(request, caller);
-    return { body: views.comment(repo, pr, findComment(pr, request.params.comment_id!)) };
-  });
-
-  api.post('/repositories/:workspace/:slug/pullrequests/:id/comments', (request, caller) => {
-    caller.require(needs.prRead);
-    const { repo, pr } = prOf(request, caller);
-    const body = request.json<CommentBody>() ?? {};
-    const raw = rawOf(body);
-    let inline: { path: string; to: number | null; from: number | null } | undefined;
-    if (body.inline !== undefined) {
-      if (typeof body.inline.path !== 'string' || body.inline.path === '')
-        throw fieldError('inline.path', 'This field is required.');
-      inline = {
-        path: body.inline.path,
-        to: optionalNumber(body.inline.to),
-        from: optionalNumber(body.inline.from),
-      };
-    }
-    const parentId = body.parent?.id === undefined ? undefined : Number(body.parent.id);
-    if (parentId !== undefined) findComment(pr, String(parentId));
-    const comment = api.state.addComment(pr, caller.actor, raw, inline, parentId);
-    return { status: 201, body: views.comment(repo, pr, comment) };
-  });
-
-  api.put('/repositories/:workspace/:slug/pullrequests/:id/comments/:comment_id', (request, caller) => {
-    caller.require(needs.prRead);
-    const { repo, pr } = prOf(request, caller);
-    const comment = findComment(pr, request.params.comment_id!);
-    requireAuthor(caller, comment);
-    comment.raw = rawOf(request.json<CommentBody>() ?? {});
-    comment.updatedOn = new Date().toISOString();
-    return { body: views.comment(repo, pr, comment) };
-  });
-
-  api.delete('/repositories/:workspace/:slug/pullrequests/:id/comments/:comment_id', (request, caller) => {
-    caller.require(needs.prRead);
-    const { pr } = prOf(request, caller);
-    const comment = findComment(pr, request.params.comment_id!);
-    requireAuthor(caller, comment);
-    comment.deleted = true;
-    return empty(204);
   });
 
   const requireRepoHooks = (caller: BitbucketCaller, repo: BitbucketRepository, need: BitbucketNeed) => {

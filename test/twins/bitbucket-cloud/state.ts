@@ -55,16 +55,40 @@ export interface BitbucketHook {
   readonly createdAt: string;
 }
 
+export interface BitbucketCommentInline {
+  readonly path: string;
+  readonly to: number | null;
+  readonly from: number | null;
+  readonly startTo?: number | null;
+}
+
 export interface BitbucketComment {
   readonly id: number;
   raw: string;
   readonly author: BitbucketActor;
-  readonly inline: { path: string; to: number | null; from: number | null } | undefined;
+  readonly inline: BitbucketCommentInline | undefined;
   readonly parentId: number | undefined;
   deleted: boolean;
+  /** Set while the comment's thread is resolved. */
+  resolution: { readonly user: BitbucketActor; readonly createdOn: string } | undefined;
   readonly createdOn: string;
   updatedOn: string;
 }
+
+/** A build status (`commitstatus`) on a commit, one per key. */
+export interface BitbucketBuildStatus {
+  readonly key: string;
+  state: 'FAILED' | 'INPROGRESS' | 'STOPPED' | 'SUCCESSFUL';
+  name: string;
+  url: string;
+  description: string;
+  refname: string | undefined;
+  readonly createdOn: string;
+  updatedOn: string;
+}
+
+/** A repository permission as Bitbucket names it. */
+export type BitbucketRepositoryPermission = 'read' | 'write' | 'admin';
 
 export interface BitbucketPullRequest {
   readonly id: number;
@@ -74,6 +98,9 @@ export interface BitbucketPullRequest {
   readonly source: string;
   readonly destination: string;
   state: 'OPEN' | 'MERGED' | 'DECLINED';
+  /** The destination's head when the pull request was opened. */
+  readonly baseHash: string | undefined;
+  mergeCommit: string | undefined;
   closeSourceBranch: boolean;
   readonly comments: BitbucketComment[];
   readonly createdOn: string;
@@ -97,6 +124,12 @@ export interface BitbucketRepository {
   readonly branches: Map<string, BitbucketBranch>;
   /** Every commit's files (hash → path → content), so that a file can be read at any commit. */
   readonly commits: Map<string, ReadonlyMap<string, string>>;
+  /** Each commit's parent (null for a root), for merge bases. */
+  readonly parents: Map<string, string | null>;
+  /** Explicit user permissions by account id (workspace owners are admins of every repository). */
+  readonly permissions: Map<string, BitbucketRepositoryPermission>;
+  /** Build statuses by full commit hash, then key. */
+  readonly statuses: Map<string, Map<string, BitbucketBuildStatus>>;
   readonly pullRequests: Map<number, BitbucketPullRequest>;
   readonly hooks: BitbucketHook[];
   readonly createdOn: string;
@@ -138,6 +171,39 @@ export class BitbucketState {
     for (const workspace of scenario.workspaces) this.seedWorkspace(workspace);
     for (const token of scenario.accessTokens) this.addAccessToken(token);
     for (const seed of scenario.apiTokens ?? []) this.addApiToken(seed);
+  }
+
+  /** Adds a user after start (a person who joins the workspace later). */
+  addUser(seed: {
+    accountId: string;
+    displayName: string;
+    nickname?: string;
+    email?: string;
+  }): BitbucketUser {
+    const user: BitbucketUser = {
+      uuid: braced(),
+      accountId: seed.accountId,
+      displayName: seed.displayName,
+      nickname: seed.nickname ?? null,
+      email: seed.email,
+    };
+    this.users.set(seed.accountId, user);
+    return user;
+  }
+
+  /** A user's effective permission on a repository: workspace owners administer every one. */
+  permissionOf(repo: BitbucketRepository, accountId: string): BitbucketRepositoryPermission | undefined {
+    if (repo.workspace.members.get(accountId) === 'owner') return 'admin';
+    return repo.permissions.get(accountId);
+  }
+
+  /** The nearest common ancestor of two commits (git's merge base), when they have one. */
+  mergeBase(repo: BitbucketRepository, a: string, b: string): string | undefined {
+    const ancestors = new Set<string>();
+    for (let at: string | null | undefined = a; at; at = repo.parents.get(at)) ancestors.add(at);
+    for (let at: string | null | undefined = b; at; at = repo.parents.get(at))
+      if (ancestors.has(at)) return at;
+    return undefined;
   }
 
   newId(): number {
@@ -199,6 +265,7 @@ export class BitbucketState {
     this.commits += 1;
     const hash = hashOf(`${repo.uuid}:${this.commits}:${branchName}`);
     repo.commits.set(hash, new Map(files));
+    repo.parents.set(hash, (existing ?? start)?.hash ?? null);
     if (existing) {
       existing.hash = hash;
       existing.files.clear();
@@ -239,6 +306,8 @@ export class BitbucketState {
   ): BitbucketPullRequest {
     const now = new Date().toISOString();
     const pr: BitbucketPullRequest = {
+      baseHash: repo.branches.get(input.destination)?.hash,
+      mergeCommit: undefined,
       id: input.id ?? Math.max(0, ...repo.pullRequests.keys()) + 1,
       title: input.title,
       description: input.description ?? '',
@@ -259,7 +328,7 @@ export class BitbucketState {
     pr: BitbucketPullRequest,
     author: BitbucketActor,
     raw: string,
-    inline?: { path: string; to?: number | null; from?: number | null },
+    inline?: { path: string; to?: number | null; from?: number | null; startTo?: number | null },
     parentId?: number,
   ): BitbucketComment {
     const now = new Date().toISOString();
@@ -267,9 +336,15 @@ export class BitbucketState {
       id: this.newId(),
       raw,
       author,
-      inline: inline && { path: inline.path, to: inline.to ?? null, from: inline.from ?? null },
+      inline: inline && {
+        path: inline.path,
+        to: inline.to ?? null,
+        from: inline.from ?? null,
+        ...(inline.startTo == null ? {} : { startTo: inline.startTo }),
+      },
       parentId,
       deleted: false,
+      resolution: undefined,
       createdOn: now,
       updatedOn: now,
     };
@@ -327,6 +402,9 @@ export class BitbucketState {
       mainbranch: seed.mainbranch ?? 'main',
       branches: new Map(),
       commits: new Map(),
+      parents: new Map(),
+      permissions: new Map(),
+      statuses: new Map(),
       pullRequests: new Map(),
       hooks: [],
       createdOn: new Date(
@@ -341,6 +419,7 @@ export class BitbucketState {
         files: new Map(),
       });
       repo.commits.set(hashOf(repo.uuid), new Map());
+      repo.parents.set(hashOf(repo.uuid), null);
       return;
     }
     this.commit(repo, repo.mainbranch, (files) => {

@@ -1,6 +1,7 @@
 import type { TwinRequest } from '../server/twin-server.js';
 import type {
   BitbucketActor,
+  BitbucketBuildStatus,
   BitbucketComment,
   BitbucketHook,
   BitbucketPullRequest,
@@ -156,7 +157,7 @@ export class BitbucketViews {
       source: end(pr.source),
       destination: end(pr.destination),
       close_source_branch: pr.closeSourceBranch,
-      merge_commit: null,
+      merge_commit: pr.mergeCommit ? { type: 'commit', hash: pr.mergeCommit.slice(0, 12) } : null,
       closed_by: null,
       reason: '',
       comment_count: pr.comments.filter((c) => !c.deleted).length,
@@ -182,12 +183,66 @@ export class BitbucketViews {
       updated_on: comment.updatedOn,
       deleted: comment.deleted,
       pending: false,
-      ...(comment.inline ? { inline: comment.inline } : {}),
-      ...(comment.parentId !== undefined ? { parent: { id: comment.parentId } } : {}),
+      ...(comment.inline
+        ? {
+            inline: {
+              path: comment.inline.path,
+              to: comment.inline.to,
+              from: comment.inline.from,
+              ...(comment.inline.startTo == null ? {} : { start_to: comment.inline.startTo }),
+            },
+          }
+        : {}),
+      ...(comment.parentId !== undefined
+        ? {
+            parent: {
+              id: comment.parentId,
+              links: {
+                self: {
+                  href: this.api(`/repositories/${full}/pullrequests/${pr.id}/comments/${comment.parentId}`),
+                },
+              },
+            },
+          }
+        : {}),
+      ...(comment.resolution ? { resolution: this.resolution(comment.resolution) } : {}),
       pullrequest: { type: 'pullrequest', id: pr.id, title: pr.title },
       links: {
         self: { href: this.api(`/repositories/${full}/pullrequests/${pr.id}/comments/${comment.id}`) },
         html: { href: `${web}/${full}/pull-requests/${pr.id}#comment-${comment.id}` },
+      },
+    };
+  }
+
+  /** `comment_resolution`. */
+  resolution(resolution: NonNullable<BitbucketComment['resolution']>) {
+    return {
+      type: 'comment_resolution',
+      user: this.actor(resolution.user),
+      created_on: resolution.createdOn,
+    };
+  }
+
+  /** `commitstatus`. */
+  buildStatus(repo: BitbucketRepository, hash: string, status: BitbucketBuildStatus) {
+    const full = `${repo.workspace.slug}/${repo.slug}`;
+    return {
+      type: 'build',
+      key: status.key,
+      state: status.state,
+      name: status.name,
+      url: status.url,
+      description: status.description,
+      refname: status.refname ?? null,
+      created_on: status.createdOn,
+      updated_on: status.updatedOn,
+      links: {
+        self: {
+          href: this.api(
+            `/repositories/${full}/commit/${hash}/statuses/build/${encodeURIComponent(status.key)}`,
+          ),
+        },
+        commit: { href: this.api(`/repositories/${full}/commit/${hash}`) },
       },
     };
   }

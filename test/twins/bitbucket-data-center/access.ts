@@ -91,6 +91,15 @@ function userProjectLevel(user: BbUser, project: BbProject): number {
   return Math.max(granted ? level[granted] : 0, project.public ? 1 : 0);
 }
 
+/** A person's own permission on a repository (the project's grant, read for a public one): 0 to 3. */
+export function userRepoLevel(user: BbUser, repo: BbRepo): number {
+  return Math.max(userProjectLevel(user, repo.project), repo.public ? 1 : 0);
+}
+
+/** A person's own permission on a project: 0 to 3. */
+export const userLevelOnProject = (user: BbUser, project: BbProject): number =>
+  userProjectLevel(user, project);
+
 /** Project-level permission (PROJECT_READ = 1 … PROJECT_ADMIN = 3) the caller holds. */
 export function projectLevel(principal: BbPrincipal | undefined, project: BbProject): number {
   if (!principal) return project.public ? 1 : 0;

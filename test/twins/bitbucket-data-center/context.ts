@@ -1,5 +1,6 @@
 import type { TwinRequest, TwinResponse, TwinRouter } from '../server/twin-server.js';
 import { authenticate, bbErrors, canViewProject, type BbPrincipal } from './access.js';
+import type { BitbucketDeliverer } from './deliveries.js';
 import type { BbProject, BbPullRequest, BbRepo, BitbucketDataCenterState } from './state.js';
 
 /** Data Center caps `limit` at 1000 by default (the KB shows how an admin raises it); 25 when absent. */
@@ -21,14 +22,23 @@ export interface BbRouteContext {
    * `X-AUSERNAME` (as far as `state.userHeaders` lets them through).
    */
   route(method: string, prefixes: readonly string[], path: string, handler: BbHandler): void;
+  /** Sends `payload` as `eventKey` to the subscribed webhooks of the repository and its project, in the background. */
+  deliver(repo: BbRepo, eventKey: string, payload: unknown): void;
 }
 
-export function createRouteContext(state: BitbucketDataCenterState, router: TwinRouter): BbRouteContext {
+export function createRouteContext(
+  state: BitbucketDataCenterState,
+  router: TwinRouter,
+  deliverer: BitbucketDeliverer,
+): BbRouteContext {
   const apiPrefixes = ['1.0', 'latest'].map((v) => `${state.contextPath}/rest/api/${v}`);
   return {
     state,
     router,
     apiPrefixes,
+    deliver(repo, eventKey, payload) {
+      void deliverer.deliver([...repo.project.webhooks, ...repo.webhooks], eventKey, payload);
+    },
     route(method, prefixes, path, handler) {
       for (const prefix of prefixes) {
         router.add(method, `${prefix}${path}`, async (request) => {

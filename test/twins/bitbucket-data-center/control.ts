@@ -1,7 +1,8 @@
 import type { BitbucketDeliverer } from './deliveries.js';
+import { payloadDate, pullRequestEvent } from './pr-events.js';
 import type { BitbucketRepositorySpec } from './scenario.js';
 import { repoJson, userJson } from './shapes.js';
-import type { BbProject, BbRepo, BbUser, BitbucketDataCenterState } from './state.js';
+import type { BbProject, BbPullRequest, BbRepo, BbUser, BitbucketDataCenterState } from './state.js';
 
 /**
  * Changes to the twin's world as people make them in Data Center, each followed by the webhook event Data
@@ -16,13 +17,23 @@ export interface BitbucketDataCenterControl {
   /** `repo:modified` with `archived` changed (8.0 and later). */
   archiveRepository(projectKey: string, slug: string, archived?: boolean): BbRepo;
   deleteRepository(projectKey: string, slug: string): void;
-  /** Commits `files` to `branch` (created from the default branch when new): `repo:refs_changed`. */
+  /** Commits `files` to `branch` (created from the default branch when new; `null` deletes a file): `repo:refs_changed`. */
   push(
     projectKey: string,
     slug: string,
     branch: string,
-    files?: Readonly<Record<string, string>>,
+    files?: Readonly<Record<string, string | null>>,
   ): { before: string | null; after: string };
+  /**
+   * Opens a pull request from `fromBranch` into `toBranch` (default: the repository's default branch) as the
+   * project's admin would; its diff is computed against the target's head now. Data Center sends `pr:opened`.
+   */
+  openPullRequest(projectKey: string, slug: string, fromBranch: string, toBranch?: string): BbPullRequest;
+  /**
+   * Merges (the source's files become the target's in a merge commit) or declines an open pull request:
+   * `pr:merged` or `pr:declined`, with `actor` the project's admin.
+   */
+  closePullRequest(projectKey: string, slug: string, id: number, merged: boolean): BbPullRequest;
 }
 
 const zero = '0'.repeat(40);
@@ -34,9 +45,6 @@ export const slugOf = (name: string): string =>
     .toLowerCase()
     .replace(/[^a-z0-9_.~-]+/g, '-')
     .replace(/^-+|-+$/g, '') || 'repository';
-
-/** `2026-01-05T09:00:01+0000`, the payloads' `date` format. */
-const payloadDate = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
 
 export function createControl(
   state: BitbucketDataCenterState,
@@ -118,6 +126,65 @@ export function createControl(
         ],
       });
       return { before, after };
+    },
+
+    openPullRequest(projectKey, slug, fromBranch, toBranch) {
+      const repo = repoOf(projectNamed(projectKey), slug);
+      const target = toBranch ?? repo.defaultBranch;
+      const from = repo.branches.get(fromBranch);
+      const to = repo.branches.get(target);
+      if (!from || !to) throw new Error(`Data Center twin: ${fromBranch} or ${target} does not exist`);
+      const author = actorIn(repo.project);
+      if (!author) throw new Error('Data Center twin: a pull request needs a scenario user');
+      const at = state.now();
+      const pr: BbPullRequest = {
+        id: Math.max(0, ...repo.pullRequests.keys()) + 1,
+        version: 0,
+        title: `Merge ${fromBranch}`,
+        description: undefined,
+        fromBranch,
+        toBranch: target,
+        baseCommit: to.head,
+        author,
+        state: 'OPEN',
+        closedDate: undefined,
+        createdDate: at,
+        updatedDate: at,
+        comments: [],
+      };
+      repo.pullRequests.set(pr.id, pr);
+      void deliverer.deliver(
+        [...repo.project.webhooks, ...repo.webhooks],
+        'pr:opened',
+        pullRequestEvent(state, base(), 'pr:opened', author, repo, pr),
+      );
+      return pr;
+    },
+
+    closePullRequest(projectKey, slug, id, merged) {
+      const repo = repoOf(projectNamed(projectKey), slug);
+      const pr = repo.pullRequests.get(id);
+      if (!pr || pr.state !== 'OPEN') throw new Error(`Data Center twin: no open pull request #${id}`);
+      const actor = actorIn(repo.project)!;
+      if (merged) {
+        const from = repo.branches.get(pr.fromBranch)!;
+        const to = repo.branches.get(pr.toBranch)!;
+        const files: Record<string, string | null> = Object.fromEntries(from.files);
+        for (const path of to.files.keys()) if (!from.files.has(path)) files[path] = null;
+        state.commit(repo, to, actor, `Merge pull request #${id}`, files);
+      }
+      const at = state.now();
+      pr.state = merged ? 'MERGED' : 'DECLINED';
+      pr.closedDate = at;
+      pr.updatedDate = at;
+      pr.version += 1;
+      const eventKey = merged ? 'pr:merged' : 'pr:declined';
+      void deliverer.deliver(
+        [...repo.project.webhooks, ...repo.webhooks],
+        eventKey,
+        pullRequestEvent(state, base(), eventKey, actor, repo, pr),
+      );
+      return pr;
     },
   };
 }

@@ -8,9 +8,12 @@ import { createRouteContext } from './context.js';
 import { createControl, type BitbucketDataCenterControl } from './control.js';
 import { createDeliverer, type BitbucketDelivery } from './deliveries.js';
 import { addAdminRoutes } from './routes-admin.js';
+import { addBuildRoutes } from './routes-builds.js';
 import { addCoreRoutes } from './routes-core.js';
+import { addDiffRoutes } from './routes-diff.js';
 import { addFileRoutes } from './routes-files.js';
 import { addPullRequestRoutes } from './routes-pull-requests.js';
+import { addUserSearchRoutes } from './routes-users.js';
 import type { BitbucketDataCenterScenario } from './scenario.js';
 import { createBitbucketDataCenterState, type BitbucketDataCenterState } from './state.js';
 
@@ -50,11 +53,15 @@ export async function startBitbucketDataCenterTwin(
 ): Promise<BitbucketDataCenterTwin> {
   const state = createBitbucketDataCenterState(scenario);
   const router = new TwinRouter();
-  const ctx = createRouteContext(state, router);
+  const deliverer = createDeliverer();
+  const ctx = createRouteContext(state, router, deliverer);
   addCoreRoutes(ctx);
   addPullRequestRoutes(ctx);
   addAdminRoutes(ctx);
   addFileRoutes(ctx);
+  addDiffRoutes(ctx);
+  addBuildRoutes(ctx);
+  addUserSearchRoutes(ctx);
   const server = await startTwinServer(router, {
     ...options,
     notFound: (request) => ({
@@ -63,7 +70,6 @@ export async function startBitbucketDataCenterTwin(
     }),
   });
 
-  const deliverer = createDeliverer();
   const baseUrl = `${server.url}${state.contextPath}`;
   const deliver: BitbucketDataCenterTwin['deliver'] = (eventKey, payload, target) => {
     const project = state.projects.get(target.projectKey);

@@ -2,6 +2,7 @@ import type { TwinRequest } from '../server/twin-server.js';
 import { bbError, bbErrors, repoLevel, requireRepo, type BbPrincipal } from './access.js';
 import { jsonBody, pageParams, pullRequestFor, repoFor, webBase, type BbRouteContext } from './context.js';
 import type { BitbucketAnchorSpec } from './scenario.js';
+import { commentAddedEvent } from './pr-events.js';
 import { commentJson, page, pullRequestJson } from './shapes.js';
 import type { BbComment, BbPullRequest, BbRepo } from './state.js';
 
@@ -128,8 +129,10 @@ export function addPullRequestRoutes(ctx: BbRouteContext): void {
       description: typeof body.description === 'string' ? body.description : undefined,
       fromBranch: from,
       toBranch: to,
+      baseCommit: repo.branches.get(to)!.head,
       author: principal!.user,
       state: 'OPEN',
+      closedDate: undefined,
       createdDate: at,
       updatedDate: at,
       comments: [],
@@ -209,9 +212,12 @@ export function addPullRequestRoutes(ctx: BbRouteContext): void {
       severity: body.severity === 'BLOCKER' ? 'BLOCKER' : 'NORMAL',
       createdDate: at,
       updatedDate: at,
+      threadResolved: undefined,
     };
     pr.comments.push(comment);
-    return { status: 201, body: commentJson(webBase(state, request), repo, pr, comment, principal?.user) };
+    const base = webBase(state, request);
+    ctx.deliver(repo, 'pr:comment:added', commentAddedEvent(state, base, repo, pr, comment));
+    return { status: 201, body: commentJson(base, repo, pr, comment, principal?.user) };
   });
 
   const commentPath = `${prPath}/:id/comments/:commentId`;
@@ -243,6 +249,16 @@ export function addPullRequestRoutes(ctx: BbRouteContext): void {
     if (typeof body.text === 'string') {
       if (comment.author.name !== principal!.user.name) throw bbErrors.notPermitted();
       comment.text = body.text;
+    }
+    if (typeof body.threadResolved === 'boolean') {
+      // "Only the author of the comment, the author of the pull request or repository admins and above may
+      // update the other fields of a comment."
+      const user = principal!.user;
+      if (comment.author.name !== user.name && pr.author.name !== user.name && repoLevel(principal, repo) < 3)
+        throw bbErrors.notPermitted();
+      if (comment.parentId !== undefined)
+        throw bbErrors.invalid('threadResolved', 'Only the root comment of a thread can resolve it.');
+      comment.threadResolved = body.threadResolved ? { by: user, at: state.now() } : undefined;
     }
     comment.version += 1;
     comment.updatedDate = state.now();

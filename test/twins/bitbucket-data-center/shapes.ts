@@ -107,6 +107,7 @@ export function pullRequestJson(base: string, repo: BbRepo, pr: BbPullRequest, f
     ...(features.draftPullRequests ? { draft: false } : {}),
     createdDate: pr.createdDate,
     updatedDate: pr.updatedDate,
+    ...(pr.closedDate === undefined ? {} : { closedDate: pr.closedDate }),
     fromRef: refJson(base, repo, pr.fromBranch, features),
     toRef: refJson(base, repo, pr.toBranch, features),
     locked: false,
@@ -156,7 +157,13 @@ export function commentJson(
           },
         }
       : {}),
-    threadResolved: false,
+    threadResolved: comment.threadResolved !== undefined,
+    ...(comment.threadResolved
+      ? {
+          threadResolvedDate: comment.threadResolved.at,
+          threadResolver: userJson(base, comment.threadResolved.by),
+        }
+      : {}),
     severity: comment.severity,
     state: 'OPEN',
     permittedOperations: { editable: own, transitionable: true, deletable: own && replies.length === 0 },

@@ -56,6 +56,19 @@ export interface BbComment {
   readonly severity: 'NORMAL' | 'BLOCKER';
   readonly createdDate: number;
   updatedDate: number;
+  /** Roots only: whether the thread was marked resolved, by whom and when. */
+  threadResolved: { readonly by: BbUser; readonly at: number } | undefined;
+}
+
+/** A build status (`RestBuildStatus`) of a commit; one per key. */
+export interface BbBuildStatus {
+  readonly key: string;
+  readonly state: 'INPROGRESS' | 'SUCCESSFUL' | 'FAILED' | 'CANCELLED' | 'UNKNOWN';
+  readonly name: string | undefined;
+  readonly url: string;
+  readonly description: string | undefined;
+  readonly createdDate: number;
+  readonly updatedDate: number;
 }
 
 export interface BbPullRequest {
@@ -65,8 +78,11 @@ export interface BbPullRequest {
   description: string | undefined;
   readonly fromBranch: string;
   readonly toBranch: string;
+  /** The target branch's head when the pull request was opened: what its diff is computed against. */
+  readonly baseCommit: string;
   readonly author: BbUser;
   state: 'OPEN' | 'MERGED' | 'DECLINED';
+  closedDate: number | undefined;
   readonly createdDate: number;
   updatedDate: number;
   readonly comments: BbComment[];
@@ -100,6 +116,8 @@ export interface BbRepo {
   readonly trees: Map<string, ReadonlyMap<string, string>>;
   readonly pullRequests: Map<number, BbPullRequest>;
   readonly webhooks: BbWebhook[];
+  /** Build statuses by commit id, then by key. */
+  readonly builds: Map<string, Map<string, BbBuildStatus>>;
 }
 
 export interface BbProject {
@@ -154,13 +172,13 @@ export interface BitbucketDataCenterState {
   /** Gives a repository a new slug (and name), keeping its place in the listing. */
   renameRepository(repo: BbRepo, slug: string, name: string): void;
   removeRepository(repo: BbRepo): void;
-  /** Commits `files` on `branch` of `repo`, keeping the files at the new commit in `repo.trees`. */
+  /** Commits `files` on `branch` of `repo` (`null` deletes a file), keeping the files at the new commit in `repo.trees`. */
   commit(
     repo: BbRepo,
     branch: BbBranch,
     author: BbUser,
     message: string,
-    files: Readonly<Record<string, string>>,
+    files: Readonly<Record<string, string | null>>,
   ): BbCommit;
   nextId(kind: 'project' | 'repo' | 'user' | 'comment' | 'webhook' | 'token'): number;
   now(): number;
@@ -218,9 +236,12 @@ export function createBitbucketDataCenterState(
     branch: BbBranch,
     author: BbUser,
     message: string,
-    files: Readonly<Record<string, string>>,
+    files: Readonly<Record<string, string | null>>,
   ) => {
-    for (const [path, content] of Object.entries(files)) branch.files.set(path, content);
+    for (const [path, content] of Object.entries(files)) {
+      if (content === null) branch.files.delete(path);
+      else branch.files.set(path, content);
+    }
     const created: BbCommit = {
       id: sha(`${branch.head}:${message}:${commits.size}`),
       message,
@@ -264,6 +285,7 @@ export function createBitbucketDataCenterState(
       trees,
       pullRequests: new Map(),
       webhooks: [],
+      builds: new Map(),
     };
   };
 
@@ -305,6 +327,8 @@ export function createBitbucketDataCenterState(
           description: pr.description,
           fromBranch: pr.fromBranch,
           toBranch: pr.toBranch ?? repo.defaultBranch,
+          baseCommit: repo.branches.get(pr.toBranch ?? repo.defaultBranch)?.head ?? '',
+          closedDate: undefined,
           author: userNamed(pr.author),
           state: pr.state ?? 'OPEN',
           createdDate: created,
@@ -323,6 +347,7 @@ export function createBitbucketDataCenterState(
             severity: 'NORMAL',
             createdDate: at,
             updatedDate: at,
+            threadResolved: undefined,
           });
         }
         repo.pullRequests.set(prId, stored);

@@ -199,7 +199,15 @@ export function createApi(router: TwinRouter, options: ApiOptions) {
    * Add a REST route under the flavor's prefix. `creates` marks content creation, which counts towards the
    * secondary limits (per minute / per hour).
    */
-  function route(method: string, path: string, access: Access, handler: ApiHandler, creates = false): void {
+  function route(
+    method: string,
+    path: string,
+    access: Access,
+    handler: ApiHandler,
+    creates = false,
+    /** `false` for a path outside the REST prefix (GraphQL: `/graphql`, or `/api/graphql` on GHES). */
+    prefixed = true,
+  ): void {
     const wrapped: TwinHandler = async (request) => {
       const headers = commonHeaders();
       let caller: Caller;
@@ -254,7 +262,7 @@ export function createApi(router: TwinRouter, options: ApiOptions) {
         throw withHeaders(error, { ...headers, ...rate() });
       }
     };
-    router.add(method, `${options.prefix}${path}`, wrapped);
+    router.add(method, prefixed ? `${options.prefix}${path}` : path, wrapped);
   }
 
   return {

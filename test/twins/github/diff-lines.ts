@@ -38,3 +38,39 @@ export function renderDiff(files: readonly { filename: string; status: string; p
     })
     .join('');
 }
+
+/**
+ * The deprecated `position` of a review comment: the line's index in the file's patch, counting from the line
+ * after the first hunk header (later hunk headers count); `null` when the line is not in the patch.
+ */
+export function diffPosition(patch: string, line: number, side: 'LEFT' | 'RIGHT'): number | null {
+  let oldLine = 0;
+  let newLine = 0;
+  let position = 0;
+  let started = false;
+  for (const text of patch.split('\n')) {
+    const hunk = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(text);
+    if (hunk) {
+      if (started) position++;
+      started = true;
+      oldLine = Number(hunk[1]);
+      newLine = Number(hunk[2]);
+      continue;
+    }
+    if (!started) continue;
+    position++;
+    if (text.startsWith('\\')) continue;
+    if (text.startsWith('+')) {
+      if (side === 'RIGHT' && newLine === line) return position;
+      newLine++;
+    } else if (text.startsWith('-')) {
+      if (side === 'LEFT' && oldLine === line) return position;
+      oldLine++;
+    } else {
+      if ((side === 'RIGHT' ? newLine : oldLine) === line) return position;
+      oldLine++;
+      newLine++;
+    }
+  }
+  return null;
+}

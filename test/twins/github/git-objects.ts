@@ -50,10 +50,3 @@ export function addedText(patch: string): string {
     .map((l) => l.slice(1))
     .join('\n')}\n`;
 }
-
-export function unifiedPatch(before: Buffer | undefined, after: Buffer): string {
-  const oldLines = before ? before.toString('utf8').replace(/\n$/, '').split('\n') : [];
-  const newLines = after.toString('utf8').replace(/\n$/, '').split('\n');
-  const header = `@@ -${oldLines.length > 0 ? 1 : 0},${oldLines.length} +1,${newLines.length} @@`;
-  return [header, ...oldLines.map((l) => `-${l}`), ...newLines.map((l) => `+${l}`)].join('\n');
-}

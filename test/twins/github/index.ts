@@ -21,12 +21,18 @@ import { createSession, registerSessionPages, SESSION_COOKIE } from './web-sessi
 import { createWebhooks, type TwinWebhooks } from './webhooks.js';
 import { narrowPermissions } from './auth.js';
 import { createOwnerActions, type OwnerActions } from './owner-actions.js';
+import { createPullRequestActions, type PullRequestActions } from './pull-actions.js';
+import { createRepoEvents } from './repo-events.js';
+import { registerCheckRoutes } from './routes-checks.js';
+import { registerCollaboratorRoutes } from './routes-collaborators.js';
+import { registerGraphqlRoutes } from './routes-graphql.js';
 
 export type { GitHubScenario } from './scenario.js';
 export { demoGitHubScenario } from './scenario.js';
 export type * from './scenario.js';
 export { GitHubState } from './state.js';
 export type { TwinWebhooks } from './webhooks.js';
+export type { PullRequestActions } from './pull-actions.js';
 
 export type GitHubFlavor = 'cloud' | 'enterprise';
 
@@ -48,6 +54,10 @@ export interface GitHubTwin extends TwinServer, OwnerActions {
   /** Web base (sign-in, install, manifest and OAuth pages): `url`. */
   readonly webUrl: string;
   readonly webhooks: TwinWebhooks;
+  /** People on pull requests: open, push, reply, close or merge, with the webhooks GitHub sends for each. */
+  readonly pullRequests: PullRequestActions;
+  /** The GraphQL endpoint: `url + '/graphql'` for cloud, `url + '/api/graphql'` for enterprise. */
+  readonly graphqlUrl: string;
   /** The app's install link (`/apps/{slug}/installations/new` on cloud, `/github-apps/…` on enterprise). */
   installUrl(slug: string, state?: string): string;
   /** Where a manifest form posts: `/settings/apps/new` or `/organizations/{org}/settings/apps/new`. */
@@ -91,10 +101,15 @@ export async function startGitHubTwin(
     perMinute: scenario.secondaryLimits?.perMinute ?? 80,
     perHour: scenario.secondaryLimits?.perHour ?? 500,
   });
+  const events = createRepoEvents(state, webhooks, getShapes);
+  const graphqlPath = flavor === 'enterprise' ? '/api/graphql' : '/graphql';
   registerAppRoutes(api, state, webhooks);
   registerOrgRoutes(api, state);
-  registerPullRoutes(api, state);
-  registerReviewRoutes(api, state);
+  registerPullRoutes(api, state, events);
+  registerReviewRoutes(api, state, events);
+  registerCheckRoutes(api, state);
+  registerCollaboratorRoutes(api, state);
+  registerGraphqlRoutes(api, state, graphqlPath);
   registerGitRoutes(api, state);
   registerContentRoutes(api, state);
   // GET /meta
@@ -136,6 +151,8 @@ export async function startGitHubTwin(
     apiUrl,
     webUrl,
     webhooks,
+    pullRequests: createPullRequestActions(state, events, webhooks, getShapes),
+    graphqlUrl: `${server.url}${graphqlPath}`,
     installUrl: (slug: string, s?: string) =>
       `${webUrl}/${flavor === 'cloud' ? 'apps' : 'github-apps'}/${slug}/installations/new${s === undefined ? '' : `?state=${encodeURIComponent(s)}`}`,
     manifestUrl: (org?: string, s?: string) =>

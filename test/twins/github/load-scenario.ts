@@ -31,7 +31,7 @@ export function loadScenario(state: GitHubState, scenario: GitHubScenario): void
     state.orgs.set(o.id, org);
     for (const m of o.members ?? []) org.members.set(state.requireUser(m.login).id, m.role);
     for (const r of o.repos ?? []) {
-      state.addRepo(org, {
+      const repo = state.addRepo(org, {
         name: r.name,
         id: r.id,
         defaultBranch: r.default_branch,
@@ -41,6 +41,7 @@ export function loadScenario(state: GitHubState, scenario: GitHubScenario): void
         files: r.files,
         empty: r.empty,
       });
+      for (const c of r.collaborators ?? []) repo.collaborators.set(state.requireUser(c.login).id, c.role);
     }
     const generated = o.generatedRepos;
     if (generated) {

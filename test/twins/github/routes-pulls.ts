@@ -1,6 +1,8 @@
 import type { ApiContext, createApi } from './api.js';
 import { renderDiff } from './diff-lines.js';
 import { notFound, validationFailed } from './errors.js';
+import type { RepoEvents } from './repo-events.js';
+import { issueCommentCreated } from './webhook-payloads.js';
 import { checkBody, jsonBody, pullOf } from './route-helpers.js';
 import type { GitHubState, RepoRecord } from './state.js';
 import { iso } from './state.js';
@@ -17,7 +19,7 @@ const commentReadPermissions = [
 ] as const;
 
 /** Pull requests (list, read, diff, files, create) and issue comments on them. */
-export function registerPullRoutes(api: Api, state: GitHubState): void {
+export function registerPullRoutes(api: Api, state: GitHubState, events: RepoEvents): void {
   // GET /repos/{owner}/{repo}/pulls
   api.route('GET', '/repos/:owner/:repo/pulls', 'any', (req, ctx) => {
     const repo = ctx.repo(req.params.owner!, req.params.repo!);
@@ -139,6 +141,12 @@ export function registerPullRoutes(api: Api, state: GitHubState): void {
       const text = checkBody(jsonBody(req).body, 'IssueComment');
       const appId = ctx.caller.kind === 'installation' ? ctx.caller.app.id : undefined;
       const comment = state.addIssueComment(repo, pull.number, ctx.authorId(), appId, text);
+      events.send(
+        repo,
+        'issue_comment',
+        state.users.get(comment.authorId)!,
+        issueCommentCreated(state, ctx.shapes, repo, pull, comment),
+      );
       return {
         status: 201,
         headers: {

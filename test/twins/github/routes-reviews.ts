@@ -1,14 +1,16 @@
 import type { ApiContext, createApi } from './api.js';
-import { diffLines } from './diff-lines.js';
 import { notFound, validationFailed } from './errors.js';
+import type { RepoEvents } from './repo-events.js';
+import { addLineComment, addReply } from './review-comments.js';
 import { checkBody, jsonBody, MAX_BODY, pullOf, type Body } from './route-helpers.js';
+import { reviewCommentCreated } from './webhook-payloads.js';
 import type { GitHubState, PullRecord, RepoRecord, ReviewCommentRecord } from './state.js';
 import { iso } from './state.js';
 
 type Api = ReturnType<typeof createApi>;
 
 /** Inline review comments (only on lines of the diff) and reviews. */
-export function registerReviewRoutes(api: Api, state: GitHubState): void {
+export function registerReviewRoutes(api: Api, state: GitHubState, events: RepoEvents): void {
   // GET /repos/{owner}/{repo}/pulls/{pull_number}/comments
   api.route('GET', '/repos/:owner/:repo/pulls/:number/comments', 'any', (req, ctx) => {
     const repo = ctx.repo(req.params.owner!, req.params.repo!);
@@ -21,6 +23,14 @@ export function registerReviewRoutes(api: Api, state: GitHubState): void {
     return { headers: page.headers, body: page.items.map((c) => ctx.shapes.reviewComment(repo, c)) };
   });
 
+  const sendCreated = (ctx: ApiContext, repo: RepoRecord, pull: PullRecord, comment: ReviewCommentRecord) =>
+    events.send(
+      repo,
+      'pull_request_review_comment',
+      state.users.get(comment.authorId)!,
+      reviewCommentCreated(ctx.shapes, repo, pull, comment),
+    );
+
   function addReviewComment(
     ctx: ApiContext,
     repo: RepoRecord,
@@ -29,85 +39,10 @@ export function registerReviewRoutes(api: Api, state: GitHubState): void {
     reviewId: number,
     commitId: string,
   ): ReviewCommentRecord {
-    const now = iso(state.now());
-    const text = checkBody(input.body, 'PullRequestReviewComment');
     if (input.in_reply_to !== undefined) {
-      const parent = state.reviewComments.get(Number(input.in_reply_to));
-      if (!parent || parent.repoId !== repo.id || parent.number !== pull.number) throw notFound();
-      const reply: ReviewCommentRecord = {
-        ...parent,
-        id: state.newId(),
-        reviewId,
-        authorId: ctx.authorId(),
-        body: text,
-        inReplyTo: parent.id,
-        createdAt: now,
-        updatedAt: now,
-      };
-      state.reviewComments.set(reply.id, reply);
-      return reply;
+      return addReply(state, repo, pull, Number(input.in_reply_to), ctx.authorId(), input.body, reviewId);
     }
-    const path = input.path;
-    const file = typeof path === 'string' ? pull.files.find((f) => f.filename === path) : undefined;
-    if (!file || typeof path !== 'string') {
-      throw validationFailed(
-        [
-          {
-            resource: 'PullRequestReviewComment',
-            code: 'custom',
-            field: 'pull_request_review_thread.path',
-            message: 'could not be resolved',
-          },
-        ],
-        'Unprocessable Entity',
-      );
-    }
-    const subjectType = input.subject_type === 'file' ? 'file' : 'line';
-    const side = input.side === 'LEFT' ? 'LEFT' : 'RIGHT';
-    const line = typeof input.line === 'number' ? input.line : null;
-    const startLine = typeof input.start_line === 'number' ? input.start_line : null;
-    const startSide = input.start_side === 'LEFT' ? 'LEFT' : startLine !== null ? 'RIGHT' : null;
-    if (subjectType === 'line') {
-      const lines = diffLines(file.patch);
-      const valid = (n: number | null, s: 'LEFT' | 'RIGHT' | null) =>
-        n !== null && (s === 'LEFT' ? lines.left : lines.right).has(n);
-      if (
-        !valid(line, side) ||
-        (startLine !== null && (!valid(startLine, startSide) || startLine >= line!))
-      ) {
-        throw validationFailed(
-          [
-            {
-              resource: 'PullRequestReviewComment',
-              code: 'custom',
-              field: 'pull_request_review_thread.line',
-              message: 'could not be resolved',
-            },
-          ],
-          'Unprocessable Entity',
-        );
-      }
-    }
-    const comment: ReviewCommentRecord = {
-      id: state.newId(),
-      repoId: repo.id,
-      number: pull.number,
-      reviewId,
-      authorId: ctx.authorId(),
-      body: text,
-      path,
-      line: subjectType === 'file' ? null : line,
-      side,
-      startLine,
-      startSide,
-      subjectType,
-      commitId,
-      inReplyTo: undefined,
-      createdAt: now,
-      updatedAt: now,
-    };
-    state.reviewComments.set(comment.id, comment);
-    return comment;
+    return addLineComment(state, repo, pull, input, ctx.authorId(), reviewId, commitId);
   }
 
   const commitOf = (repo: RepoRecord, pull: PullRecord, value: unknown): string => {
@@ -141,6 +76,7 @@ export function registerReviewRoutes(api: Api, state: GitHubState): void {
         commitId,
         submittedAt: comment.createdAt,
       });
+      sendCreated(ctx, repo, pull, comment);
       return { status: 201, body: ctx.shapes.reviewComment(repo, comment) };
     },
     true,
@@ -166,8 +102,62 @@ export function registerReviewRoutes(api: Api, state: GitHubState): void {
   api.route('DELETE', '/repos/:owner/:repo/pulls/comments/:id', 'token', (req, ctx) => {
     const repo = ctx.repo(req.params.owner!, req.params.repo!, { write: true });
     ctx.need(['pull_requests', 'write']);
-    state.reviewComments.delete(reviewCommentOf(repo, req.params.id!).id);
+    const comment = reviewCommentOf(repo, req.params.id!);
+    state.reviewComments.delete(comment.id);
+    // A thread whose first comment is deleted goes with it when it has no replies left.
+    if (comment.inReplyTo === undefined) state.resolvedThreads.delete(comment.id);
     return { status: 204 };
+  });
+
+  // POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies
+  api.route(
+    'POST',
+    '/repos/:owner/:repo/pulls/:number/comments/:id/replies',
+    'token',
+    (req, ctx) => {
+      const repo = ctx.repo(req.params.owner!, req.params.repo!, { write: true });
+      ctx.need(['pull_requests', 'write']);
+      const pull = pullOf(state, repo, req.params.number!);
+      const reviewId = state.newId();
+      const reply = addReply(
+        state,
+        repo,
+        pull,
+        Number(req.params.id),
+        ctx.authorId(),
+        jsonBody(req).body,
+        reviewId,
+      );
+      state.reviews.set(reviewId, {
+        id: reviewId,
+        repoId: repo.id,
+        number: pull.number,
+        authorId: reply.authorId,
+        body: '',
+        state: 'COMMENTED',
+        commitId: reply.commitId,
+        submittedAt: reply.createdAt,
+      });
+      sendCreated(ctx, repo, pull, reply);
+      return { status: 201, body: ctx.shapes.reviewComment(repo, reply) };
+    },
+    true,
+  );
+
+  // GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments
+  api.route('GET', '/repos/:owner/:repo/pulls/:number/reviews/:review/comments', 'any', (req, ctx) => {
+    const repo = ctx.repo(req.params.owner!, req.params.repo!);
+    ctx.need(['pull_requests', 'read']);
+    const pull = pullOf(state, repo, req.params.number!);
+    const review = state.reviews.get(Number(req.params.review));
+    if (!review || review.repoId !== repo.id || review.number !== pull.number) {
+      throw notFound('https://docs.github.com/rest/pulls/reviews#list-comments-for-a-pull-request-review');
+    }
+    const comments = [...state.reviewComments.values()]
+      .filter((c) => c.reviewId === review.id)
+      .sort((a, b) => a.id - b.id);
+    const page = ctx.paginate(comments);
+    return { headers: page.headers, body: page.items.map((c) => ctx.shapes.reviewComment(repo, c)) };
   });
 
   // GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews
@@ -238,6 +228,7 @@ export function registerReviewRoutes(api: Api, state: GitHubState): void {
         submittedAt: iso(state.now()),
       } as const;
       state.reviews.set(reviewId, review);
+      for (const comment of created) sendCreated(ctx, repo, pull, comment);
       return { body: ctx.shapes.review(repo, review) };
     },
     true,

@@ -23,6 +23,11 @@ export interface ScenarioRepo {
   readonly files?: Readonly<Record<string, string>>;
   /** Created without any commit: no branch yet (the git database answers 409 until a first file is written). */
   readonly empty?: boolean;
+  /** Direct collaborators (outside collaborators of an organization's repository) and their roles. */
+  readonly collaborators?: readonly {
+    readonly login: string;
+    readonly role: 'read' | 'triage' | 'write' | 'maintain' | 'admin';
+  }[];
 }
 
 export interface ScenarioOrg {
@@ -132,6 +137,15 @@ export function demoGitHubScenario(): GitHubScenario {
       { login: 'octo-admin', id: 1001, name: 'Octo Admin', email: 'admin@acme.test', password: 'admin-pass' },
       { login: 'dev-dana', id: 1002, name: 'Dana Developer', email: 'dana@acme.test', password: 'dana-pass' },
       { login: 'ops-omar', id: 1003, name: 'Omar Ops', email: 'omar@acme.test', password: 'omar-pass' },
+      // Outside collaborators of acme/web-shop: one may write (push, triage by reply), one may only read.
+      { login: 'wes-writer', id: 1004, name: 'Wes Writer', email: 'wes@partner.test', password: 'wes-pass' },
+      {
+        login: 'rita-reader',
+        id: 1005,
+        name: 'Rita Reader',
+        email: 'rita@partner.test',
+        password: 'rita-pass',
+      },
     ],
     orgs: [
       {
@@ -153,6 +167,10 @@ export function demoGitHubScenario(): GitHubScenario {
               'README.md': '# web-shop\n',
               'src/app.js': "const q = req.query.id;\ndb.query('SELECT * FROM t WHERE id=' + q);\n",
             },
+            collaborators: [
+              { login: 'wes-writer', role: 'write' },
+              { login: 'rita-reader', role: 'read' },
+            ],
           },
           {
             name: 'payments',
@@ -185,7 +203,15 @@ export function demoGitHubScenario(): GitHubScenario {
         client_secret: 'acme-scanner-client-secret',
         webhook_secret: 'acme-scanner-webhook-secret',
         permissions: scanPermissions,
-        events: ['pull_request', 'push', 'member', 'membership', 'organization'],
+        events: [
+          'pull_request',
+          'pull_request_review_comment',
+          'issue_comment',
+          'push',
+          'member',
+          'membership',
+          'organization',
+        ],
         owner: 'acme',
         setup_url: 'http://127.0.0.1:8080/integrations/github/setup',
         callback_urls: ['http://127.0.0.1:8080/integrations/github/callback'],

@@ -9,6 +9,7 @@ import type {
   ReviewRecord,
 } from './state.js';
 import { blobSha } from './state.js';
+import { diffPosition } from './diff-lines.js';
 
 type Json = Record<string, unknown>;
 
@@ -61,8 +62,8 @@ export function createPullShapes(state: GitHubState, api: string, web: string, b
       active_lock_reason: null,
       created_at: pull.createdAt,
       updated_at: pull.updatedAt,
-      closed_at: pull.state === 'closed' ? pull.updatedAt : null,
-      merged_at: null,
+      closed_at: pull.closedAt,
+      merged_at: pull.mergedAt,
       merge_commit_sha: null,
       assignee: null,
       assignees: [],
@@ -102,11 +103,11 @@ export function createPullShapes(state: GitHubState, api: string, web: string, b
     ).length;
     return {
       ...pullSimple(repo, record),
-      merged: false,
+      merged: record.mergedAt !== null,
       mergeable: record.state === 'open' ? true : null,
       rebaseable: record.state === 'open' ? true : null,
       mergeable_state: record.state === 'open' ? 'clean' : 'unknown',
-      merged_by: null,
+      merged_by: record.mergedBy === null ? null : actor(record.mergedBy),
       comments: commentCount,
       review_comments: reviewCommentCount,
       maintainer_can_modify: false,
@@ -131,7 +132,8 @@ export function createPullShapes(state: GitHubState, api: string, web: string, b
       blob_url: `${web}/${r}/blob/${record.headSha}/${file.filename}`,
       raw_url: `${web}/${r}/raw/${record.headSha}/${file.filename}`,
       contents_url: `${api}/repos/${r}/contents/${file.filename}?ref=${record.headSha}`,
-      patch: file.patch,
+      ...(file.patch === '' ? {} : { patch: file.patch }),
+      ...(file.previousFilename === undefined ? {} : { previous_filename: file.previousFilename }),
     };
   }
 
@@ -170,6 +172,8 @@ export function createPullShapes(state: GitHubState, api: string, web: string, b
       pull_request_review_id: comment.reviewId,
       diff_hunk: hunkFor(repo, comment),
       path: comment.path,
+      position: positionOf(repo, comment),
+      original_position: comment.originalPosition,
       commit_id: comment.commitId,
       original_commit_id: comment.commitId,
       user: actor(comment.authorId),
@@ -189,6 +193,11 @@ export function createPullShapes(state: GitHubState, api: string, web: string, b
       subject_type: comment.subjectType,
       ...(comment.inReplyTo === undefined ? {} : { in_reply_to_id: comment.inReplyTo }),
     };
+  }
+
+  function positionOf(repo: RepoRecord, comment: ReviewCommentRecord): number | null {
+    const patch = state.pull(repo, comment.number)?.files.find((f) => f.filename === comment.path)?.patch;
+    return patch && comment.line !== null ? diffPosition(patch, comment.line, comment.side) : null;
   }
 
   function hunkFor(repo: RepoRecord, comment: ReviewCommentRecord): string {

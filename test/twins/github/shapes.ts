@@ -45,6 +45,8 @@ export interface Shapes {
   /** `blob`: `GET …/git/blobs/{file_sha}`, the content base64 in lines of 60 as GitHub sends it. */
   blob(repo: RepoRecord, content: Buffer): Json;
   delivery(delivery: DeliveryRecord): Json;
+  /** A global node id (`node_id`, and the GraphQL `id`) of a record of `kind`. */
+  nodeId(kind: string, id: number): string;
 }
 
 export function createShapes(
@@ -450,5 +452,6 @@ export function createShapes(
     gitCommit,
     blob,
     delivery,
+    nodeId,
   };
 }

@@ -47,12 +47,19 @@ export interface RepoRecord {
   git: { commits: Map<string, GitCommit>; branches: Map<string, string> } | undefined;
   readonly initialFiles: Readonly<Record<string, string>>;
   nextNumber: number;
+  /** Direct collaborators: user id → role (`read`, `triage`, `write`, `maintain`, `admin`). */
+  readonly collaborators: Map<number, CollaboratorRole>;
 }
+
+export type CollaboratorRole = 'read' | 'triage' | 'write' | 'maintain' | 'admin';
 
 export interface DiffFileRecord {
   readonly filename: string;
   readonly status: 'added' | 'removed' | 'modified' | 'renamed';
+  /** The hunks; `''` when GitHub sends no `patch` (a binary file, or a rename without changes). */
   readonly patch: string;
+  /** A renamed file's path at the base. */
+  readonly previousFilename?: string;
   readonly additions: number;
   readonly deletions: number;
 }
@@ -64,6 +71,10 @@ export interface PullRecord {
   title: string;
   body: string | null;
   state: 'open' | 'closed';
+  /** When it was merged (closed by a merge); null otherwise. */
+  mergedAt: string | null;
+  mergedBy: number | null;
+  closedAt: string | null;
   draft: boolean;
   readonly authorId: number;
   readonly head: string;
@@ -101,6 +112,8 @@ export interface ReviewCommentRecord {
   readonly startSide: 'LEFT' | 'RIGHT' | null;
   readonly subjectType: 'line' | 'file';
   readonly commitId: string;
+  /** The deprecated `original_position`: the line's index in the file's patch when the comment was made. */
+  readonly originalPosition: number;
   readonly inReplyTo: number | undefined;
   readonly createdAt: string;
   updatedAt: string;
@@ -200,4 +213,22 @@ export interface DeliveryRecord {
   readonly action: string | null;
   readonly installationId: number | null;
   readonly repositoryId: number | null;
+}
+
+/** A check run an app made on a commit. */
+export interface CheckRunRecord {
+  readonly id: number;
+  readonly repoId: number;
+  readonly appId: number;
+  readonly name: string;
+  readonly headSha: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  detailsUrl: string | null;
+  externalId: string | null;
+  title: string | null;
+  summary: string | null;
+  text: string | null;
+  readonly startedAt: string;
+  completedAt: string | null;
 }

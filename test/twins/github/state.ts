@@ -1,9 +1,11 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { addedText, diffFile, iso, makeCommit, unifiedPatch } from './git-objects.js';
+import { addedText, diffFile, iso, makeCommit } from './git-objects.js';
+import { patchOf, renamed } from './patch.js';
 import { loadScenario } from './load-scenario.js';
 import type { GitHubScenario, ScenarioDiffFile } from './scenario.js';
 import type {
   AppRecord,
+  CheckRunRecord,
   CodeRecord,
   DeliveryRecord,
   DiffFileRecord,
@@ -34,6 +36,11 @@ export class GitHubState {
   readonly issueComments = new Map<number, IssueCommentRecord>();
   readonly reviewComments = new Map<number, ReviewCommentRecord>();
   readonly reviews = new Map<number, ReviewRecord>();
+  /** Resolved review threads, by the id of the thread's first comment, with who resolved them. */
+  readonly resolvedThreads = new Map<number, number>();
+  readonly checkRuns = new Map<number, CheckRunRecord>();
+  /** GraphQL mutations answered (REST writes are counted from the request log). */
+  graphqlMutations = 0;
   readonly apps = new Map<number, AppRecord>();
   readonly installations = new Map<number, InstallationRecord>();
   readonly tokens = new Map<string, TokenRecord>();
@@ -141,6 +148,7 @@ export class GitHubState {
       git: input.empty ? { commits: new Map(), branches: new Map() } : undefined,
       initialFiles: input.files ?? { 'README.md': `# ${input.name}\n` },
       nextNumber: 1,
+      collaborators: new Map(),
     };
     this.repos.set(repo.id, repo);
     const ownerKey = repo.owner.toLowerCase();
@@ -259,6 +267,7 @@ export class GitHubState {
     git.commits.set(commit.sha, commit);
     git.branches.set(branch, commit.sha);
     repo.pushedAt = commit.date;
+    this.refreshPulls(repo, branch);
     return commit;
   }
 
@@ -296,6 +305,9 @@ export class GitHubState {
       title: input.title,
       body: input.body,
       state: input.state ?? 'open',
+      mergedAt: null,
+      mergedBy: null,
+      closedAt: input.state === 'closed' ? now : null,
       draft: input.draft,
       authorId: input.authorId,
       head: input.head,
@@ -352,24 +364,54 @@ export class GitHubState {
     return repo;
   }
 
-  private diffBranches(repo: RepoRecord, baseSha: string, headSha: string): DiffFileRecord[] {
+  /**
+   * Open pull requests from `branch` follow its new head: their diff is computed again against their base
+   * commit (the merge base while the base branch is not merged in).
+   */
+  private refreshPulls(repo: RepoRecord, branch: string): void {
+    const head = this.git(repo).branches.get(branch);
+    if (!head) return;
+    for (const pull of this.pulls.values()) {
+      if (pull.repoId !== repo.id || pull.state !== 'open' || pull.head !== branch || pull.headSha === head)
+        continue;
+      pull.headSha = head;
+      pull.files = this.diffBranches(repo, pull.baseSha, head);
+      pull.updatedAt = iso(this.now());
+    }
+  }
+
+  /** The files that differ between two commits, as GitHub lists them (renames found by similar content). */
+  diffBranches(repo: RepoRecord, baseSha: string, headSha: string): DiffFileRecord[] {
     const git = this.git(repo);
     const base = git.commits.get(baseSha)!.files;
     const head = git.commits.get(headSha)!.files;
+    const text = (content: Buffer | undefined) => (content ? content.toString('utf8') : '');
+    const binary = (content: Buffer | undefined) => content?.includes(0) ?? false;
+    const patch = (before: Buffer | undefined, after: Buffer | undefined) =>
+      binary(before) || binary(after) ? '' : patchOf(text(before), text(after));
+    const removed = [...base.keys()].filter((path) => !head.has(path));
     const files: DiffFileRecord[] = [];
     for (const [path, content] of head) {
       const before = base.get(path);
       if (before?.equals(content)) continue;
-      files.push(
-        diffFile({
-          filename: path,
-          status: before ? 'modified' : 'added',
-          patch: unifiedPatch(before, content),
-        }),
-      );
+      if (before) {
+        files.push(diffFile({ filename: path, status: 'modified', patch: patch(before, content) }));
+        continue;
+      }
+      const from = removed.find((old) => !binary(content) && renamed(text(base.get(old)), text(content)));
+      if (from !== undefined) {
+        removed.splice(removed.indexOf(from), 1);
+        files.push({
+          ...diffFile({ filename: path, status: 'renamed', patch: patch(base.get(from), content) }),
+          previousFilename: from,
+        });
+        continue;
+      }
+      files.push(diffFile({ filename: path, status: 'added', patch: patch(undefined, content) }));
     }
-    for (const path of base.keys())
-      if (!head.has(path)) files.push(diffFile({ filename: path, status: 'removed', patch: '' }));
-    return files;
+    for (const path of removed) {
+      files.push(diffFile({ filename: path, status: 'removed', patch: patch(base.get(path), undefined) }));
+    }
+    return files.sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
   }
 }

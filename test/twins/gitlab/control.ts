@@ -1,12 +1,15 @@
 import type { GitLabDeliveries, GitLabHookDelivery } from './deliveries.js';
-import type { GitLabProjectSeed } from './scenario.js';
-import type { GitLabGroup, GitLabProject, GitLabState, GitLabUser } from './state.js';
+import type { GitLabMergeRequestEvents } from './merge-request-events.js';
+import type { GitLabAccessLevel, GitLabProjectSeed, GitLabUserSeed } from './scenario.js';
+import type { GitLabGroup, GitLabMergeRequest, GitLabProject, GitLabState, GitLabUser } from './state.js';
 
 /*
  * Changes to the twin's world made the way a person would make them in GitLab, each followed by the deliveries
  * GitLab documents for group webhooks ("Webhook events"): `Project Hook` for a project created or deleted in
  * the group (project_create / project_destroy), `Push Hook` for a push to a branch. Renaming, moving and
- * archiving a project send nothing to group hooks (GitLab reports those to system hooks only).
+ * archiving a project send nothing to group hooks (GitLab reports those to system hooks only). A push to an open
+ * merge request's source branch also delivers `Merge Request Hook` (`update`); opening, closing and merging one
+ * deliver `open`, `close` and `merge`.
  */
 
 export interface GitLabControl {
@@ -24,6 +27,15 @@ export interface GitLabControl {
     message?: string,
     files?: Readonly<Record<string, string>>,
   ): Promise<GitLabHookDelivery[]>;
+  /** A user added after start, with a project role when `project` is given. */
+  addUser(seed: GitLabUserSeed, project?: { path: string; accessLevel: GitLabAccessLevel }): GitLabUser;
+  /** A merge request from `source` into `target` (both existing branches), by `author` (default: the first user). */
+  openMergeRequest(
+    pathWithNamespace: string,
+    input: { source: string; target: string; title: string; author?: string },
+  ): Promise<GitLabMergeRequest>;
+  /** Closes the merge request, or merges it (the target branch gets the source's files). */
+  closeMergeRequest(pathWithNamespace: string, iid: number, merged: boolean): Promise<GitLabHookDelivery[]>;
 }
 
 const visibilityLevel = { private: 0, internal: 10, public: 20 } as const;
@@ -32,6 +44,7 @@ const zeroSha = '0000000000000000000000000000000000000000';
 export function createGitLabControl(
   state: GitLabState,
   deliveries: GitLabDeliveries,
+  events: GitLabMergeRequestEvents,
   origin: () => string,
 ): GitLabControl {
   const must = <T>(value: T | undefined, what: string): T => {
@@ -174,7 +187,66 @@ export function createGitLabControl(
         },
         start,
       );
-      return deliveries.deliver(groupOf(project), 'Push Hook', pushEvent(project, branch, before, commit.id));
+      const pushed = await deliveries.deliver(
+        groupOf(project),
+        'Push Hook',
+        pushEvent(project, branch, before, commit.id),
+      );
+      const updates = [...project.mergeRequests.values()].filter(
+        (mr) => mr.state === 'opened' && mr.sourceBranch === branch,
+      );
+      for (const mr of updates) pushed.push(...(await events.mergeRequest(project, mr, 'update', author())));
+      return pushed;
+    },
+    addUser(seed, membership) {
+      state.users.set(seed.id, {
+        id: seed.id,
+        username: seed.username,
+        name: seed.name ?? seed.username,
+        email: seed.email,
+        bot: seed.bot ?? false,
+        admin: seed.admin ?? false,
+      });
+      if (membership) {
+        projectOf(membership.path).members.set(seed.id, {
+          userId: seed.id,
+          accessLevel: membership.accessLevel,
+          expiresAt: null,
+        });
+      }
+      return state.users.get(seed.id)!;
+    },
+    async openMergeRequest(path, input) {
+      const project = projectOf(path);
+      const user = input.author ? must(state.userByName(input.author), `user ${input.author}`) : author();
+      const mr = state.openMergeRequest(project, { ...input, author: user });
+      await events.mergeRequest(project, mr, 'open', user);
+      return mr;
+    },
+    async closeMergeRequest(path, iid, merged) {
+      const project = projectOf(path);
+      const mr = must(project.mergeRequests.get(iid), `merge request !${iid}`);
+      const sent: GitLabHookDelivery[] = [];
+      if (merged) {
+        const source = project.branches.get(mr.sourceBranch)!;
+        const before = project.branches.get(mr.targetBranch)!.commit;
+        const merge = state.commit(
+          project,
+          mr.targetBranch,
+          `Merge branch '${mr.sourceBranch}'`,
+          author(),
+          (files) => {
+            files.clear();
+            for (const [file, content] of source.files) files.set(file, content);
+          },
+        );
+        const push = pushEvent(project, mr.targetBranch, before, merge.id);
+        sent.push(...(await deliveries.deliver(groupOf(project), 'Push Hook', push)));
+      }
+      mr.state = merged ? 'merged' : 'closed';
+      mr.updatedAt = new Date().toISOString();
+      sent.push(...(await events.mergeRequest(project, mr, merged ? 'merge' : 'close', author())));
+      return sent;
     },
   };
 }

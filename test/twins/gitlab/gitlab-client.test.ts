@@ -227,4 +227,48 @@ describe('GitLab twin through @gitbeaker/rest', () => {
     const hidden = client('glpat-demo-dave-api').Groups.show('acme');
     await expect(hidden).rejects.toThrow('404 Group Not Found');
   });
+  it('lists merge request diffs, replies to and resolves a thread, sets commit statuses', async () => {
+    const api = client('glpat-demo-alice-api');
+    const diffs = await api.MergeRequests.allDiffs('acme/website', 1);
+    expect(diffs).toEqual([
+      expect.objectContaining({
+        new_path: 'src/index.ts',
+        old_path: 'src/index.ts',
+        new_file: false,
+        renamed_file: false,
+        deleted_file: false,
+        diff: '@@ -1 +1,2 @@\n+export const login = true;\n export const x = 1;\n',
+      }),
+    ]);
+    const mr = await api.MergeRequests.show('acme/website', 1);
+    const refs = mr.diff_refs as { base_sha: string; head_sha: string; start_sha: string };
+    const thread = await api.MergeRequestDiscussions.create('acme/website', 1, 'On x', {
+      position: {
+        positionType: 'text',
+        baseSha: refs.base_sha,
+        startSha: refs.start_sha,
+        headSha: refs.head_sha,
+        newPath: 'src/index.ts',
+        oldPath: 'src/index.ts',
+        newLine: '2',
+        oldLine: '1',
+      },
+    });
+    const reply = await client('glpat-demo-bob-api').MergeRequestDiscussions.addNote(
+      'acme/website',
+      1,
+      thread.id,
+      'Agreed',
+    );
+    expect(reply).toMatchObject({ body: 'Agreed', type: 'DiffNote', resolvable: true, resolved: false });
+    const resolved = await api.MergeRequestDiscussions.resolve('acme/website', 1, thread.id, true);
+    expect(resolved.notes?.map((n) => n.resolved)).toEqual([true, true]);
+    const sha = refs.head_sha;
+    await api.Commits.editStatus('acme/website', sha, 'pending', { name: 'scan' });
+    const again = api.Commits.editStatus('acme/website', sha, 'pending', { name: 'scan' });
+    await expect(again).rejects.toThrow(/Cannot transition status via :enqueue from :pending/);
+    await api.Commits.editStatus('acme/website', sha, 'success', { name: 'scan', description: 'ok' });
+    const statuses = await api.Commits.allStatuses('acme/website', sha);
+    expect(statuses.map((st) => [st.name, st.status, st.description])).toEqual([['scan', 'success', 'ok']]);
+  });
 });

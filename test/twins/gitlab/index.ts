@@ -10,7 +10,11 @@ import {
 } from '../server/twin-server.js';
 import { createGitLabApi, type GitLabApi } from './api.js';
 import { addGroupRoutes } from './routes-groups.js';
+import { createMergeRequestEvents } from './merge-request-events.js';
+import { addDiscussionRoutes } from './routes-discussions.js';
+import { addMergeRequestDiffRoutes } from './routes-merge-request-diffs.js';
 import { addMergeRequestRoutes } from './routes-merge-requests.js';
+import { addStatusRoutes } from './routes-statuses.js';
 import { addProjectRoutes } from './routes-projects.js';
 import type { GitLabScenario, GitLabTokenSeed } from './scenario.js';
 import {
@@ -67,14 +71,18 @@ export async function startGitLabTwin(
   addUserRoutes(api, version);
   addGroupRoutes(api);
   addProjectRoutes(api);
-  addMergeRequestRoutes(api);
+  const deliveries = createGitLabDeliveries(state, version, () => origin);
+  const events = createMergeRequestEvents(state, deliveries, () => origin);
+  addMergeRequestRoutes(api, events);
+  addDiscussionRoutes(api, events);
+  addMergeRequestDiffRoutes(api);
+  addStatusRoutes(api);
 
   const server = await startTwinServer(router, {
     ...options,
     notFound: options.notFound ?? (() => ({ status: 404, body: { error: '404 Not Found' } })),
   });
   origin = server.url;
-  const deliveries = createGitLabDeliveries(state, version, () => origin);
   const must = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`GitLab twin: no ${what}`);
     return value;
@@ -99,7 +107,7 @@ export async function startGitLabTwin(
       await deliveries.close();
       await server.close();
     },
-    ...createGitLabControl(state, deliveries, () => origin),
+    ...createGitLabControl(state, deliveries, events, () => origin),
   };
 }
 

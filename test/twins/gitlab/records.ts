@@ -83,7 +83,8 @@ export interface GitLabNote {
   body: string;
   readonly authorId: number;
   readonly system: boolean;
-  readonly type: null | 'DiffNote' | 'DiscussionNote';
+  /** `null` for a standalone note; a reply turns it into a `DiscussionNote`. */
+  type: null | 'DiffNote' | 'DiscussionNote';
   readonly position: Record<string, unknown> | undefined;
   readonly createdAt: string;
   updatedAt: string;
@@ -91,8 +92,35 @@ export interface GitLabNote {
 
 export interface GitLabDiscussion {
   readonly id: string;
-  readonly individualNote: boolean;
+  /** A standalone note; replying to it makes it a thread. */
+  individualNote: boolean;
   readonly notes: GitLabNote[];
+  /** Threads only: resolved, by whom and when. */
+  resolvedById: number | null;
+  resolvedAt: string | null;
+}
+
+/** One version of a merge request's diff: the three commits a diff position names. */
+export interface GitLabDiffRefs {
+  readonly baseSha: string;
+  readonly headSha: string;
+  readonly startSha: string;
+}
+
+/** A commit status (`POST /projects/:id/statuses/:sha`); a newer one of the same name retires it. */
+export interface GitLabCommitStatus {
+  readonly id: number;
+  readonly sha: string;
+  readonly ref: string | null;
+  readonly name: string;
+  status: 'created' | 'pending' | 'running' | 'success' | 'failed' | 'canceled';
+  targetUrl: string | null;
+  description: string | null;
+  readonly authorId: number;
+  readonly createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  retried: boolean;
 }
 
 export interface GitLabMergeRequest {
@@ -105,8 +133,10 @@ export interface GitLabMergeRequest {
   readonly sourceBranch: string;
   readonly targetBranch: string;
   state: 'opened' | 'closed' | 'merged';
-  readonly diffRefs: { baseSha: string; headSha: string; startSha: string };
-  readonly changedPaths: readonly string[] | undefined;
+  /** The latest diff version; a push to the source branch adds one. */
+  diffRefs: GitLabDiffRefs;
+  /** Every diff version, oldest first: a position may name any of them. */
+  readonly versions: GitLabDiffRefs[];
   removeSourceBranch: boolean;
   readonly discussions: GitLabDiscussion[];
   readonly createdAt: string;
@@ -126,5 +156,6 @@ export interface GitLabProject {
   readonly commits: Map<string, GitLabCommit>;
   readonly mergeRequests: Map<number, GitLabMergeRequest>;
   readonly protectedBranches: Set<string>;
+  readonly statuses: GitLabCommitStatus[];
   readonly createdAt: string;
 }

@@ -60,8 +60,8 @@ export interface GitLabMergeRequestSeed {
   readonly sourceBranch: string;
   readonly targetBranch: string;
   readonly state?: 'opened' | 'closed' | 'merged';
-  /** Paths changed by the merge request; a diff thread must point at one of them. Any path when absent. */
-  readonly changedPaths?: readonly string[];
+  /** Files (path → content) committed on the source branch before the merge request is opened: its diff. */
+  readonly sourceFiles?: Readonly<Record<string, string>>;
   readonly notes?: readonly GitLabNoteSeed[];
 }
 
@@ -188,7 +188,7 @@ export function demoGitLabScenario(): GitLabScenario {
                 author: 'bob',
                 sourceBranch: 'feature/login',
                 targetBranch: 'main',
-                changedPaths: ['src/index.ts'],
+                sourceFiles: { 'src/index.ts': 'export const login = true;\nexport const x = 1;\n' },
                 notes: [{ author: 'carol', body: 'Looks good' }],
               },
             ],

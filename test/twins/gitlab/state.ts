@@ -249,6 +249,12 @@ export class GitLabState {
         protected: project.protectedBranches.has(branchName) || branchName === project.defaultBranch,
       });
     }
+    // A push to an open merge request's source branch makes a new diff version, as GitLab does.
+    for (const mr of project.mergeRequests.values()) {
+      if (mr.state !== 'opened' || mr.sourceBranch !== branchName) continue;
+      mr.diffRefs = { ...mr.diffRefs, headSha: id };
+      mr.versions.push(mr.diffRefs);
+    }
     return commit;
   }
 
@@ -270,7 +276,7 @@ export class GitLabState {
     return undefined;
   }
 
-  /** Opens a merge request between two existing branches. */
+  /** Opens a merge request between two existing branches; its diff is from the target's head to the source's. */
   openMergeRequest(
     project: GitLabProject,
     input: {
@@ -281,7 +287,6 @@ export class GitLabState {
       source: string;
       target: string;
     },
-    changedPaths?: readonly string[],
   ): GitLabMergeRequest {
     const source = project.branches.get(input.source)!;
     const target = project.branches.get(input.target)!;
@@ -298,12 +303,13 @@ export class GitLabState {
       targetBranch: input.target,
       state: 'opened',
       diffRefs: { baseSha: target.commit, headSha: source.commit, startSha: target.commit },
-      changedPaths,
+      versions: [],
       removeSourceBranch: false,
       discussions: [],
       createdAt: now,
       updatedAt: now,
     };
+    mr.versions.push(mr.diffRefs);
     project.mergeRequests.set(iid, mr);
     return mr;
   }
@@ -321,13 +327,17 @@ export class GitLabState {
     } = {},
   ): GitLabNote {
     const now = new Date().toISOString();
+    // A reply takes its thread's type and position (`Discussion#reply_attributes`): replies to a diff thread are
+    // diff notes too.
+    const root = options.discussion?.notes[0];
+    const position = options.position ?? (root?.type === 'DiffNote' ? root.position : undefined);
     const note: GitLabNote = {
       id: this.newId(),
       body,
       authorId: author.id,
       system: options.system ?? false,
-      type: options.position ? 'DiffNote' : options.discussion || options.thread ? 'DiscussionNote' : null,
-      position: options.position,
+      type: position ? 'DiffNote' : options.discussion || options.thread ? 'DiscussionNote' : null,
+      position,
       createdAt: now,
       updatedAt: now,
     };
@@ -337,6 +347,8 @@ export class GitLabState {
         id: sha(`discussion:${note.id}`),
         individualNote: options.position === undefined && !options.thread,
         notes: [note],
+        resolvedById: null,
+        resolvedAt: null,
       });
     mr.updatedAt = now;
     return note;
@@ -416,6 +428,7 @@ export class GitLabState {
       commits: new Map(),
       mergeRequests: new Map(),
       protectedBranches: new Set(seed.protectedBranches ?? []),
+      statuses: [],
       createdAt: isoAt(this.projects.size),
     };
     this.projects.set(project.id, project);
@@ -452,18 +465,20 @@ export class GitLabState {
     for (const name of [seed.sourceBranch, seed.targetBranch]) {
       if (!project.branches.has(name)) this.commit(project, name, `Work on ${name}`, author, () => {}, main);
     }
-    const mr = this.openMergeRequest(
-      project,
-      {
-        iid: seed.iid,
-        title: seed.title,
-        description: seed.description,
-        author,
-        source: seed.sourceBranch,
-        target: seed.targetBranch,
-      },
-      seed.changedPaths,
-    );
+    const sourceFiles = seed.sourceFiles;
+    if (sourceFiles) {
+      this.commit(project, seed.sourceBranch, `Change ${seed.sourceBranch}`, author, (files) => {
+        for (const [path, content] of Object.entries(sourceFiles)) files.set(path, content);
+      });
+    }
+    const mr = this.openMergeRequest(project, {
+      iid: seed.iid,
+      title: seed.title,
+      description: seed.description,
+      author,
+      source: seed.sourceBranch,
+      target: seed.targetBranch,
+    });
     mr.state = seed.state ?? 'opened';
     for (const note of seed.notes ?? []) this.addNote(mr, this.requireUser(note.author), note.body, note);
   }

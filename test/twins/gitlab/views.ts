@@ -217,6 +217,10 @@ export class GitLabViews {
   }
 
   note(mr: GitLabMergeRequest, note: GitLabNote) {
+    const discussion = mr.discussions.find((d) => d.notes.includes(note));
+    // `resolved`, `resolved_by` and `resolved_at` are shown for resolvable notes only (`API::Entities::Note`).
+    const resolvable = discussion !== undefined && !discussion.individualNote && !note.system;
+    const resolver = discussion?.resolvedById ? this.state.users.get(discussion.resolvedById) : undefined;
     return {
       id: note.id,
       type: note.type,
@@ -230,8 +234,14 @@ export class GitLabViews {
       noteable_type: 'MergeRequest',
       noteable_iid: mr.iid,
       project_id: mr.projectId,
-      resolvable: note.type === 'DiffNote',
-      resolved: false,
+      resolvable,
+      ...(resolvable
+        ? {
+            resolved: discussion.resolvedAt !== null,
+            resolved_by: resolver ? this.userBasic(resolver) : null,
+            resolved_at: discussion.resolvedAt,
+          }
+        : {}),
       confidential: false,
       internal: false,
       ...(note.position ? { position: note.position } : {}),
