@@ -27,6 +27,7 @@ import { parseJsonBody } from './json-body.js';
 import { serializerCompiler } from './serializer.js';
 import { registerStorableTextCheck } from './storable-text.js';
 import { registerAccountRoutes } from './routes/accounts.js';
+import { registerCommentSettingsRoutes } from './routes/comment-settings.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerGitHubInstallRoutes, registerGitHubSetupRoute } from './routes/github-install.js';
 import { registerGitHubAppRoutes } from './routes/github-app.js';
@@ -142,6 +143,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       registerJobRoutes(zapp, ctx);
       registerFindingRoutes(zapp, ctx);
       registerScanRoutes(zapp, ctx);
+      registerCommentSettingsRoutes(zapp, ctx);
       registerGitHubInstallRoutes(zapp, ctx, gitHubInstall);
     },
     { prefix: '/api/v1' },

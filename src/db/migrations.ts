@@ -7,6 +7,8 @@ import { webhooks } from './migrations/0005-webhooks.js';
 import { jobProgress } from './migrations/0006-job-progress.js';
 import { githubApps } from './migrations/0007-github-apps.js';
 import { findings } from './migrations/0008-findings.js';
+import { pullRequestComments } from './migrations/0009-pull-request-comments.js';
+import { commentSettings } from './migrations/0010-comment-settings.js';
 
 /**
  * One migration set for SQLite and PostgreSQL. Only portable column types are used (text, integer); ids are
@@ -21,6 +23,8 @@ const migrations: Record<string, Migration> = {
   '0006_job_progress': jobProgress,
   '0007_github_apps': githubApps,
   '0008_findings': findings,
+  '0009_pull_request_comments': pullRequestComments,
+  '0010_comment_settings': commentSettings,
 };
 
 export const migrationProvider: MigrationProvider = {

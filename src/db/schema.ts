@@ -121,6 +121,8 @@ export interface ConnectionsTable {
   status_reason_message: string | null;
   status_reason_at: Timestamp | null;
   status_reason_source: StatusReasonSource | null;
+  /** 0 or 1: pull request comments go to this connection's repositories (default 1). */
+  comments_enabled: Generated<number>;
 }
 
 export interface OrganizationsTable {
@@ -152,6 +154,8 @@ export interface RepositoriesTable {
   excluded: Generated<number>;
   /** JSON array of the tags an admin gave the repository. */
   tags: Generated<string>;
+  /** 0 or 1: pull request comments go to this repository's pull requests (default 1). */
+  comments_enabled: Generated<number>;
   synced_at: Timestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -467,6 +471,8 @@ export interface FindingEventsTable {
   reason: string | null;
   note: string | null;
   at: Timestamp;
+  /** JSON {@link FindingEventVia}: where a triage came from, when not from scm-connect's own pages or API. */
+  via: string | null;
 }
 
 export interface FileLineHashesTable {
@@ -476,6 +482,71 @@ export interface FileLineHashesTable {
   /** JSON array: one hash per line of the file. */
   line_hashes: string;
   created_at: Timestamp;
+}
+
+/** An account's pull request comment settings, once an admin saved them; defaults apply until then. */
+export interface CommentSettingsTable {
+  account_id: string;
+  /** A rule firing more times than this in one pull request goes to the summary instead of inline. */
+  rule_threshold: number;
+  /** JSON array of the `FindingSeverity` values that make the commit status fail. */
+  blocking_severities: string;
+  updated_by_user_id: string | null;
+  updated_at: Timestamp;
+}
+
+/** A triage made by replying to one of scm-connect's comments on a pull request. */
+export interface FindingEventVia {
+  readonly kind: 'pull-request-comment';
+  /** The SCM login of who replied. */
+  readonly login: string;
+  readonly pullRequest: number;
+  /** The reply, or the comment replied to. */
+  readonly url?: string;
+}
+
+export type PullRequestCommentPlacement = 'inline' | 'listed' | 'summary';
+
+/** What scm-connect said on a pull request about one finding (`f-…`), or its summary (`summary`). */
+export interface PullRequestCommentsTable {
+  account_id: string;
+  connection_id: string;
+  repository_id: string;
+  pull_request_number: number;
+  key: string;
+  finding_id: string | null;
+  /** `inline`: a comment on its line; `listed`: only in the summary (no comment of its own); `summary`. */
+  placement: PullRequestCommentPlacement;
+  /** The SCM's ids (as `ScmCommentRef`); null for a `listed` finding. */
+  comment_id: string | null;
+  thread_id: string | null;
+  comment_version: number | null;
+  web_url: string | null;
+  /** sha256 of the body last written (or adopted). */
+  body_hash: string | null;
+  status: 'open' | 'fixed';
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One pull request's reconciliation: the newest scan done, the status set, and who reconciles it now. */
+export interface PullRequestCommentStatesTable {
+  account_id: string;
+  connection_id: string;
+  repository_id: string;
+  pull_request_number: number;
+  last_scan_id: string | null;
+  last_scan_created_at: Timestamp | null;
+  head_sha: string | null;
+  status_state: string | null;
+  status_description: string | null;
+  status_sha: string | null;
+  status_target_url: string | null;
+  lease_owner: string | null;
+  lease_expires_at: Timestamp | null;
+  reconciled_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface Database {
@@ -506,4 +577,7 @@ export interface Database {
   scan_findings: ScanFindingsTable;
   finding_events: FindingEventsTable;
   file_line_hashes: FileLineHashesTable;
+  pull_request_comments: PullRequestCommentsTable;
+  pull_request_comment_states: PullRequestCommentStatesTable;
+  comment_settings: CommentSettingsTable;
 }

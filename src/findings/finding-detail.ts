@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import type { FindingEventVia } from '../db/schema.js';
 import type { FindingRow } from './finding-query.js';
 import {
   detailsOfRow,
@@ -34,6 +35,8 @@ export interface FindingDetail extends Omit<FindingItem, 'rule'> {
     by: { id: string; name: string } | null;
     reason: string | null;
     note: string | null;
+    /** Where the triage came from, when it was a reply on a pull request. */
+    via?: FindingEventVia;
   }[];
   readonly scans: {
     id: string;
@@ -55,6 +58,22 @@ const asRecord = (value: unknown): Record<string, unknown> =>
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const int = (value: unknown): number | null =>
   typeof value === 'number' && Number.isInteger(value) ? value : null;
+
+/** A stored `via`, read back; anything unreadable is left out. */
+function viaOf(stored: string | null): { via?: FindingEventVia } {
+  if (stored === null) return {};
+  let value: Record<string, unknown>;
+  try {
+    value = asRecord(JSON.parse(stored) as unknown);
+  } catch {
+    return {};
+  }
+  const login = text(value.login);
+  const pullRequest = int(value.pullRequest);
+  const url = text(value.url);
+  if (value.kind !== 'pull-request-comment' || login === null || pullRequest === null) return {};
+  return { via: { kind: 'pull-request-comment', login, pullRequest, ...(url === null ? {} : { url }) } };
+}
 
 function storedLocation(value: unknown): StoredLocation | null {
   if (value === null || value === undefined) return null;
@@ -83,7 +102,7 @@ export async function findingDetail(db: Db, row: FindingRow, links: FindingLinks
   const events = await db
     .selectFrom('finding_events as e')
     .leftJoin('users as u', 'u.id', 'e.user_id')
-    .select(['e.kind', 'e.at', 'e.scan_id', 'e.user_id', 'u.name', 'e.reason', 'e.note'])
+    .select(['e.kind', 'e.at', 'e.scan_id', 'e.user_id', 'u.name', 'e.reason', 'e.note', 'e.via'])
     .where('e.account_id', '=', row.account_id)
     .where('e.finding_id', '=', row.id)
     .orderBy('e.at')
@@ -129,6 +148,7 @@ export async function findingDetail(db: Db, row: FindingRow, links: FindingLinks
       by: event.user_id === null ? null : { id: event.user_id, name: event.name ?? '' },
       reason: event.reason,
       note: event.note,
+      ...viaOf(event.via),
     })),
     scans: scans.map((scan) => ({
       id: scan.id,

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { enqueueCommentReconcile } from '../comments/job.js';
 import { AppError } from '../core/errors.js';
 import { ScmError } from '../scm/errors.js';
 import type { ServiceContext } from '../context.js';
@@ -233,7 +234,7 @@ export const createScanProcessHandler =
     const accountId = job.accountId;
     if (accountId === null) throw new AppError(400, 'invalid_job', 'A scan is processed in its account.');
     try {
-      return await processScan(
+      const outcome = await processScan(
         { db: ctx.db, withFiles: withFiles ?? connectionFiles(ctx) },
         accountId,
         scanId,
@@ -242,6 +243,9 @@ export const createScanProcessHandler =
           setProgress: (done, total) => context.setProgress(done, total),
         },
       );
+      // A pull request's scan is then told on the pull request (once per scan).
+      await enqueueCommentReconcile(ctx.db, accountId, scanId);
+      return outcome;
     } catch (error) {
       // The worker retries only what may work the next time (see `decideAfterFailure`).
       const retried =

@@ -2,7 +2,7 @@ import { timeOrderedId } from '../core/ids.js';
 import { conflict } from '../core/errors.js';
 import { recordAudit } from '../db/audit.js';
 import type { Db } from '../db/database.js';
-import type { IgnoreReason } from '../db/schema.js';
+import type { FindingEventVia, IgnoreReason } from '../db/schema.js';
 
 export type TriageAction =
   | { readonly action: 'ignore'; readonly reason: IgnoreReason; readonly note?: string | undefined }
@@ -11,14 +11,21 @@ export type TriageAction =
 /**
  * Ignores a finding with a reason (again: the new reason and note replace the old), or reopens an ignored one.
  * The finding keeps its identity, so an ignore holds for every later scan that reports it. Each change adds a
- * `finding_events` row and an audit event naming who did it (null for an API token). Returns false when the
- * finding is not the account's.
+ * `finding_events` row and an audit event naming who did it (null for an API token, and for a person on the
+ * SCM, whom `via` names). Returns false when the finding is not the account's.
  */
 export async function triageFinding(
   db: Db,
-  input: { accountId: string; findingId: string; userId: string | null; action: TriageAction },
+  input: {
+    accountId: string;
+    findingId: string;
+    userId: string | null;
+    action: TriageAction;
+    /** Where the triage came from when not from scm-connect (a reply on a pull request). */
+    via?: FindingEventVia | undefined;
+  },
 ): Promise<boolean> {
-  const { accountId, findingId, userId, action } = input;
+  const { accountId, findingId, userId, action, via } = input;
   const at = new Date().toISOString();
   return db.transaction().execute(async (trx) => {
     const finding = await trx
@@ -71,6 +78,7 @@ export async function triageFinding(
         reason: action.action === 'ignore' ? action.reason : null,
         note,
         at,
+        via: via ? JSON.stringify(via) : null,
       })
       .execute();
     await recordAudit(trx, {
@@ -85,6 +93,7 @@ export async function triageFinding(
           ? { reason: action.reason }
           : { previousReason: finding.ignored_reason }),
         ...(note === null ? {} : { note }),
+        ...(via ? { via } : {}),
       },
     });
     return true;

@@ -1,3 +1,5 @@
+import { commentsReconcileJobKind, createCommentsReconcileHandler } from '../comments/job.js';
+import { createCommentEventHandlers } from '../comments/webhook-events.js';
 import { createTokenExpiryHandler, tokenExpiryJobKind } from '../connections/scheduled-checks.js';
 import { syncJobKind } from '../connections/service.js';
 import { createSyncHandler } from '../connections/sync.js';
@@ -42,11 +44,13 @@ export function createServiceHandlers(ctx: ServiceContext, options: ServiceHandl
       handlers: options.webhookEvents ?? {
         ...createInventoryEventHandlers(ctx),
         ...createInstallationEventHandlers(ctx),
+        ...createCommentEventHandlers(ctx),
       },
     }),
     [housekeepingJobKind]: createHousekeepingHandler(db),
     [redeliverJobKind]: createRedeliverHandler(ctx),
     [scanProcessJobKind]: createScanProcessHandler(ctx),
+    [commentsReconcileJobKind]: createCommentsReconcileHandler(ctx),
     [scheduleJobKinds.syncConnections]: createFanOutHandler(db, {
       childKind: syncJobKind,
       per: 'connection',

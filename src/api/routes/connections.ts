@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { scmKindIds } from '../../core/scm-kinds.js';
 import { notFound } from '../../core/errors.js';
 import { findConnectionRow, listConnections } from '../../db/connections.js';
+import { connectionCommentSwitches, setConnectionComments } from '../../db/comment-settings.js';
+import { recordAudit } from '../../db/audit.js';
+import type { Db } from '../../db/database.js';
 import { baseUrlField, caPemField, connectBody, tokenField } from '../../connections/input.js';
 import {
   changeConnection,
@@ -84,6 +87,11 @@ export const connectionSchema = z.object({
   lastSyncedAt: z.string().nullable(),
   syncError: problemSchema.nullable().describe('Why the last sync failed; null once one succeeds'),
   repositoryCount: z.number(),
+  commentsEnabled: z
+    .boolean()
+    .describe(
+      'Pull request comments go to its repositories (those whose own switch is on too); default true',
+    ),
   organizations: z.array(z.object({ id: z.string(), name: z.string(), webUrl: z.string() })),
   webhook: z
     .object({
@@ -139,13 +147,29 @@ export const connectionSchema = z.object({
 const connectionParams = z.strictObject({ accountId: fields.uuid, connectionId: fields.uuid });
 
 type ConnectionOut = z.infer<typeof connectionSchema>;
-const toView = (view: Awaited<ReturnType<typeof listConnections>>[number]): ConnectionOut => ({
+type ConnectionView = Awaited<ReturnType<typeof listConnections>>[number];
+const toView = (view: ConnectionView, commentsEnabled: boolean): ConnectionOut => ({
   ...view,
+  commentsEnabled,
   kind: view.kind as ConnectionOut['kind'],
   lastTest: (view.lastTest ?? null) as ConnectionOut['lastTest'],
   organizations: [...view.organizations],
   github: view.github && { ...view.github, installations: [...view.github.installations] },
 });
+
+/** The views with each connection's comment switch. */
+async function toViews(
+  db: Db,
+  accountId: string,
+  views: readonly ConnectionView[],
+): Promise<ConnectionOut[]> {
+  const switches = await connectionCommentSwitches(
+    db,
+    accountId,
+    views.map((view) => view.id),
+  );
+  return views.map((view) => toView(view, switches.get(view.id) ?? true));
+}
 
 export function registerConnectionRoutes(app: ZodApp, ctx: AppContext): void {
   app.get(
@@ -160,7 +184,8 @@ export function registerConnectionRoutes(app: ZodApp, ctx: AppContext): void {
     },
     async (request) => {
       await requireAccount(request, ctx, request.params.accountId);
-      return { items: (await listConnections(ctx.db, request.params.accountId)).map(toView) };
+      const { accountId } = request.params;
+      return { items: await toViews(ctx.db, accountId, await listConnections(ctx.db, accountId)) };
     },
   );
 
@@ -183,7 +208,7 @@ export function registerConnectionRoutes(app: ZodApp, ctx: AppContext): void {
       const { accountId } = request.params;
       await requireAccount(request, ctx, accountId, 'admin');
       const view = await connect(ctx, accountId, actorOf(request.auth), request.body);
-      return reply.status(201).send(toView(view));
+      return reply.status(201).send(toView(view, true));
     },
   );
 
@@ -200,9 +225,9 @@ export function registerConnectionRoutes(app: ZodApp, ctx: AppContext): void {
     async (request) => {
       const { accountId, connectionId } = request.params;
       await requireAccount(request, ctx, accountId);
-      const view = (await listConnections(ctx.db, accountId, connectionId))[0];
+      const [view] = await toViews(ctx.db, accountId, await listConnections(ctx.db, accountId, connectionId));
       if (!view) throw notFound('connection');
-      return toView(view);
+      return view;
     },
   );
 
@@ -216,7 +241,8 @@ export function registerConnectionRoutes(app: ZodApp, ctx: AppContext): void {
         description:
           'A new token, URL or CA certificate must reach the same organization as before (else 422 `target_changed`); ' +
           'when the SCM refuses it, nothing changes. `baseUrl` and `caPem` are for self-managed kinds. A stored token ' +
-          'that no longer decrypts (422 `credentials_invalid`) must be given again with a new URL or CA certificate.',
+          'that no longer decrypts (422 `credentials_invalid`) must be given again with a new URL or CA certificate. ' +
+          '`commentsEnabled` alone switches pull request comments without asking the SCM.',
         params: connectionParams,
         body: z.strictObject({
           token: tokenField.optional(),
@@ -228,6 +254,10 @@ export function registerConnectionRoutes(app: ZodApp, ctx: AppContext): void {
             .optional()
             .describe('PEM bundle for a self-managed instance; null removes it'),
           name: fields.displayName().optional(),
+          commentsEnabled: z
+            .boolean()
+            .optional()
+            .describe("false: no pull request comments on any of the connection's repositories"),
         }),
         response: { 200: connectionSchema, ...errors(400, 401, 403, 404, 409, 422, 429, 502, 504) },
       },
@@ -235,9 +265,29 @@ export function registerConnectionRoutes(app: ZodApp, ctx: AppContext): void {
     async (request) => {
       const { accountId, connectionId } = request.params;
       await requireAccount(request, ctx, accountId, 'admin');
-      return toView(
-        await changeConnection(ctx, accountId, actorOf(request.auth), connectionId, request.body),
-      );
+      const { commentsEnabled, ...changes } = request.body;
+      const actor = actorOf(request.auth);
+      const switchOnly =
+        commentsEnabled !== undefined && Object.values(changes).every((v) => v === undefined);
+      // Checked with the SCM first: when it refuses the change, the switch stays as it was too.
+      if (!switchOnly) await changeConnection(ctx, accountId, actor, connectionId, changes);
+      if (commentsEnabled !== undefined) {
+        const switched = await ctx.db.transaction().execute(async (tx) => {
+          if (!(await setConnectionComments(tx, accountId, connectionId, commentsEnabled))) return false;
+          await recordAudit(tx, {
+            accountId,
+            actorUserId: actor,
+            action: 'connection.updated',
+            target: connectionId,
+            details: { commentsEnabled },
+          });
+          return true;
+        });
+        if (!switched) throw notFound('connection');
+      }
+      const [view] = await toViews(ctx.db, accountId, await listConnections(ctx.db, accountId, connectionId));
+      if (!view) throw notFound('connection');
+      return view;
     },
   );
 

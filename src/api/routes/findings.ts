@@ -138,6 +138,15 @@ const findingDetailSchema = findingSchema.extend({
       by: personSchema.nullable(),
       reason: z.string().nullable(),
       note: z.string().nullable(),
+      via: z
+        .object({
+          kind: z.literal('pull-request-comment'),
+          login: z.string(),
+          pullRequest: z.number().int(),
+          url: z.string().optional(),
+        })
+        .optional()
+        .describe('Where the triage came from: a reply to one of our comments on a pull request'),
     }),
   ),
   scans: z.array(

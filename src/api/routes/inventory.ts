@@ -10,6 +10,7 @@ import {
   type RepositoryListItem,
 } from '../../db/inventory.js';
 import { updateRepositorySettings } from '../../db/repository-settings.js';
+import { repositoryCommentSwitches, setRepositoryComments } from '../../db/comment-settings.js';
 import { lastScansOf, openFindingsOf } from '../../db/repository-status.js';
 import type { Db } from '../../db/database.js';
 import type { ZodApp } from '../app.js';
@@ -30,6 +31,9 @@ const repositorySchema = z.object({
   syncedAt: z.string(),
   excluded: z.boolean().describe('An admin excluded it from scanning: its uploads are refused'),
   tags: z.array(z.string()).describe('Lower-case tags an admin gave it'),
+  commentsEnabled: z
+    .boolean()
+    .describe('Pull request comments go to it (when its connection has them on too); default true'),
   lastScan: z
     .object({
       id: z.string(),
@@ -47,19 +51,21 @@ const repositorySchema = z.object({
 
 type RepositoryView = z.infer<typeof repositorySchema>;
 
-/** Adds each repository's latest scan and open findings (two queries for the page). */
+/** Adds each repository's latest scan, open findings and comment switch (three queries for the page). */
 async function withScanStatus(
   db: Db,
   accountId: string,
   items: readonly RepositoryListItem[],
 ): Promise<RepositoryView[]> {
   const ids = items.map((item) => item.id);
-  const [lastScans, openFindings] = await Promise.all([
+  const [lastScans, openFindings, comments] = await Promise.all([
     lastScansOf(db, accountId, ids),
     openFindingsOf(db, accountId, ids),
+    repositoryCommentSwitches(db, accountId, ids),
   ]);
   return items.map((item) => ({
     ...item,
+    commentsEnabled: comments.get(item.id) ?? true,
     lastScan: lastScans.get(item.id) ?? null,
     openFindings: openFindings.get(item.id) ?? { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
   }));
@@ -170,25 +176,34 @@ export function registerInventoryRoutes(app: ZodApp, ctx: AppContext): void {
     {
       schema: {
         tags: ['inventory'],
-        summary: 'Exclude a repository from scanning or include it again, and set its tags (admin)',
+        summary:
+          'Exclude a repository from scanning or include it again, set its tags, switch its pull request comments (admin)',
         description:
           'Tags: at most 20, each 1 to 50 letters, digits or `- _ . : /`, stored lower-case without duplicates; ' +
           '`tags` replaces them all. An excluded repository keeps its findings; its new uploads are refused.',
         params: z.strictObject({ accountId: fields.uuid, repositoryId: fields.uuid }),
         body: z
-          .strictObject({ excluded: z.boolean().optional(), tags: repositoryTags.optional() })
-          .refine((body) => body.excluded !== undefined || body.tags !== undefined, {
-            message: 'send excluded, tags or both',
-          }),
+          .strictObject({
+            excluded: z.boolean().optional(),
+            tags: repositoryTags.optional(),
+            commentsEnabled: z.boolean().optional().describe('false: no comments on its pull requests'),
+          })
+          .refine(
+            (body) =>
+              body.excluded !== undefined || body.tags !== undefined || body.commentsEnabled !== undefined,
+            { message: 'send at least one of excluded, tags and commentsEnabled' },
+          ),
         response: { 200: repositorySchema, ...errors(400, 401, 403, 404) },
       },
     },
     async (request) => {
       const { accountId, repositoryId } = request.params;
       await requireAccount(request, ctx, accountId, 'admin');
-      const { excluded, tags } = request.body;
+      const { excluded, tags, commentsEnabled } = request.body;
       const updated = await ctx.db.transaction().execute(async (tx) => {
         if (!(await updateRepositorySettings(tx, accountId, repositoryId, { excluded, tags }))) return false;
+        if (commentsEnabled !== undefined)
+          await setRepositoryComments(tx, accountId, repositoryId, commentsEnabled);
         await recordAudit(tx, {
           accountId,
           actorUserId: actorOf(request.auth),
@@ -197,6 +212,7 @@ export function registerInventoryRoutes(app: ZodApp, ctx: AppContext): void {
           details: {
             ...(excluded === undefined ? {} : { excluded }),
             ...(tags === undefined ? {} : { tags }),
+            ...(commentsEnabled === undefined ? {} : { commentsEnabled }),
           },
         });
         return true;

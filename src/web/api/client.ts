@@ -1,3 +1,4 @@
+import { createCommentSettingsApi, type CommentSettingsApi } from './comment-settings-client.js';
 import { createConnectionsApi, type ConnectionsApi } from './connections-client.js';
 import { createFindingsApi, type FindingsApi } from './findings-client.js';
 import { ApiError, type Http, type RequestOptions } from './http.js';
@@ -36,7 +37,8 @@ export interface SetupInput {
 }
 
 /** The calls the UI makes to `/api/v1`. Every call that answers a Session also arms the CSRF token. */
-export interface ApiClient extends ConnectionsApi, JobsApi, GitHubInstallApi, GitHubAppApi, FindingsApi {
+export interface ApiClient
+  extends ConnectionsApi, JobsApi, GitHubInstallApi, GitHubAppApi, FindingsApi, CommentSettingsApi {
   setupStatus(options?: RequestOptions): Promise<{ needed: boolean }>;
   completeSetup(input: SetupInput): Promise<Session>;
   /** Resolves `null` when nobody is signed in. */
@@ -77,6 +79,7 @@ export const createApiClient = (http: Http): ApiClient => {
     ...createGitHubInstallApi(http),
     ...createGitHubAppApi(http),
     ...createFindingsApi(http),
+    ...createCommentSettingsApi(http),
 
     setupStatus: (options) => http.request('GET', '/api/v1/setup', setupStatusSchema, undefined, options),
 

@@ -50,6 +50,8 @@ export interface ConnectionChanges {
   readonly baseUrl?: string;
   readonly token?: string;
   readonly caPem?: string | null;
+  /** Alone, switches pull request comments without asking the SCM. */
+  readonly commentsEnabled?: boolean;
 }
 
 export interface RepositoryQuery {
@@ -65,10 +67,14 @@ export interface RepositoryQuery {
   readonly cursor?: string;
 }
 
-/** What `PATCH …/repositories/{id}` takes (admins): exclusion from scanning and the tags, each left as is when absent. */
+/**
+ * What `PATCH …/repositories/{id}` takes (admins): exclusion from scanning, the tags and the pull request comment
+ * switch, each left as is when absent.
+ */
 export interface RepositoryChanges {
   readonly excluded?: boolean;
   readonly tags?: readonly string[];
+  readonly commentsEnabled?: boolean;
 }
 
 /** The calls about connections, their organizations, repositories and sync jobs. */

@@ -90,6 +90,20 @@ export const historyEventSchema = z.object({
   by: z.nullish(personSchema),
   reason: z.nullish(z.string()),
   note: z.nullish(z.string()),
+  /** Triage by a reply on a pull request: who replied, where. Another kind (added later) is left out. */
+  via: z.optional(
+    z.catch(
+      z.nullable(
+        z.object({
+          kind: z.literal('pull-request-comment'),
+          login: z.string(),
+          pullRequest: z.number(),
+          url: z.nullish(z.string()),
+        }),
+      ),
+      null,
+    ),
+  ),
 });
 export type HistoryEvent = z.infer<typeof historyEventSchema>;
 

@@ -135,6 +135,8 @@ export const connectionSchema = z.object({
   lastSyncedAt: z.nullish(z.string()),
   syncError: z.nullish(problemSchema),
   repositoryCount: z.optional(z.number()),
+  /** Pull request comments go to its repositories (those whose own switch is on too). */
+  commentsEnabled: z.optional(z.boolean()),
   /** A stored report the page cannot read (an older shape) shows as "not tested" rather than breaking the list. */
   lastTest: z.nullish(z.catch(z.nullable(testReportSchema), null)),
   organizations: z.array(organizationSchema),
@@ -214,6 +216,8 @@ export const repositorySchema = z.object({
   /** An admin excluded it from scanning: uploads for it are refused. */
   excluded: z.optional(z.boolean()),
   tags: z.optional(z.array(z.string())),
+  /** Pull request comments go to it (when its connection has them on too). */
+  commentsEnabled: z.optional(z.boolean()),
   lastScan: z.nullish(
     z.object({
       id: z.string(),

@@ -1,9 +1,13 @@
 import type { HistoryEvent } from '../api/finding-schemas.js';
+import { ExternalLink } from '../components/external-link.js';
 import { formatDateTime } from '../lib/format.js';
 import { Link } from '../router/router-context.js';
 import { historyKindLabel, ignoreReasonLabel } from './finding-display.js';
 
-/** What happened to a finding, oldest first: first seen, fixed, reopened, ignored by whom and why. */
+/**
+ * What happened to a finding, oldest first: first seen, fixed, reopened, ignored by whom and why; a triage by a
+ * reply on a pull request names the SCM login and links the comment.
+ */
 export const FindingHistory = ({ events }: { readonly events: readonly HistoryEvent[] }) => {
   if (events.length === 0) return <p className="muted">No history yet.</p>;
   return (
@@ -13,9 +17,19 @@ export const FindingHistory = ({ events }: { readonly events: readonly HistoryEv
         return (
           <li key={index} className="timeline-item">
             <p>
-              <strong>{historyKindLabel(event.kind)}</strong>
+              <strong>
+                {/* Reopened on the pull request, not on scm-connect's page. */}
+                {event.via && event.kind === 'unignored' ? 'Reopened' : historyKindLabel(event.kind)}
+              </strong>
               {reason ? ` · ${reason}` : ''}
               {event.by ? <span> by {event.by.name}</span> : null}
+              {event.via ? (
+                <span className="history-via">
+                  {' '}
+                  by @{event.via.login} in a comment on{' '}
+                  <ExternalLink href={event.via.url}>pull request #{event.via.pullRequest}</ExternalLink>
+                </span>
+              ) : null}
             </p>
             <p className="list-meta">
               {formatDateTime(event.at)}

@@ -70,10 +70,24 @@ const ProjectsOfAccount = ({
 
   const update = async (
     repository: Repository,
-    changes: { excluded?: boolean; tags?: readonly string[] },
+    changes: { excluded?: boolean; tags?: readonly string[]; commentsEnabled?: boolean },
   ) => {
     const updated = await api.updateRepository(accountId, repository.id, changes);
     list.replace(updated);
+    return updated;
+  };
+
+  const setComments = async (repository: Repository, enabled: boolean) => {
+    setNotice(null);
+    setActionError(null);
+    const updated = await update(repository, { commentsEnabled: enabled });
+    const on = updated.commentsEnabled ?? enabled;
+    setNotice(
+      on
+        ? `Pull requests of ${repository.fullName} get comments again (when its connection has them on).`
+        : `Pull requests of ${repository.fullName} get no comments now.`,
+    );
+    return on;
   };
 
   const include = async (repository: Repository) => {
@@ -202,6 +216,7 @@ const ProjectsOfAccount = ({
                     if (excluded) setExcluding(repository);
                     else void include(repository);
                   },
+                  setComments,
                 }
               : null
           }

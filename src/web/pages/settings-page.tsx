@@ -1,6 +1,7 @@
 import { useRef, type KeyboardEvent } from 'react';
 import { useNavigate } from '../router/router-context.js';
 import { useCurrentAccount } from '../session/session-context.js';
+import { CommentsTab } from '../settings/comments-tab.js';
 import { MembersTab } from '../settings/members-tab.js';
 import { ScmTab } from '../settings/scm-tab.js';
 import { TokensTab } from '../settings/tokens-tab.js';
@@ -9,6 +10,7 @@ export const settingsTabs = [
   { id: 'scm', path: '/settings', label: 'Source Code Managers' },
   { id: 'members', path: '/settings/members', label: 'Members' },
   { id: 'tokens', path: '/settings/tokens', label: 'API tokens' },
+  { id: 'comments', path: '/settings/comments', label: 'Pull request comments' },
 ] as const;
 
 export type SettingsTabId = (typeof settingsTabs)[number]['id'];
@@ -73,6 +75,7 @@ export const SettingsPage = ({ tab }: { readonly tab: SettingsTabId }) => {
         {tab === 'scm' ? <ScmTab account={account} /> : null}
         {tab === 'members' ? <MembersTab account={account} /> : null}
         {tab === 'tokens' ? <TokensTab account={account} /> : null}
+        {tab === 'comments' ? <CommentsTab account={account} /> : null}
       </div>
     </>
   );

@@ -1,15 +1,24 @@
 import type { Repository } from '../api/schemas.js';
+import { CommentsSwitch } from '../components/comments-switch.js';
 
 export interface RepositoryActionsProps {
   readonly repository: Repository;
   readonly editTags: (repository: Repository) => void;
   /** Asks before excluding; including again needs no confirmation. */
   readonly setExcluded: (repository: Repository, excluded: boolean) => void;
+  /** Switches its pull request comments; resolves with the state saved. */
+  readonly setComments: (repository: Repository, enabled: boolean) => Promise<boolean>;
   readonly busy: boolean;
 }
 
-/** An admin's actions on a repository: its tags, and whether it is scanned. */
-export const RepositoryActions = ({ repository, editTags, setExcluded, busy }: RepositoryActionsProps) => (
+/** An admin's actions on a repository: its tags, whether it is scanned, whether its pull requests get comments. */
+export const RepositoryActions = ({
+  repository,
+  editTags,
+  setExcluded,
+  setComments,
+  busy,
+}: RepositoryActionsProps) => (
   <td className="cell-actions">
     <button
       type="button"
@@ -40,5 +49,11 @@ export const RepositoryActions = ({ repository, editTags, setExcluded, busy }: R
         Exclude
       </button>
     )}
+    <CommentsSwitch
+      owner={repository.fullName}
+      enabled={repository.commentsEnabled ?? true}
+      canChange
+      save={(enabled) => setComments(repository, enabled)}
+    />
   </td>
 );

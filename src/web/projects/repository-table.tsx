@@ -10,7 +10,7 @@ import { TagChips } from './tag-chips.js';
 export interface RepositoryTableProps {
   readonly repositories: readonly Repository[];
   readonly connections: readonly Connection[];
-  /** Edit tags, exclude and include; null for members, who only look. */
+  /** Edit tags, exclude and include, switch comments; null for members, who only look. */
   readonly actions:
     (Omit<RepositoryActionsProps, 'repository' | 'busy'> & { readonly busyId: string | null }) | null;
 }
@@ -52,6 +52,9 @@ export const RepositoryTable = ({ repositories, connections, actions }: Reposito
                   <p className="list-meta">{repository.fullName}</p>
                 ) : null}
                 {details ? <p className="list-meta">{details}</p> : null}
+                {repository.commentsEnabled === false ? (
+                  <p className="list-meta">No pull request comments</p>
+                ) : null}
                 <TagChips tags={repository.tags ?? []} owner={repository.fullName} />
               </td>
               <td data-label="Source code manager">
@@ -76,6 +79,7 @@ export const RepositoryTable = ({ repositories, connections, actions }: Reposito
                   repository={repository}
                   editTags={actions.editTags}
                   setExcluded={actions.setExcluded}
+                  setComments={actions.setComments}
                   busy={actions.busyId === repository.id}
                 />
               ) : null}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { findScmKind } from '../../core/scm-kinds.js';
 import { useApi } from '../api/api-context.js';
 import type { Connection, TestReport } from '../api/schemas.js';
+import { CommentsSwitch } from '../components/comments-switch.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { ExternalLink } from '../components/external-link.js';
 import { FormError } from '../components/form-error.js';
@@ -151,6 +152,23 @@ export const ConnectionRow = ({
           ))}
           {enterprise ? <EnterprisePublicLink connection={connection} /> : null}
           <WebhookState webhook={connection.webhook} />
+          <CommentsSwitch
+            owner={label}
+            enabled={connection.commentsEnabled ?? true}
+            canChange={isAdmin}
+            save={async (enabled) => {
+              const updated = await api.updateConnection(accountId, connection.id, {
+                commentsEnabled: enabled,
+              });
+              onNotice(
+                updated.commentsEnabled === false
+                  ? `Pull request comments are off for ${connection.name}.`
+                  : `Pull request comments are on for ${connection.name} (repositories switched off on Projects stay off).`,
+              );
+              onChanged();
+              return updated.commentsEnabled ?? enabled;
+            }}
+          />
           {expiry?.warning && (expiry.status === 'warn' || expiry.status === 'fail') ? (
             <p className="list-meta connection-expiry">
               <span className={`badge ${expiry.status === 'fail' ? 'badge-error' : 'badge-pending'}`}>

@@ -71,7 +71,7 @@ describe('PATCH …/repositories/{id}: excluded and tags (admins)', () => {
   });
 
   it.each<[unknown, string]>([
-    [{}, 'send excluded, tags or both'],
+    [{}, 'send at least one of excluded, tags and commentsEnabled'],
     [{ tags: ['has space'] }, 'body.tags.0: must be 1 to 50 letters'],
     [{ tags: [''] }, 'body.tags.0'],
     [{ tags: ['x'.repeat(51)] }, 'body.tags.0'],
