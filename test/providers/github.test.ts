@@ -169,7 +169,12 @@ describe.each(['cloud', 'enterprise'] as const)('GitHub provider (%s)', (flavor)
       );
       expect(row(report, 'write-ci-files')).toMatchObject({ status: 'fail' });
       expect(row(report, 'list-repositories').status).toBe('ok');
-      expect(row(report, 'comment-on-pull-requests').status).toBe('ok');
+      // Comments need pull requests; their status is a check run, which needs checks.
+      expect(row(report, 'comment-on-pull-requests')).toMatchObject({
+        status: 'fail',
+        message:
+          'The installation lacks `checks: write`, needed to comment on pull requests and report their status.',
+      });
     } finally {
       installation.permissions = saved;
     }

@@ -99,7 +99,11 @@ export function readMembersRow(inputs: RowInputs): Promise<Check> {
 
 export function commentRow(inputs: RowInputs): Check {
   return (
-    lacking(inputs, ['pull_requests:write'], 'comment on pull requests') ?? {
+    lacking(
+      inputs,
+      ['pull_requests:write', 'checks:write'],
+      'comment on pull requests and report their status',
+    ) ?? {
       status: 'ok',
       message: `Summary and inline comments on pull requests are posted as \`${inputs.identity.login}\`.`,
     }
