@@ -1,6 +1,7 @@
+import { asRecord, storedLocation, text } from '../findings/stored-values.js';
 import type { Db } from '../db/database.js';
 import { findingRows, type FindingRow } from '../findings/finding-query.js';
-import { detailsOfRow, type FindingLinks, type StoredLocation } from '../findings/finding-view.js';
+import { detailsOfRow, type FindingLinks } from '../findings/finding-view.js';
 import { findingKey } from './keys.js';
 import { suggestedLines } from './suggestion.js';
 import type { CommentFinding, CommentStep } from './types.js';
@@ -42,27 +43,6 @@ export async function newestScansOf(db: Db, scope: PullRequestScope): Promise<Ma
     if (!newest.has(pair)) newest.set(pair, row.id);
   }
   return newest;
-}
-
-const asRecord = (value: unknown): Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const int = (value: unknown): number | null =>
-  typeof value === 'number' && Number.isInteger(value) ? value : null;
-
-function storedLocation(value: unknown): StoredLocation | null {
-  if (value === null || value === undefined) return null;
-  const location = asRecord(value);
-  return {
-    path: text(location.path),
-    startLine: int(location.startLine),
-    startColumn: int(location.startColumn),
-    endLine: int(location.endLine),
-    endColumn: int(location.endColumn),
-    unlinkedReason: text(location.unlinkedReason),
-  };
 }
 
 function codeFlowsOf(row: FindingRow, details: Record<string, unknown>, links: FindingLinks) {

@@ -11,6 +11,7 @@ import {
   acquireLease,
   forgetStoredComment,
   loadStoredComments,
+  newestPullRequestScan,
   readPullRequestState,
   recordReconciled,
   releaseLease,
@@ -104,17 +105,7 @@ export async function reconcileScan(
     repositoryId: scan.repository_id,
     pullRequestNumber: Number(scan.pull_request_number),
   };
-  const newest = await db
-    .selectFrom('scans')
-    .select(['id'])
-    .where('account_id', '=', accountId)
-    .where('repository_id', '=', scope.repositoryId)
-    .where('pull_request_number', '=', scope.pullRequestNumber)
-    .where('status', '=', 'processed')
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const newest = await newestPullRequestScan(db, scope);
   if (newest && newest.id !== scan.id) return { skipped: 'A newer scan of the pull request supersedes it.' };
   const state = await readPullRequestState(db, scope);
   if (state.lastScanCreatedAt !== null && state.lastScanCreatedAt > scan.created_at) {

@@ -98,6 +98,24 @@ export async function findRepliedComment(
   );
 }
 
+/** The pull request's newest processed scan: the one whose findings its comments follow. */
+export async function newestPullRequestScan(
+  db: Db,
+  scope: PullRequestScope,
+): Promise<{ id: string; connection_id: string } | undefined> {
+  return db
+    .selectFrom('scans')
+    .select(['id', 'connection_id'])
+    .where('account_id', '=', scope.accountId)
+    .where('repository_id', '=', scope.repositoryId)
+    .where('pull_request_number', '=', scope.pullRequestNumber)
+    .where('status', '=', 'processed')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 export interface PullRequestState {
   readonly lastScanId: string | null;
   readonly lastScanCreatedAt: string | null;

@@ -11,7 +11,7 @@ import { commentsReconcileJobKind, connectionCommentTools } from './job.js';
 import type { WithCommentTools } from './reconcile.js';
 import { escapeText } from './markdown.js';
 import { parseReplyCommand, type ReplyCommand } from './reply-command.js';
-import { findRepliedComment, type PullRequestScope } from './store.js';
+import { findRepliedComment, newestPullRequestScan, type PullRequestScope } from './store.js';
 
 type Ctx = Pick<ServiceContext, 'db' | 'config' | 'secrets' | 'scmShared' | 'githubApps'>;
 
@@ -163,17 +163,7 @@ async function applyCommand(
 
 /** The summary and the status follow the triage: the pull request's newest scan is reconciled again. */
 async function requeueReconcile(ctx: Ctx, scope: PullRequestScope, deliveryId: string): Promise<void> {
-  const newest = await ctx.db
-    .selectFrom('scans')
-    .select(['id', 'connection_id'])
-    .where('account_id', '=', scope.accountId)
-    .where('repository_id', '=', scope.repositoryId)
-    .where('pull_request_number', '=', scope.pullRequestNumber)
-    .where('status', '=', 'processed')
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const newest = await newestPullRequestScan(ctx.db, scope);
   if (!newest) return;
   await enqueueJob(ctx.db, {
     accountId: scope.accountId,

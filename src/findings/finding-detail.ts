@@ -1,3 +1,4 @@
+import { asRecord, int, storedLocation, text } from './stored-values.js';
 import type { Db } from '../db/database.js';
 import type { FindingEventVia } from '../db/schema.js';
 import type { FindingRow } from './finding-query.js';
@@ -7,7 +8,6 @@ import {
   type FindingItem,
   type FindingLinks,
   type LocationItem,
-  type StoredLocation,
 } from './finding-view.js';
 
 export interface PlacedMessageItem {
@@ -51,14 +51,6 @@ export interface FindingDetail extends Omit<FindingItem, 'rule'> {
 /** Scans listed on a finding's page, newest first. */
 const maxScans = 50;
 
-const asRecord = (value: unknown): Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const int = (value: unknown): number | null =>
-  typeof value === 'number' && Number.isInteger(value) ? value : null;
-
 /** A stored `via`, read back; anything unreadable is left out. */
 function viaOf(stored: string | null): { via?: FindingEventVia } {
   if (stored === null) return {};
@@ -73,19 +65,6 @@ function viaOf(stored: string | null): { via?: FindingEventVia } {
   const url = text(value.url);
   if (value.kind !== 'pull-request-comment' || login === null || pullRequest === null) return {};
   return { via: { kind: 'pull-request-comment', login, pullRequest, ...(url === null ? {} : { url }) } };
-}
-
-function storedLocation(value: unknown): StoredLocation | null {
-  if (value === null || value === undefined) return null;
-  const location = asRecord(value);
-  return {
-    path: text(location.path),
-    startLine: int(location.startLine),
-    startColumn: int(location.startColumn),
-    endLine: int(location.endLine),
-    endColumn: int(location.endColumn),
-    unlinkedReason: text(location.unlinkedReason),
-  };
 }
 
 function placedMessages(value: unknown, row: FindingRow, links: FindingLinks): PlacedMessageItem[] {

@@ -1,10 +1,7 @@
 import { ScmError } from '../errors.js';
 import type { CommitStatus, PullRequestRef } from '../provider.js';
-import {
-  repoPathOf,
-  type BitbucketBuildStatusBody,
-  type BitbucketPullRequestClient,
-} from './pull-request-client.js';
+import { repoPathOf } from './client.js';
+import type { BitbucketBuildStatusBody, BitbucketPullRequestClient } from './pull-request-client.js';
 
 /** The key (and name) of scm-connect's build status: posting it again for a commit replaces it. */
 export const buildStatusKey = 'scm-connect';

@@ -1,5 +1,6 @@
 import { z, type ZodType } from 'zod';
 import { ScmError } from '../errors.js';
+import type { ScmRepositoryRef } from '../provider.js';
 import {
   nextUrlPagination,
   requestOrRefusal,
@@ -202,4 +203,17 @@ export function createBitbucketClient(http: ScmHttp): BitbucketClient {
         z.unknown(),
       ),
   };
+}
+
+/** `workspace/slug` of a repository reference; refuses anything else. */
+export function repoPathOf(repository: ScmRepositoryRef): BitbucketRepoPath {
+  const parts = repository.fullName.split('/');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) {
+    throw new ScmError(
+      'invalid',
+      `${JSON.stringify(repository.fullName.slice(0, 200))} is not a Bitbucket \`workspace/slug\` name.`,
+      { code: 'invalid_repository' },
+    );
+  }
+  return { workspace: parts[0], slug: parts[1] };
 }

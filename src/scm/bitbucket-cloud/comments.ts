@@ -14,7 +14,8 @@ import { bitbucketCloudCommentFormat, carriesOwnMarker, checkCommentBody } from 
 import { findIdentity, resolveWorkspace, type BitbucketContext } from './connection-checks.js';
 import { isCommentable } from './diff-parse.js';
 import { accountLogin } from './members.js';
-import { repoPathOf, type BitbucketPullRequestClient } from './pull-request-client.js';
+import { repoPathOf } from './client.js';
+import type { BitbucketPullRequestClient } from './pull-request-client.js';
 import { readPullRequestDiff } from './pull-request-diff.js';
 import type { BitbucketComment } from './schemas.js';
 import { canWriteRepository } from './write-access.js';

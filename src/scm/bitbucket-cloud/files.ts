@@ -11,8 +11,9 @@ import {
   withinLimit,
 } from '../files.js';
 import type { FileReader, ScmFile, ScmRepositoryRef } from '../provider.js';
-import type { BitbucketClient, BitbucketRepoPath } from './client.js';
+import type { BitbucketClient } from './client.js';
 import type { BitbucketSourceMeta } from './schemas.js';
+import { repoPathOf } from './client.js';
 
 /**
  * Files at a commit through "Get file or directory contents" (`/src/{commit}/{path}`): first with
@@ -55,19 +56,6 @@ export function createBitbucketCloudFileReader(client: BitbucketClient): FileRea
       return withinLimit(target.path, { content, blobId: gitBlobId(content) });
     },
   };
-}
-
-/** `workspace/slug` of a repository reference, split; refuses anything else. */
-function repoPathOf(repository: ScmRepositoryRef): BitbucketRepoPath {
-  const parts = repository.fullName.split('/');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    throw new ScmError(
-      'invalid',
-      `${JSON.stringify(repository.fullName.slice(0, 200))} is not a Bitbucket \`workspace/slug\` name.`,
-      { code: 'invalid_repository' },
-    );
-  }
-  return { workspace: parts[0], slug: parts[1] };
 }
 
 function inLfs(path: string): ScmError {

@@ -1,7 +1,6 @@
 import { z, type ZodType } from 'zod';
 import { ScmError } from '../errors.js';
 import { nextUrlPagination, requestOrRefusal, type ScmHttp, type ScmRequest } from '../http/index.js';
-import type { ScmRepositoryRef } from '../provider.js';
 import { bitbucketPageSize, type BitbucketAnswer, type BitbucketRepoPath } from './client.js';
 import {
   commentSchema,
@@ -72,19 +71,6 @@ const invalidAnswer = (what: string) =>
     code: 'upstream_invalid_response',
     fix: 'Check that the API URL points at Bitbucket Cloud.',
   });
-
-/** `workspace/slug` of a repository reference; refuses anything else. */
-export function repoPathOf(repository: ScmRepositoryRef): BitbucketRepoPath {
-  const parts = repository.fullName.split('/');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    throw new ScmError(
-      'invalid',
-      `${JSON.stringify(repository.fullName.slice(0, 200))} is not a Bitbucket \`workspace/slug\` name.`,
-      { code: 'invalid_repository' },
-    );
-  }
-  return { workspace: parts[0], slug: parts[1] };
-}
 
 const urlOf = (location: string, base: URL): URL | undefined => {
   try {

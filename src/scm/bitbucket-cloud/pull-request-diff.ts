@@ -1,7 +1,8 @@
 import { ScmError } from '../errors.js';
 import type { PullRequestDiff, PullRequestRef } from '../provider.js';
 import { parseUnifiedDiff } from './diff-parse.js';
-import { repoPathOf, type BitbucketPullRequestClient } from './pull-request-client.js';
+import { repoPathOf } from './client.js';
+import type { BitbucketPullRequestClient } from './pull-request-client.js';
 import type { BitbucketPullRequest } from './schemas.js';
 
 const states: Readonly<Record<BitbucketPullRequest['state'], PullRequestDiff['state']>> = {

@@ -1,7 +1,8 @@
 import { ScmError } from '../errors.js';
 import type { ScmRepositoryRef } from '../provider.js';
 import { tokenRefused, type BitbucketContext } from './connection-checks.js';
-import { repoPathOf, type BitbucketPullRequestClient } from './pull-request-client.js';
+import { repoPathOf } from './client.js';
+import type { BitbucketPullRequestClient } from './pull-request-client.js';
 
 const writing = new Set(['write', 'admin']);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integerId } from './app-credentials.js';
+import { webhookAccount, webhookId } from './webhook-ids.js';
 import { ignored, parseAs } from '../webhook-payload.js';
 import type { ParsedDelivery, WebhookRepository } from '../webhook-receiver.js';
 
@@ -8,17 +8,8 @@ import type { ParsedDelivery, WebhookRepository } from '../webhook-receiver.js';
  * `pull_request`), with the field shapes of GitHub's OpenAPI description (`x-webhooks`).
  */
 
-/** GitHub's numeric ids as integer strings: a number past 2^53 has lost digits already, so it is refused. */
-const id = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const parsed = integerId(value);
-  if (parsed === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'is not a GitHub id (a positive integer)' });
-    return z.NEVER;
-  }
-  return parsed;
-});
-
-const account = z.object({ id, login: z.string() });
+const id = webhookId;
+const account = webhookAccount;
 
 const comment = z.object({ id, body: z.string().nullish(), user: account.nullable() });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integerId } from './app-credentials.js';
+import { webhookAccount, webhookId } from './webhook-ids.js';
 import { branchOf, commitOrNull, deliveryIdOf, ignored, notHandled, parseAs } from '../webhook-payload.js';
 import type { ParsedDelivery, WebhookReceiver, WebhookRepository } from '../webhook-receiver.js';
 import { firstHeader, verifyHexHmac } from '../webhook-signatures.js';
@@ -13,17 +13,8 @@ import { parseIssueComment, parsePullRequest, parseReviewComment } from './pull-
  * description (@octokit/openapi, `x-webhooks`) and the captured examples of octokit/webhooks (`payload-examples`).
  */
 
-/** GitHub's numeric ids as integer strings: a number past 2^53 has lost digits already, so it is refused. */
-const id = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const parsed = integerId(value);
-  if (parsed === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'is not a GitHub id (a positive integer)' });
-    return z.NEVER;
-  }
-  return parsed;
-});
-
-const account = z.object({ id, login: z.string() });
+const id = webhookId;
+const account = webhookAccount;
 
 const repository = z.object({
   id,
