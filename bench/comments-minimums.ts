@@ -20,7 +20,7 @@ export interface PullRequestShape {
 export interface DocumentedMinimum {
   readonly firstScan: (shape: PullRequestShape) => CallCount;
   readonly rescan: (shape: PullRequestShape) => CallCount;
-  /** The endpoints counted, in the vendor's words (see /work/shared/reference/scm-api.md). */
+  /** The endpoints counted, in the vendor's words (each SCM's REST reference: endpoints and page sizes). */
   readonly basis: string;
 }
 

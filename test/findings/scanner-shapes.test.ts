@@ -321,7 +321,7 @@ describeEachEngine('findings from the shapes scanners produce', (engine) => {
     const run = {
       tool: { driver: { name: 'multi-path' } },
       originalUriBaseIds: {
-        CHECKOUT: { uri: 'file:///home/runner/work/api/api/' },
+        CHECKOUT: { uri: 'file:///builds/ci/api/api/' },
         SRC: { uri: 'src/', uriBaseId: 'CHECKOUT' },
         LIB: { uri: 'lib%20files/', uriBaseId: 'SRC' },
       },
@@ -329,7 +329,7 @@ describeEachEngine('findings from the shapes scanners produce', (engine) => {
         { repositoryUri: 'https://gitlab.example.com/acme/api', mappedTo: { uriBaseId: 'CHECKOUT' } },
       ],
       results: [
-        ['file:///home/runner/work/api/api/src/app.ts', undefined],
+        ['file:///builds/ci/api/api/src/app.ts', undefined],
         ['util.ts', 'LIB'],
         ['../secrets.txt', 'CHECKOUT'],
         ['file:///etc/passwd', undefined],
@@ -360,7 +360,7 @@ describeEachEngine('findings from the shapes scanners produce', (engine) => {
   it('absolute file:// URIs with no checkout root in the log (the ESLint formatter) are placed by the files the SCM holds', async () => {
     const files = new FakeFiles();
     files.set(commit, { 'src/run.js': 'export function run(code) {\n  return eval(code);\n}\n' });
-    const uri = 'file:///home/runner/work/api/api/src/run.js';
+    const uri = 'file:///builds/ci/api/api/src/run.js';
     const run = {
       tool: { driver: { name: 'ESLint', rules: [{ id: 'security/detect-eval-with-expression' }] } },
       artifacts: [{ location: { uri } }],
@@ -390,7 +390,7 @@ describeEachEngine('findings from the shapes scanners produce', (engine) => {
     );
     expect(summary.runs[0]).toMatchObject({ findings: 1, identity: { content: 1 } });
     expect(summary.runs[0]!.notes).toEqual([
-      expect.stringContaining('/home/runner/work/api/api/ was taken as the checkout, since src/run.js'),
+      expect.stringContaining('/builds/ci/api/api/ was taken as the checkout, since src/run.js'),
     ]);
     const [finding] = await findingsOf(database.db, seeded);
     expect(finding).toMatchObject({ path: 'src/run.js', start_line: 2, state: 'open' });

@@ -41,10 +41,10 @@ describe('finding the checkout root of absolute paths the log gives no root for'
     ],
     [
       'the longest tail that is a file wins over a shorter one',
-      'file:///home/runner/work/app/app/src/files.js',
+      'file:///builds/ci/app/app/src/files.js',
       ['files.js', 'src/files.js'],
       'src/files.js',
-      '/home/runner/work/app/app/',
+      '/builds/ci/app/app/',
     ],
     [
       'a Windows agent: the drive is never probed',

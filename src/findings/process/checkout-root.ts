@@ -15,9 +15,9 @@ export interface FoundRoot {
 
 /**
  * Finds the checkout root of a run whose locations are absolute `file:` paths while the log says nothing of where
- * the checkout was (the ESLint SARIF formatter writes `file:///home/runner/work/app/app/src/a.js` and no
+ * the checkout was (the ESLint SARIF formatter writes `file:///builds/ci/app/app/src/a.js` and no
  * `originalUriBaseIds`, `mappedTo` or `workingDirectory`): the longest tail of such a path that is a file of the
- * repository at the scanned commit (`src/a.js`) makes the rest (`/home/runner/work/app/app/`) the root. Up to
+ * repository at the scanned commit (`src/a.js`) makes the rest (`/builds/ci/app/app/`) the root. Up to
  * three result paths are tried, in the order of the results; without an answer the context stays as it was and
  * those locations keep no path.
  */
