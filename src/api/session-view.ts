@@ -7,6 +7,7 @@ import { findUserById } from '../db/users.js';
 import { setSessionCookie } from './auth.js';
 import type { AppContext } from './context.js';
 import type { sessionSchema } from './schemas.js';
+import type { SignInMethod } from '../db/schema.js';
 
 export type SessionView = z.infer<typeof sessionSchema>;
 
@@ -39,6 +40,7 @@ export async function startSession(
   reply: FastifyReply,
   userId: string,
   accountId: string | null,
+  how: { readonly method?: SignInMethod; readonly ssoProviderId?: string } = {},
 ): Promise<SessionView> {
   const previous = request.auth?.kind === 'session' ? request.auth.sessionIdHash : undefined;
   const accounts = await listAccountsOfUser(ctx.db, userId);
@@ -47,6 +49,7 @@ export async function startSession(
     userId,
     accountId: selected,
     hours: ctx.config.sessionHours,
+    ...how,
   });
   if (previous) await deleteSession(ctx.db, previous);
   setSessionCookie(reply, ctx, session.cookie, request);

@@ -9,6 +9,7 @@ import { githubApps } from './migrations/0007-github-apps.js';
 import { findings } from './migrations/0008-findings.js';
 import { pullRequestComments } from './migrations/0009-pull-request-comments.js';
 import { commentSettings } from './migrations/0010-comment-settings.js';
+import { membershipAndSignIn } from './migrations/0011-membership-and-sign-in.js';
 
 /**
  * One migration set for SQLite and PostgreSQL. Only portable column types are used (text, integer); ids are
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0008_findings': findings,
   '0009_pull_request_comments': pullRequestComments,
   '0010_comment_settings': commentSettings,
+  '0011_membership_and_sign_in': membershipAndSignIn,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -17,6 +17,12 @@ export interface AccountsTable {
   id: string;
   name: string;
   created_at: Timestamp;
+  /** The role new members get: from the membership source, single sign-on, an invitation without one. */
+  default_role: Generated<Role>;
+  /** 1: members must sign in through the account's active single sign-on provider. */
+  require_sso: Generated<number>;
+  /** The local admin who may still sign in with a password while single sign-on is required. */
+  break_glass_user_id: string | null;
 }
 
 export type Role = 'admin' | 'member';
@@ -29,6 +35,10 @@ export interface MembershipsTable {
   user_id: string;
   role: Role;
   created_at: Timestamp;
+  /** 1: the account's membership source added the member, and removes them when the SCM does. */
+  managed: Generated<number>;
+  /** The role held in the SCM organization (`owner`, `member`, `maintainer`…) when managed. */
+  scm_role: string | null;
 }
 
 export interface SessionsTable {
@@ -39,7 +49,13 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: Timestamp;
   expires_at: Timestamp;
+  /** How the person signed in. */
+  method: Generated<SignInMethod>;
+  /** The account's single sign-on provider the session came through, for `oidc` and `saml`. */
+  sso_provider_id: string | null;
 }
+
+export type SignInMethod = 'password' | IdentityProvider;
 
 export interface ApiTokensTable {
   id: string;
@@ -549,6 +565,105 @@ export interface PullRequestCommentStatesTable {
   updated_at: Timestamp;
 }
 
+/** Where an identity comes from: an SCM's sign-in or an account's single sign-on provider. */
+export type IdentityProvider = 'github' | 'gitlab' | 'oidc' | 'saml';
+
+/** A sign-in method linked to a user, keyed by (provider, issuer, subject): never by login or email. */
+export interface UserIdentitiesTable {
+  id: string;
+  user_id: string;
+  provider: IdentityProvider;
+  /** GitHub's or GitLab's web root (`https://github.com`), the OIDC issuer, or the SAML IdP entity id. */
+  issuer: string;
+  /** The SCM's numeric user id, the OIDC `sub`, or the SAML NameID. */
+  subject: string;
+  /** Shown, never matched: the login or username as last seen. */
+  login: string | null;
+  email: string | null;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+}
+
+export type SignInFlowPurpose = 'sign-in' | 'link' | 'test';
+
+/** A single-use `state` of a redirect to an SCM or identity provider, valid ten minutes in one browser. */
+export interface SignInFlowsTable {
+  /** sha256 of the `state` value (SAML: of the request id). */
+  state_hash: string;
+  purpose: SignInFlowPurpose;
+  provider: IdentityProvider;
+  /** What to sign in with: the GitHub App's row id, the GitLab OAuth application's id, the SSO provider's id. */
+  provider_ref: string;
+  /** The signed-in person linking a method (`link`) or testing a provider (`test`). */
+  user_id: string | null;
+  account_id: string | null;
+  /** sha256 of the nonce cookie set with it, so a link followed in another browser is not enough. */
+  nonce_hash: string;
+  /** Sealed JSON: the PKCE verifier and OIDC nonce. */
+  sealed: string | null;
+  /** A path inside scm-connect to land on afterwards. */
+  return_to: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+/** An OAuth application on gitlab.com or a self-managed GitLab, for Sign in with GitLab. */
+export interface GitLabOAuthAppsTable {
+  id: string;
+  /** The instance's web root, `https://gitlab.com` or the self-managed address. */
+  web_url: string;
+  application_id: string;
+  secret_encrypted: string;
+  /** PEM of a private CA the instance's certificate chains to. */
+  ca_certificate: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The GitHub organization or GitLab top-level group that manages an account's membership. */
+export interface MembershipSourcesTable {
+  account_id: string;
+  connection_id: string;
+  organization_external_id: string;
+  organization_name: string;
+  /** JSON object SCM role → account role; null: everyone gets the account's default role. */
+  role_mapping: string | null;
+  last_reconciled_at: Timestamp | null;
+  /** JSON: what the last reconciliation did, or why it failed. */
+  last_outcome: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type SsoProtocol = 'oidc' | 'saml';
+export type SsoStatus = 'draft' | 'tested' | 'active';
+
+/** An account's OpenID Connect or SAML identity provider. */
+export interface SsoProvidersTable {
+  id: string;
+  account_id: string;
+  protocol: SsoProtocol;
+  name: string;
+  /** JSON: the protocol's settings (issuer, client id, scopes, claims, domains; or the IdP's metadata). */
+  settings: string;
+  /** The OIDC client secret, sealed; null for SAML. */
+  secret_encrypted: string | null;
+  status: SsoStatus;
+  tested_at: Timestamp | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A SAML assertion id accepted once, kept until the assertion expires. */
+export interface SamlAssertionsSeenTable {
+  provider_id: string;
+  assertion_id: string;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   accounts: AccountsTable;
@@ -580,4 +695,10 @@ export interface Database {
   pull_request_comments: PullRequestCommentsTable;
   pull_request_comment_states: PullRequestCommentStatesTable;
   comment_settings: CommentSettingsTable;
+  user_identities: UserIdentitiesTable;
+  sign_in_flows: SignInFlowsTable;
+  gitlab_oauth_apps: GitLabOAuthAppsTable;
+  membership_sources: MembershipSourcesTable;
+  sso_providers: SsoProvidersTable;
+  saml_assertions_seen: SamlAssertionsSeenTable;
 }

@@ -1,10 +1,19 @@
 import type { Db } from './database.js';
+import type { SignInMethod } from './schema.js';
 import { addHours, issueToken, nowIso } from '../core/tokens.js';
 
 /** Creates a session and returns the cookie value; only its hash is stored. */
 export async function createSession(
   db: Db,
-  input: { userId: string; accountId: string | null; hours: number },
+  input: {
+    userId: string;
+    accountId: string | null;
+    hours: number;
+    /** How the person signed in (default `password`). */
+    method?: SignInMethod;
+    /** The single sign-on provider the session came through. */
+    ssoProviderId?: string;
+  },
 ): Promise<{ cookie: string; csrfToken: string }> {
   const cookie = issueToken();
   const csrfToken = issueToken().value;
@@ -17,6 +26,8 @@ export async function createSession(
       csrf_token: csrfToken,
       created_at: nowIso(),
       expires_at: addHours(input.hours),
+      method: input.method ?? 'password',
+      sso_provider_id: input.ssoProviderId ?? null,
     })
     .execute();
   return { cookie: cookie.value, csrfToken };
