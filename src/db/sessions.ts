@@ -48,3 +48,22 @@ export const detachSessionsFromAccount = (db: Db, accountId: string, userId: str
 /** Signs the person out everywhere: their credentials changed. */
 export const revokeSessionsOfUser = (db: Db, userId: string) =>
   db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+
+/** How recently a session began: linking a sign-in method needs one started within `withinMs`. */
+export async function isFreshSession(
+  db: Db,
+  idHash: string,
+  withinMs: number,
+  now = new Date(),
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('sessions')
+    .select('created_at')
+    .where('id_hash', '=', idHash)
+    .executeTakeFirst();
+  return row !== undefined && now.getTime() - Date.parse(row.created_at) <= withinMs;
+}
+
+/** Ends every session of a person in one account: removed from it, or their access there changed. */
+export const revokeSessionsInAccount = (db: Db, accountId: string, userId: string) =>
+  db.deleteFrom('sessions').where('account_id', '=', accountId).where('user_id', '=', userId).execute();

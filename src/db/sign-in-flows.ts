@@ -87,7 +87,8 @@ export async function consumeSignInFlow(
   input: {
     readonly state: string | undefined;
     readonly provider: IdentityProvider | readonly IdentityProvider[];
-    readonly nonce: string | undefined;
+    /** The nonce cookie's value; `unbound` for a SAML response, which arrives by a cross-site POST without cookies. */
+    readonly nonce: string | undefined | 'unbound';
     readonly now: Date;
   },
 ): Promise<ConsumedSignInFlow | undefined> {
@@ -101,7 +102,10 @@ export async function consumeSignInFlow(
   if (!row || row.expires_at <= input.now.toISOString()) return undefined;
   const providers: readonly IdentityProvider[] =
     typeof input.provider === 'string' ? [input.provider] : input.provider;
-  if (!providers.includes(row.provider) || hashToken(input.nonce) !== row.nonce_hash) return undefined;
+  if (!providers.includes(row.provider)) return undefined;
+  if (input.nonce === 'unbound' ? row.provider !== 'saml' : hashToken(input.nonce) !== row.nonce_hash) {
+    return undefined;
+  }
   return {
     purpose: row.purpose,
     provider: row.provider,
