@@ -1,6 +1,8 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type CompiledQuery } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import { migrationProvider } from './migrations.js';
+import { defaultCloseGraceMs, endPool } from './postgres-close.js';
 import { prepareSqliteFile } from './sqlite-files.js';
 import { fallbackAutoCheckpointPages, startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import { sqliteStatements } from './sqlite-statements.js';
@@ -19,6 +21,8 @@ export interface DatabaseOptions {
   readonly sqliteFile?: string;
   /** Where a warning about the data directory goes (default: a process warning on stderr). */
   readonly onWarning?: (message: string) => void;
+  /** PostgreSQL: how long `close` waits for running queries before ending their connections (default 5 s). */
+  readonly closeGraceMs?: number;
 }
 
 export interface DatabaseHandle {
@@ -53,13 +57,36 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         await setup.end();
       }
     }
+    const applicationName = `scm-connect ${randomUUID()}`;
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: 10,
+      application_name: applicationName,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', ...(schema ? { schema } : {}), close: () => db.destroy() };
+    // A connection the server ends (a restart, or `close` below) fails the query running on it; without these
+    // listeners the same error would also be thrown as an uncaught 'error' event and end the process.
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    // Kysely's own destroy would wait for a connection that never comes back; `endPool` bounds that wait.
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: { connect: () => pool.connect(), end: () => Promise.resolve() } }),
+    });
+    const connectionString = options.databaseUrl;
+    return {
+      db,
+      engine: 'postgres',
+      ...(schema ? { schema } : {}),
+      close: async () => {
+        await db.destroy();
+        await endPool(pg, {
+          pool,
+          connectionString,
+          applicationName,
+          graceMs: options.closeGraceMs ?? defaultCloseGraceMs,
+        });
+      },
+    };
   }
   const file = options.sqliteFile ?? 'scm-connect.db';
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message));

@@ -308,15 +308,16 @@ export function createWorker(options: WorkerOptions): Worker {
       running = false;
       stopping = true;
       wakeUp?.();
-      await loopDone;
-      for (const run of active.values()) {
-        run.interruption ??= 'stopping';
-        run.controller.abort(new WorkerStoppingError());
-      }
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, timeoutMs);
       });
+      // A poll waiting for a database connection (every one held by running jobs) must not hold the stop up.
+      await Promise.race([loopDone, timeout]);
+      for (const run of active.values()) {
+        run.interruption ??= 'stopping';
+        run.controller.abort(new WorkerStoppingError());
+      }
       await Promise.race([Promise.allSettled([...active.values()].map((run) => run.done)), timeout]);
       clearTimeout(timer);
       if (active.size === 0) return;

@@ -1,0 +1,34 @@
+import type pg from 'pg';
+
+/** How long closing waits for queries still running before it ends their connections. */
+export const defaultCloseGraceMs = 5_000;
+
+/**
+ * Ends a pool: waits up to `graceMs` for checked-out connections to come back, then ends the server sessions of
+ * those still out (a transaction that never finishes would otherwise keep `pool.end()` and the process waiting
+ * forever). The pool's sessions are found by the unique `application_name` the pool connects with.
+ */
+export async function endPool(
+  pg_: Pick<typeof pg, 'Client'>,
+  input: { pool: pg.Pool; connectionString: string; applicationName: string; graceMs: number },
+): Promise<void> {
+  const ended = input.pool.end();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), input.graceMs);
+  });
+  const outcome = await Promise.race([ended.then(() => 'ended' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'ended') return;
+  const admin = new pg_.Client({ connectionString: input.connectionString });
+  await admin.connect();
+  try {
+    await admin.query(
+      'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()',
+      [input.applicationName],
+    );
+  } finally {
+    await admin.end();
+  }
+  await ended;
+}
