@@ -1,56 +1,12 @@
-import type { TwinRequest, TwinResponse } from '../server/twin-server.js';
+import type { TwinResponse } from '../server/twin-server.js';
+import { htmlPage } from '../server/web-page.js';
 
-/** Escape text for HTML element content and attribute values. */
-export const esc = (value: unknown): string =>
-  String(value).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+export { esc, formOf, hidden, redirect } from '../server/web-page.js';
 
-/** A complete, plain HTML page. `body` must already be escaped. */
-export function page(
+/** A complete, plain HTML page of the GitHub twin. `body` must already be escaped. */
+export const page = (
   title: string,
   body: string,
   status = 200,
   headers: Record<string, string | string[]> = {},
-): TwinResponse {
-  return {
-    status,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers },
-    body: `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)} · GitHub twin</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}fieldset{margin:1rem 0}label{display:block;margin:.25rem 0}button{font-size:1rem;padding:.4rem 1rem}.error{color:#b00}</style>
-</head>
-<body><main>
-<h1>${esc(title)}</h1>
-${body}
-</main></body>
-</html>`,
-  };
-}
-
-export function redirect(location: string, headers: Record<string, string | string[]> = {}): TwinResponse {
-  return { status: 302, headers: { location, ...headers }, body: '' };
-}
-
-/** Form fields of an `application/x-www-form-urlencoded` body (query string fields as a fallback). */
-export function formOf(request: TwinRequest): URLSearchParams {
-  const type = String(request.headers['content-type'] ?? '');
-  if (type.includes('application/json')) {
-    const json = request.json<unknown>();
-    const params = new URLSearchParams();
-    if (typeof json === 'object' && json !== null) {
-      for (const [k, v] of Object.entries(json)) if (v !== undefined && v !== null) params.set(k, String(v));
-    }
-    return params;
-  }
-  return new URLSearchParams(request.body.toString('utf8'));
-}
-
-/** A hidden input for each entry. */
-export const hidden = (fields: Record<string, string | undefined>): string =>
-  Object.entries(fields)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
-    .join('\n');
+): TwinResponse => htmlPage('GitHub twin', title, body, status, headers);

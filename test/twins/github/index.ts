@@ -20,6 +20,7 @@ import { createOAuthBook, mintUserToken, registerOAuthPages } from './web-oauth.
 import { createSession, registerSessionPages, SESSION_COOKIE } from './web-session.js';
 import { createWebhooks, type TwinWebhooks } from './webhooks.js';
 import { narrowPermissions } from './auth.js';
+import { createOrgMemberActions, type OrgMemberActions } from './org-actions.js';
 import { createOwnerActions, type OwnerActions } from './owner-actions.js';
 import { createPullRequestActions, type PullRequestActions } from './pull-actions.js';
 import { createRepoEvents } from './repo-events.js';
@@ -33,6 +34,8 @@ export type * from './scenario.js';
 export { GitHubState } from './state.js';
 export type { TwinWebhooks } from './webhooks.js';
 export type { PullRequestActions } from './pull-actions.js';
+export type { OrgMemberActions } from './org-actions.js';
+export { pkcePair } from '../server/pkce.js';
 
 export type GitHubFlavor = 'cloud' | 'enterprise';
 
@@ -44,7 +47,7 @@ export interface GitHubTwinOptions extends TwinServerOptions {
 }
 
 /** A running GitHub (Cloud or Enterprise Server) twin on loopback; owner actions send their webhooks. */
-export interface GitHubTwin extends TwinServer, OwnerActions {
+export interface GitHubTwin extends TwinServer, OwnerActions, OrgMemberActions {
   /** The live, mutable state (users, orgs, repos, apps, installations, tokens, PRs, comments …). */
   readonly state: GitHubState;
   readonly flavor: GitHubFlavor;
@@ -104,7 +107,7 @@ export async function startGitHubTwin(
   const events = createRepoEvents(state, webhooks, getShapes);
   const graphqlPath = flavor === 'enterprise' ? '/api/graphql' : '/graphql';
   registerAppRoutes(api, state, webhooks);
-  registerOrgRoutes(api, state);
+  registerOrgRoutes(api, state, flavor);
   registerPullRoutes(api, state, events);
   registerReviewRoutes(api, state, events);
   registerCheckRoutes(api, state);
@@ -145,6 +148,7 @@ export async function startGitHubTwin(
   };
 
   return Object.assign(server, createOwnerActions(state, webhooks, getShapes), {
+    ...createOrgMemberActions(state, webhooks, getShapes),
     state,
     flavor,
     version,

@@ -26,10 +26,20 @@ export function loadScenario(state: GitHubState, scenario: GitHubScenario): void
       name: o.name ?? null,
       description: o.description ?? null,
       members: new Map(),
+      invitations: new Map(),
       createdAt: iso(epoch),
     };
     state.orgs.set(o.id, org);
     for (const m of o.members ?? []) org.members.set(state.requireUser(m.login).id, m.role);
+    const owner = [...org.members].find(([, role]) => role === 'admin')?.[0];
+    for (const invitation of o.invitations ?? []) {
+      org.invitations.set(state.requireUser(invitation.login).id, {
+        id: state.newId(),
+        role: invitation.role ?? 'member',
+        inviterId: owner ?? state.requireUser(invitation.login).id,
+        createdAt: iso(epoch),
+      });
+    }
     for (const r of o.repos ?? []) {
       const repo = state.addRepo(org, {
         name: r.name,

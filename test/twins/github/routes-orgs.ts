@@ -1,11 +1,12 @@
 import type { createApi } from './api.js';
 import { ghError, notFound, validationFailed } from './errors.js';
+import { invitationShape, standingOf } from './org-invitations.js';
 import type { GitHubState } from './state.js';
 
 type Api = ReturnType<typeof createApi>;
 
 /** User, organization, membership and repository-listing routes. */
-export function registerOrgRoutes(api: Api, state: GitHubState): void {
+export function registerOrgRoutes(api: Api, state: GitHubState, flavor: 'cloud' | 'enterprise'): void {
   // GET /user
   api.route('GET', '/user', 'token', (_req, ctx) => {
     if (ctx.caller.kind !== 'user') throw ghError(403, 'Resource not accessible by integration');
@@ -37,16 +38,16 @@ export function registerOrgRoutes(api: Api, state: GitHubState): void {
     };
   });
 
-  // GET /user/memberships/orgs/{org}
+  // GET /user/memberships/orgs/{org} (an active or a pending membership)
   api.route('GET', '/user/memberships/orgs/:org', 'user', (req, ctx) => {
     if (ctx.caller.kind !== 'user') throw ghError(403, 'Resource not accessible by integration');
     const org = state.orgByLogin(req.params.org!);
-    const role = org?.members.get(ctx.caller.user.id);
-    if (!org || !role)
+    const standing = org && standingOf(org, ctx.caller.user);
+    if (!org || !standing)
       throw notFound(
         'https://docs.github.com/rest/orgs/members#get-an-organization-membership-for-the-authenticated-user',
       );
-    return { body: ctx.shapes.orgMembership(org, ctx.caller.user, role) };
+    return { body: ctx.shapes.orgMembership(org, ctx.caller.user, standing.role, standing.state) };
   });
 
   // GET /orgs/{org}
@@ -79,12 +80,12 @@ export function registerOrgRoutes(api: Api, state: GitHubState): void {
     return { headers: page.headers, body: page.items.map((u) => ctx.shapes.user(u)) };
   });
 
-  // GET /orgs/{org}/memberships/{username}
+  // GET /orgs/{org}/memberships/{username} (active, or pending while invited; 404 for an outside collaborator)
   api.route('GET', '/orgs/:org/memberships/:username', 'token', (req, ctx) => {
     const org = state.orgByLogin(req.params.org!);
     const user = state.userByLogin(req.params.username!);
-    const role = org && user ? org.members.get(user.id) : undefined;
-    if (!org || !user || !role)
+    const standing = org && user ? standingOf(org, user) : undefined;
+    if (!org || !user || !standing)
       throw notFound('https://docs.github.com/rest/orgs/members#get-organization-membership-for-a-user');
     if (
       ctx.caller.kind === 'installation' &&
@@ -94,8 +95,31 @@ export function registerOrgRoutes(api: Api, state: GitHubState): void {
     }
     if (ctx.caller.kind === 'user' && !org.members.has(ctx.caller.user.id)) throw notFound();
     ctx.need(['members', 'read']);
-    return { body: ctx.shapes.orgMembership(org, user, role) };
+    return { body: ctx.shapes.orgMembership(org, user, standing.role, standing.state) };
   });
+
+  // GET /orgs/{org}/invitations ("List pending organization invitations"; GitHub.com only, GHES has no such route)
+  if (flavor === 'cloud')
+    api.route('GET', '/orgs/:org/invitations', 'token', (req, ctx) => {
+      const org = state.orgByLogin(req.params.org!);
+      if (!org)
+        throw notFound('https://docs.github.com/rest/orgs/members#list-pending-organization-invitations');
+      if (
+        ctx.caller.kind === 'installation' &&
+        ctx.caller.installation.account.toLowerCase() !== org.login.toLowerCase()
+      ) {
+        throw notFound();
+      }
+      ctx.need(['members', 'read']);
+      const role = req.url.searchParams.get('role') ?? 'all';
+      const invitations = [...org.invitations.entries()]
+        .map(([userId, invitation]) =>
+          invitationShape(state, ctx.shapes, org, state.users.get(userId)!, invitation),
+        )
+        .filter((i) => role === 'all' || i.role === role);
+      const page = ctx.paginate(invitations);
+      return { headers: page.headers, body: page.items };
+    });
 
   // GET /orgs/{org}/repos
   api.route('GET', '/orgs/:org/repos', 'any', (req, ctx) => {

@@ -36,6 +36,11 @@ export interface ScenarioOrg {
   readonly name?: string;
   readonly description?: string;
   readonly members?: readonly { readonly login: string; readonly role: 'admin' | 'member' }[];
+  /**
+   * Pending invitations (`GET /orgs/{org}/memberships/{username}` answers `state: "pending"`); not in
+   * `/orgs/{org}/members`. The inviter is the organization's first owner.
+   */
+  readonly invitations?: readonly { readonly login: string; readonly role?: 'admin' | 'member' }[];
   readonly repos?: readonly ScenarioRepo[];
   /** Extra generated repositories `${prefix}-00001` … (cheap way to get an org with 10,000 repos). */
   readonly generatedRepos?: { readonly count: number; readonly prefix?: string; readonly private?: boolean };

@@ -27,7 +27,12 @@ export interface Shapes {
   publicUser(user: UserRecord): Json;
   org(org: OrgRecord): Json;
   orgSimple(org: OrgRecord): Json;
-  orgMembership(org: OrgRecord, user: UserRecord, role: 'admin' | 'member'): Json;
+  orgMembership(
+    org: OrgRecord,
+    user: UserRecord,
+    role: 'admin' | 'member',
+    membershipState?: 'active' | 'pending',
+  ): Json;
   repo(repo: RepoRecord, permissions?: { admin: boolean; push: boolean; pull: boolean }): Json;
   fullRepo(repo: RepoRecord): Json;
   app(app: AppRecord): Json;
@@ -414,10 +419,15 @@ export function createShapes(
     };
   }
 
-  function orgMembership(o: OrgRecord, u: UserRecord, role: 'admin' | 'member'): Json {
+  function orgMembership(
+    o: OrgRecord,
+    u: UserRecord,
+    role: 'admin' | 'member',
+    membershipState: 'active' | 'pending' = 'active',
+  ): Json {
     return {
       url: `${api}/orgs/${o.login}/memberships/${u.login}`,
-      state: 'active',
+      state: membershipState,
       role,
       organization_url: `${api}/orgs/${o.login}`,
       organization: orgSimple(o),

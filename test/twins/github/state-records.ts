@@ -19,6 +19,16 @@ export interface OrgRecord {
   description: string | null;
   /** user id → role */
   readonly members: Map<number, 'admin' | 'member'>;
+  /** Pending invitations by invitee's user id: not members until accepted. */
+  readonly invitations: Map<number, OrgInvitationRecord>;
+  readonly createdAt: string;
+}
+
+/** An invitation to join an organization that the person has not accepted yet. */
+export interface OrgInvitationRecord {
+  readonly id: number;
+  readonly role: 'admin' | 'member';
+  readonly inviterId: number;
   readonly createdAt: string;
 }
 
@@ -189,6 +199,8 @@ export interface CodeRecord {
   readonly appId: number;
   readonly userId: number;
   readonly redirectUri: string | undefined;
+  /** PKCE `code_challenge` (S256) given on authorize; the exchange must then send its `code_verifier`. */
+  readonly challenge?: string;
   readonly expiresAt: number;
   used: boolean;
 }

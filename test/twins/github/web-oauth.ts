@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { pkceMatches } from '../server/pkce.js';
 import type { TwinResponse, TwinRouter } from '../server/twin-server.js';
 import { randomToken } from './routes-app.js';
 import { esc, formOf, hidden, page, redirect } from './html.js';
@@ -17,13 +18,14 @@ export interface OAuthBook {
 
 export const createOAuthBook = (): OAuthBook => ({ authorized: new Set(), refreshTokens: new Map() });
 
-/** Issue a one-time OAuth code for `user` and `app` (valid 10 minutes). */
+/** Issue a one-time OAuth code for `user` and `app` (valid 10 minutes), bound to a PKCE challenge if given. */
 export function mintOAuthCode(
   state: GitHubState,
   book: OAuthBook,
   app: AppRecord,
   user: UserRecord,
   redirectUri?: string,
+  challenge?: string,
 ): string {
   const code = randomBytes(10).toString('hex');
   state.oauthCodes.set(code, {
@@ -31,6 +33,7 @@ export function mintOAuthCode(
     appId: app.id,
     userId: user.id,
     redirectUri,
+    challenge,
     expiresAt: state.now() + CODE_TTL_MS,
     used: false,
   });
@@ -73,9 +76,15 @@ function redirectAllowed(app: AppRecord, candidate: string): boolean {
   });
 }
 
-/** `GET/POST /login/oauth/authorize` (the consent page) and `POST /login/oauth/access_token`. */
+/**
+ * `GET/POST /login/oauth/authorize` (the consent page) and `POST /login/oauth/access_token`. PKCE: a
+ * `code_challenge` on authorize (only `code_challenge_method=S256` is accepted, as GitHub announced) binds the code
+ * to its `code_verifier`; an exchange without the right verifier answers `bad_verification_code`.
+ */
 export function registerOAuthPages(router: TwinRouter, state: GitHubState, book: OAuthBook): void {
-  const target = (fields: URLSearchParams): { app: AppRecord; redirectUri: string } | TwinResponse => {
+  const target = (
+    fields: URLSearchParams,
+  ): { app: AppRecord; redirectUri: string; challenge: string | undefined } | TwinResponse => {
     const app = state.appByClientId(fields.get('client_id') ?? '');
     if (!app) return page('Not Found', '<p>No application with that client id.</p>', 404);
     const requested = fields.get('redirect_uri');
@@ -87,11 +96,24 @@ export function registerOAuthPages(router: TwinRouter, state: GitHubState, book:
         400,
       );
     }
-    return { app, redirectUri };
+    const challenge = fields.get('code_challenge') || undefined;
+    if (challenge !== undefined && fields.get('code_challenge_method') !== 'S256') {
+      return page(
+        'Unsupported code challenge method',
+        '<p>Only the S256 code challenge method is accepted.</p>',
+        400,
+      );
+    }
+    return { app, redirectUri, challenge };
   };
-  const finish = (app: AppRecord, user: UserRecord, redirectUri: string, state_: string | null) => {
+  const finish = (
+    found: { app: AppRecord; redirectUri: string; challenge: string | undefined },
+    user: UserRecord,
+    state_: string | null,
+  ) => {
+    const { app, redirectUri, challenge } = found;
     const url = new URL(redirectUri);
-    url.searchParams.set('code', mintOAuthCode(state, book, app, user, redirectUri));
+    url.searchParams.set('code', mintOAuthCode(state, book, app, user, redirectUri, challenge));
     if (state_ !== null) url.searchParams.set('state', state_);
     return redirect(url.toString());
   };
@@ -102,16 +124,17 @@ export function registerOAuthPages(router: TwinRouter, state: GitHubState, book:
     if (!('login' in user)) return user;
     const found = target(req.url.searchParams);
     if (!('app' in found)) return found;
-    const { app, redirectUri } = found;
+    const { app, redirectUri, challenge } = found;
     const stateParam = req.url.searchParams.get('state');
     if (book.authorized.has(`${app.id}:${user.id}`) && req.url.searchParams.get('prompt') !== 'consent') {
-      return finish(app, user, redirectUri, stateParam);
+      return finish(found, user, stateParam);
     }
+    const pkce = challenge ? { code_challenge: challenge, code_challenge_method: 'S256' } : {};
     return page(
       `Authorize ${app.name}`,
       `<p>${esc(app.name)} by ${esc(app.owner)} wants to verify your GitHub identity (${esc(user.login)}) and act on your behalf.</p>
 <form method="post" action="/login/oauth/authorize">
-${hidden({ client_id: app.clientId, redirect_uri: redirectUri, state: stateParam ?? undefined })}
+${hidden({ client_id: app.clientId, redirect_uri: redirectUri, state: stateParam ?? undefined, ...pkce })}
 <p><button type="submit" name="authorize" value="1">Authorize</button></p>
 </form>
 <form method="post" action="/login/oauth/authorize">
@@ -135,7 +158,7 @@ ${hidden({ client_id: app.clientId, redirect_uri: redirectUri, state: stateParam
       if (s !== null) url.searchParams.set('state', s);
       return redirect(url.toString());
     }
-    return finish(found.app, user, found.redirectUri, form.get('state'));
+    return finish(found, user, form.get('state'));
   });
 
   // POST /login/oauth/access_token (code or refresh-token exchange; errors answer 200 as on GitHub)
@@ -182,6 +205,10 @@ ${hidden({ client_id: app.clientId, redirect_uri: redirectUri, state: stateParam
           'redirect_uri_mismatch',
           'The redirect_uri MUST match the registered callback URL for this application.',
         );
+      }
+      const verifier = fields.get('code_verifier');
+      if (record.challenge !== undefined && !(verifier && pkceMatches(record.challenge, 'S256', verifier))) {
+        return error('bad_verification_code', 'The code passed is incorrect or expired.');
       }
       record.used = true;
       userId = record.userId;

@@ -32,11 +32,25 @@ export function identify(state: GitLabState, request: TwinRequest): GitLabCaller
   const token = state.tokens.get(value);
   if (!token) throw unauthorized();
   if (token.revoked) throw invalidToken('Token was revoked. You have to re-authorize from the user.');
-  if (token.expiresAt !== null && token.expiresAt <= state.today)
+  if (
+    (token.expiresAt !== null && token.expiresAt <= state.today) ||
+    (token.expiresAtMs !== undefined && token.expiresAtMs <= state.now())
+  )
     throw invalidToken('Token is expired. You can either do re-authorization or token refresh.');
+  const user = state.users.get(token.userId);
+  const denied = user ? accessDenied[user.state] : undefined;
+  if (denied) throw new TwinHttpError(403, { message: `403 Forbidden - ${denied}` });
   token.lastUsedAt = new Date().toISOString();
-  return caller(token, state.users.get(token.userId));
+  return caller(token, user);
 }
+
+/** Why a user's tokens stop working (`Gitlab::Auth::UserAccessDeniedReason`). */
+const accessDenied: Readonly<Record<GitLabUser['state'], string | undefined>> = {
+  active: undefined,
+  blocked: 'Your account has been blocked.',
+  deactivated:
+    'Your account has been deactivated by your administrator. Please log back in from a web browser to reactivate your account.',
+};
 
 function caller(token: GitLabToken | undefined, user: GitLabUser | undefined): GitLabCaller {
   return {

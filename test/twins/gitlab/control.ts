@@ -199,22 +199,17 @@ export function createGitLabControl(
       return pushed;
     },
     addUser(seed, membership) {
-      state.users.set(seed.id, {
-        id: seed.id,
-        username: seed.username,
-        name: seed.name ?? seed.username,
-        email: seed.email,
-        bot: seed.bot ?? false,
-        admin: seed.admin ?? false,
-      });
+      const user = state.addUser(seed);
       if (membership) {
-        projectOf(membership.path).members.set(seed.id, {
-          userId: seed.id,
+        projectOf(membership.path).members.set(user.id, {
+          userId: user.id,
           accessLevel: membership.accessLevel,
           expiresAt: null,
+          state: 'active',
+          createdAt: new Date().toISOString(),
         });
       }
-      return state.users.get(seed.id)!;
+      return user;
     },
     async openMergeRequest(path, input) {
       const project = projectOf(path);

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createGitLabControl, type GitLabControl } from './control.js';
 import { createGitLabDeliveries, type GitLabHookDelivery } from './deliveries.js';
+import { createGitLabMemberControl, type GitLabMemberControl } from './member-control.js';
+import { registerOAuthRoutes } from './oauth.js';
+import type { GitLabOAuthApplication } from './oauth-store.js';
+import { createSession, registerSessionPages, SESSION_COOKIE } from './web-session.js';
 import {
   startTwinServer,
   TwinHttpError,
@@ -16,7 +20,7 @@ import { addMergeRequestDiffRoutes } from './routes-merge-request-diffs.js';
 import { addMergeRequestRoutes } from './routes-merge-requests.js';
 import { addStatusRoutes } from './routes-statuses.js';
 import { addProjectRoutes } from './routes-projects.js';
-import type { GitLabScenario, GitLabTokenSeed } from './scenario.js';
+import type { GitLabOAuthApplicationSeed, GitLabScenario, GitLabTokenSeed } from './scenario.js';
 import {
   GitLabState,
   type GitLabGroup,
@@ -31,12 +35,23 @@ export type * from './state.js';
 export { GitLabState } from './state.js';
 
 export type { GitLabHookDelivery } from './deliveries.js';
+export type { GitLabMemberControl } from './member-control.js';
+export type { GitLabOAuthApplication } from './oauth-store.js';
+export { pkcePair } from '../server/pkce.js';
 
 /** A running GitLab twin: `/api/v4` on loopback, with its state open to the test. */
-export interface GitLabTwin extends TwinServer, GitLabControl {
+export interface GitLabTwin extends TwinServer, GitLabControl, GitLabMemberControl {
   readonly state: GitLabState;
   /** `url + '/api/v4'`. */
   readonly apiUrl: string;
+  /** The web root (`url`): the sign-in page, `/oauth/authorize`, `/oauth/token`. */
+  readonly webUrl: string;
+  /** Registers an OAuth application after start; returns it with its `uid` (client id) and `secret`. */
+  registerOAuthApplication(seed: GitLabOAuthApplicationSeed): GitLabOAuthApplication;
+  /** A `Cookie` header value that signs `username` in to the web pages. */
+  signInCookie(username: string): string;
+  /** Moves the twin's clock forward (OAuth code and access token expiry). */
+  advanceTime(ms: number): void;
   /** What `GET /version` reports; endpoints newer than it answer 404 as an older GitLab does. */
   readonly version: string;
   /** A group by full path; throws when absent. */
@@ -77,6 +92,8 @@ export async function startGitLabTwin(
   addDiscussionRoutes(api, events);
   addMergeRequestDiffRoutes(api);
   addStatusRoutes(api);
+  registerSessionPages(router, state);
+  registerOAuthRoutes(router, state);
 
   const server = await startTwinServer(router, {
     ...options,
@@ -92,7 +109,13 @@ export async function startGitLabTwin(
     ...server,
     state,
     apiUrl: `${server.url}/api/v4`,
+    webUrl: server.url,
     version,
+    registerOAuthApplication: (seed) => state.oauth.register(seed),
+    signInCookie: (username) => `${SESSION_COOKIE}=${createSession(state, state.requireUser(username))}`,
+    advanceTime(ms) {
+      state.clockOffsetMs += ms;
+    },
     group: (fullPath) => must(state.group(fullPath), `group ${fullPath}`),
     project: (path) => must(state.project(path), `project ${path}`),
     mergeRequest: (path, iid) =>
@@ -108,6 +131,7 @@ export async function startGitLabTwin(
       await server.close();
     },
     ...createGitLabControl(state, deliveries, events, () => origin),
+    ...createGitLabMemberControl(state, deliveries),
   };
 }
 

@@ -1,5 +1,5 @@
 /** The records a GitLab twin keeps; see `GitLabState`. */
-import type { GitLabAccessLevel, GitLabScope, GitLabVisibility } from './scenario.js';
+import type { GitLabAccessLevel, GitLabScope, GitLabUserState, GitLabVisibility } from './scenario.js';
 
 export interface GitLabUser {
   readonly id: number;
@@ -8,6 +8,9 @@ export interface GitLabUser {
   readonly email: string | undefined;
   readonly bot: boolean;
   readonly admin: boolean;
+  /** For the web sign-in page; `undefined`: cannot sign in there. */
+  password: string | undefined;
+  state: GitLabUserState;
 }
 
 export interface GitLabToken {
@@ -18,8 +21,12 @@ export interface GitLabToken {
   readonly scopes: GitLabScope[];
   expiresAt: string | null;
   revoked: boolean;
-  readonly kind: 'personal' | 'group' | 'project';
+  readonly kind: 'personal' | 'group' | 'project' | 'oauth';
   readonly createdAt: string;
+  /** OAuth access tokens: when they stop working (ms since the epoch, on the twin's clock). */
+  readonly expiresAtMs?: number;
+  /** OAuth access tokens: the application's uid. */
+  readonly applicationUid?: string;
   lastUsedAt: string | null;
   requestsPerMinute: number | undefined;
   /** Fixed one-minute window used for the per-token budget. */
@@ -30,6 +37,19 @@ export interface GitLabMember {
   readonly userId: number;
   accessLevel: GitLabAccessLevel;
   expiresAt: string | null;
+  /** `membership_state`. */
+  state: 'active' | 'awaiting';
+  readonly createdAt: string;
+}
+
+/** A pending invitation of an email address to a group. */
+export interface GitLabInvitation {
+  readonly id: number;
+  readonly email: string;
+  readonly accessLevel: GitLabAccessLevel;
+  readonly expiresAt: string | null;
+  readonly invitedById: number | null;
+  readonly createdAt: string;
 }
 
 export interface GitLabHook {
@@ -57,6 +77,7 @@ export interface GitLabGroup {
   readonly plan: 'free' | 'premium' | 'ultimate';
   readonly members: Map<number, GitLabMember>;
   readonly hooks: GitLabHook[];
+  readonly invitations: GitLabInvitation[];
   readonly createdAt: string;
 }
 

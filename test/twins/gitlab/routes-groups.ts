@@ -82,8 +82,11 @@ export function addGroupRoutes(api: GitLabApi): void {
       caller.require('read');
       const group = api.group(caller, request.params.id!);
       const query = request.url.searchParams.get('query')?.toLowerCase();
+      // `state` (Premium): only members awaiting a seat, or only active ones.
+      const membershipState = request.url.searchParams.get('state');
       const list = members(group).filter((m) => {
         const user = state.users.get(m.userId)!;
+        if (membershipState !== null && m.state !== membershipState) return false;
         return (
           !query || user.username.toLowerCase().includes(query) || user.name.toLowerCase().includes(query)
         );
@@ -100,6 +103,16 @@ export function addGroupRoutes(api: GitLabApi): void {
   };
   memberRoutes('members/all', (group) => state.groupMembers(group));
   memberRoutes('members', (group) => [...group.members.values()]);
+
+  // "List all invitations pending for a group" (Invitations API): the Owner role, as `admin_group` needs.
+  api.get('/groups/:id/invitations', (request, caller) => {
+    caller.require('read');
+    const group = api.group(caller, request.params.id!);
+    api.requireLevel(level(caller, group), 50);
+    const query = request.url.searchParams.get('query')?.toLowerCase();
+    const list = group.invitations.filter((i) => !query || i.email.toLowerCase().includes(query));
+    return paginate(request, list, (i) => views.invitation(i));
+  });
 
   /** The group of a hook call: scope first, then the group, the Premium feature and the Owner role. */
   const hookGroup = (id: string, caller: GitLabCaller, need: 'read' | 'write') => {

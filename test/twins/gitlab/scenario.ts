@@ -7,7 +7,10 @@ export type GitLabScope =
   | 'write_repository'
   | 'self_rotate'
   | 'sudo'
-  | 'admin_mode';
+  | 'admin_mode'
+  | 'openid'
+  | 'profile'
+  | 'email';
 
 /** `10` Guest, `20` Reporter, `30` Developer, `40` Maintainer, `50` Owner (`5` minimal access, `15` Planner). */
 export type GitLabAccessLevel = 5 | 10 | 15 | 20 | 30 | 40 | 50;
@@ -23,7 +26,16 @@ export interface GitLabUserSeed {
   readonly bot?: boolean;
   /** Instance administrators see every group and project. */
   readonly admin?: boolean;
+  /** Password for the twin's web sign-in page (`/users/sign_in`); absent: the person cannot sign in there. */
+  readonly password?: string;
+  /**
+   * Default `active`. A `blocked` user cannot sign in and their tokens answer 403; a `deactivated` one is
+   * reactivated by signing in on the web, as GitLab does.
+   */
+  readonly state?: GitLabUserState;
 }
+
+export type GitLabUserState = 'active' | 'blocked' | 'deactivated';
 
 export interface GitLabTokenSeed {
   readonly value: string;
@@ -44,6 +56,32 @@ export interface GitLabMemberSeed {
   readonly user: string;
   readonly accessLevel: GitLabAccessLevel;
   readonly expiresAt?: string | null;
+  /** `membership_state`: `awaiting` for a member waiting for a seat (or an Owner's approval). Default `active`. */
+  readonly state?: 'active' | 'awaiting';
+}
+
+/** A pending invitation of an email address (not a member until accepted). */
+export interface GitLabInvitationSeed {
+  readonly email: string;
+  readonly accessLevel: GitLabAccessLevel;
+  readonly expiresAt?: string | null;
+  /** Username of who invited; default: the group's first Owner. */
+  readonly invitedBy?: string;
+}
+
+/** An OAuth application ("Applications" of a user, group or the instance) people authorize. */
+export interface GitLabOAuthApplicationSeed {
+  /** The application ID (`client_id`); 64 hex digits are generated when absent. */
+  readonly uid?: string;
+  /** The secret (`client_secret`); a `gloas-…` value is generated when absent. */
+  readonly secret?: string;
+  readonly name?: string;
+  /** Redirect URIs; `redirect_uri` must equal one of them exactly. */
+  readonly redirectUris: readonly string[];
+  /** The scopes the application may ask for (`read_user`, `openid`, `api`…). */
+  readonly scopes: readonly GitLabScope[];
+  /** Default `true` (the application keeps its secret); a public client must use PKCE. */
+  readonly confidential?: boolean;
 }
 
 export interface GitLabNoteSeed {
@@ -107,6 +145,8 @@ export interface GitLabGroupSeed {
     readonly archivedEvery?: number;
   };
   readonly hooks?: readonly GitLabHookSeed[];
+  /** Pending invitations: `GET /groups/:id/invitations`, never in the member lists. */
+  readonly invitations?: readonly GitLabInvitationSeed[];
   /** Default `premium`; on `free`, group webhooks answer 404 as GitLab does without the feature. */
   readonly plan?: 'free' | 'premium' | 'ultimate';
 }
@@ -118,6 +158,8 @@ export interface GitLabScenario {
   readonly groups: readonly GitLabGroupSeed[];
   /** The day the twin believes it is (`YYYY-MM-DD`), for token expiry; defaults to the real date. */
   readonly today?: string;
+  /** OAuth applications for "Sign in with GitLab" (also `twin.registerOAuthApplication` after start). */
+  readonly oauthApplications?: readonly GitLabOAuthApplicationSeed[];
 }
 
 /** A small organisation: a top-level group with subgroups, members at every level, an MR with notes. */
@@ -125,10 +167,16 @@ export function demoGitLabScenario(): GitLabScenario {
   return {
     users: [
       { id: 1, username: 'root', name: 'Administrator', admin: true },
-      { id: 11, username: 'alice', name: 'Alice Owner', email: 'alice@example.com' },
-      { id: 12, username: 'bob', name: 'Bob Developer', email: 'bob@example.com' },
-      { id: 13, username: 'carol', name: 'Carol Reporter', email: 'carol@example.com' },
-      { id: 14, username: 'dave', name: 'Dave Outsider', email: 'dave@example.com' },
+      { id: 11, username: 'alice', name: 'Alice Owner', email: 'alice@example.com', password: 'alice-pass' },
+      { id: 12, username: 'bob', name: 'Bob Developer', email: 'bob@example.com', password: 'bob-pass' },
+      {
+        id: 13,
+        username: 'carol',
+        name: 'Carol Reporter',
+        email: 'carol@example.com',
+        password: 'carol-pass',
+      },
+      { id: 14, username: 'dave', name: 'Dave Outsider', email: 'dave@example.com', password: 'dave-pass' },
       { id: 90, username: 'group_100_bot_scm', name: 'scm-connect', bot: true },
     ],
     tokens: [
@@ -218,6 +266,16 @@ export function demoGitLabScenario(): GitLabScenario {
         path: 'other-corp',
         members: [{ user: 'dave', accessLevel: 50 }],
         projects: [{ id: 2000, path: 'secret' }],
+      },
+    ],
+    // "Sign in with GitLab" for scm-connect served at http://127.0.0.1:8080 (`npm run demo`).
+    oauthApplications: [
+      {
+        uid: 'demo-gitlab-sign-in-application-id',
+        secret: 'gloas-demo-gitlab-sign-in-secret',
+        name: 'scm-connect (demo)',
+        redirectUris: ['http://127.0.0.1:8080/auth/gitlab/callback'],
+        scopes: ['read_user'],
       },
     ],
   };

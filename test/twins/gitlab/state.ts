@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { GitLabOAuthStore } from './oauth-store.js';
 import type {
   GitLabBranch,
   GitLabCommit,
@@ -17,6 +18,7 @@ import type {
   GitLabProjectSeed,
   GitLabScenario,
   GitLabTokenSeed,
+  GitLabUserSeed,
 } from './scenario.js';
 
 export type * from './records.js';
@@ -30,26 +32,38 @@ export class GitLabState {
   readonly tokens = new Map<string, GitLabToken>();
   readonly groups = new Map<number, GitLabGroup>();
   readonly projects = new Map<number, GitLabProject>();
+  /** OAuth applications, codes and tokens, and web sign-in sessions. */
+  readonly oauth = new GitLabOAuthStore();
   /** Each group's own projects in id order. */
   private readonly projectsByGroup = new Map<number, GitLabProject[]>();
   today: string;
+  /** Milliseconds added to the wall clock (OAuth code and token expiry). */
+  clockOffsetMs = 0;
   private nextId = 1_000_000;
   private commitCounter = 0;
 
   constructor(scenario: GitLabScenario) {
     this.today = scenario.today ?? new Date().toISOString().slice(0, 10);
-    for (const user of scenario.users) {
-      this.users.set(user.id, {
-        id: user.id,
-        username: user.username,
-        name: user.name ?? user.username,
-        email: user.email,
-        bot: user.bot ?? false,
-        admin: user.admin ?? false,
-      });
-    }
+    for (const user of scenario.users) this.addUser(user);
     for (const seed of scenario.tokens) this.addToken(seed);
     for (const seed of scenario.groups) this.seedGroup(seed);
+    for (const seed of scenario.oauthApplications ?? []) this.oauth.register(seed);
+  }
+
+  /** Adds (or replaces) a user. */
+  addUser(seed: GitLabUserSeed): GitLabUser {
+    const user: GitLabUser = {
+      id: seed.id,
+      username: seed.username,
+      name: seed.name ?? seed.username,
+      email: seed.email,
+      bot: seed.bot ?? false,
+      admin: seed.admin ?? false,
+      password: seed.password,
+      state: seed.state ?? 'active',
+    };
+    this.users.set(user.id, user);
+    return user;
   }
 
   /** Adds a token for an existing user. */
@@ -71,6 +85,10 @@ export class GitLabState {
     };
     this.tokens.set(seed.value, token);
     return token;
+  }
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
   }
 
   newId(): number {
@@ -368,6 +386,7 @@ export class GitLabState {
       plan: seed.plan ?? parent?.plan ?? 'premium',
       members: this.seedMembers(seed.members),
       hooks: [],
+      invitations: [],
       createdAt: isoAt(seed.id),
     };
     this.groups.set(group.id, group);
@@ -382,6 +401,19 @@ export class GitLabState {
         token: hook.token,
         events: new Set(hook.events ?? ['push_events']),
         enableSslVerification: true,
+        createdAt: isoAt(group.id),
+      });
+    }
+    for (const invitation of seed.invitations ?? []) {
+      const inviter = invitation.invitedBy
+        ? this.requireUser(invitation.invitedBy).id
+        : ([...group.members.values()].find((m) => m.accessLevel === 50)?.userId ?? null);
+      group.invitations.push({
+        id: this.newId(),
+        email: invitation.email,
+        accessLevel: invitation.accessLevel,
+        expiresAt: invitation.expiresAt ?? null,
+        invitedById: inviter,
         createdAt: isoAt(group.id),
       });
     }
@@ -491,6 +523,8 @@ export class GitLabState {
         userId: user.id,
         accessLevel: seed.accessLevel,
         expiresAt: seed.expiresAt ?? null,
+        state: seed.state ?? 'active',
+        createdAt: isoAt(0),
       });
     }
     return members;

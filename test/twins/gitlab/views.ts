@@ -4,6 +4,7 @@ import type {
   GitLabDiscussion,
   GitLabGroup,
   GitLabHook,
+  GitLabInvitation,
   GitLabMember,
   GitLabMergeRequest,
   GitLabNote,
@@ -25,20 +26,39 @@ export class GitLabViews {
       id: user.id,
       username: user.username,
       name: user.name,
-      state: 'active',
+      state: user.state,
       locked: false,
       avatar_url: null,
       web_url: `${this.origin()}/${user.username}`,
     };
   }
 
+  /** "Get the current user" (`GET /user`): the person's own, fuller answer. */
   user(user: GitLabUser) {
+    const email = user.email ?? `${user.username}@example.com`;
     return {
       ...this.userBasic(user),
       created_at: '2024-01-01T00:00:00.000Z',
-      bot: user.bot,
+      bio: '',
+      location: '',
       public_email: user.email ?? null,
-      email: user.email ?? `${user.username}@example.com`,
+      website_url: '',
+      organization: '',
+      job_title: '',
+      bot: user.bot,
+      last_sign_in_at: null,
+      confirmed_at: '2024-01-01T00:00:00.000Z',
+      last_activity_on: null,
+      email,
+      commit_email: email,
+      projects_limit: 100000,
+      current_sign_in_at: null,
+      identities: [],
+      can_create_group: true,
+      can_create_project: true,
+      two_factor_enabled: false,
+      external: false,
+      private_profile: false,
       // Only an administrator's own answer carries `is_admin`.
       ...(user.admin ? { is_admin: true } : {}),
     };
@@ -49,9 +69,25 @@ export class GitLabViews {
       ...this.userBasic(this.state.users.get(member.userId)!),
       access_level: member.accessLevel,
       expires_at: member.expiresAt,
-      created_at: '2024-01-01T00:00:00.000Z',
-      membership_state: 'active',
+      created_at: member.createdAt,
+      membership_state: member.state,
       group_saml_identity: null,
+    };
+  }
+
+  /** "List all invitations pending for a group or project". */
+  invitation(invitation: GitLabInvitation) {
+    const invitee = [...this.state.users.values()].find((u) => u.email === invitation.email);
+    const inviter =
+      invitation.invitedById === null ? undefined : this.state.users.get(invitation.invitedById);
+    return {
+      id: invitation.id,
+      invite_email: invitation.email,
+      created_at: invitation.createdAt,
+      access_level: invitation.accessLevel,
+      expires_at: invitation.expiresAt,
+      user_name: invitee?.name ?? null,
+      created_by_name: inviter?.name ?? null,
     };
   }
 
