@@ -10,6 +10,7 @@ import { GitHubConfirmPage } from './pages/github-confirm-page.js';
 import { InvitePage } from './pages/invite-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
+import { ProfilePage } from './pages/profile-page.js';
 import { ProjectsPage } from './pages/projects-page.js';
 import { SettingsPage, settingsTabs } from './pages/settings-page.js';
 import { SetupPage } from './pages/setup-page.js';
@@ -18,17 +19,14 @@ import type { Router } from './router/router.js';
 import { RouterProvider, useLocation, useNavigate } from './router/router-context.js';
 import { SessionProvider, type SessionControl, type SessionState } from './session/session-context.js';
 import { AppShell } from './shell/app-shell.js';
+import { returnPath } from './sign-in/start-urls.js';
 
-/** Only a path on this site may be a `next` target after sign-in. */
-const safeNextPath = (search: string): string => {
-  const next = new URLSearchParams(search).get('next');
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
-    ? next
-    : '/projects';
-};
-
-/** Paths the server answers itself (where GitHub sends people back): reached with a full page load. */
-const isServerPath = (path: string): boolean => /^\/github\/(setup|manifest)(\/|\?|$)/.test(path);
+/**
+ * Paths the server answers itself (where GitHub sends people back, the starts of sign-in with an SCM or an
+ * identity provider): reached with a full page load.
+ */
+const isServerPath = (path: string): boolean =>
+  /^\/github\/(setup|manifest)(\/|\?|$)/.test(path) || /^\/auth\//.test(path);
 
 const Redirect = ({ to }: { readonly to: string }) => {
   const navigate = useNavigate();
@@ -54,6 +52,7 @@ const titles: readonly (readonly [string, string])[] = [
   ['/findings/:findingId', 'Finding'],
   ['/activity', 'Activity'],
   ['/github/confirm', 'Link a GitHub installation'],
+  ['/profile', 'Profile'],
   ...settingsTabs.map((tab) => [tab.path, `Settings · ${tab.label}`] as const),
 ];
 
@@ -91,7 +90,12 @@ const Routes = ({ state, reload }: { readonly state: SessionState; readonly relo
 
   const signedIn = state.status === 'signed-in';
   if (matchPath('/setup', pathname)) return signedIn ? <Redirect to="/projects" /> : <SetupPage />;
-  if (matchPath('/login', pathname)) return signedIn ? <Redirect to={safeNextPath(search)} /> : <LoginPage />;
+  if (matchPath('/login', pathname)) {
+    // A refused sign-in or link comes back here with `error`: shown even to a browser that is signed in.
+    if (!signedIn) return <LoginPage />;
+    if (new URLSearchParams(search).has('error')) return <LoginPage signedInAs={state.session.user} />;
+    return <Redirect to={returnPath(search)} />;
+  }
   if (!signedIn) {
     const next = pathname === '/' ? '' : `?next=${encodeURIComponent(`${pathname}${search}`)}`;
     return <Redirect to={`/login${next}`} />;
@@ -106,6 +110,7 @@ const Routes = ({ state, reload }: { readonly state: SessionState; readonly relo
   else if (finding) page = <FindingPage key={finding.findingId} findingId={finding.findingId!} />;
   else if (matchPath('/activity', pathname)) page = <ActivityPage />;
   else if (matchPath('/github/confirm', pathname)) page = <GitHubConfirmPage search={search} />;
+  else if (matchPath('/profile', pathname)) page = <ProfilePage />;
   else if (tab) page = <SettingsPage tab={tab.id} />;
   else page = <NotFoundPage />;
   // A new account means new data everywhere: remount the page.

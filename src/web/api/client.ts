@@ -5,6 +5,10 @@ import { ApiError, type Http, type RequestOptions } from './http.js';
 import { createGitHubAppApi, type GitHubAppApi } from './github-app-client.js';
 import { createGitHubInstallApi, type GitHubInstallApi } from './github-install-client.js';
 import { createJobsApi, type JobsApi } from './jobs-client.js';
+import { createGitLabOAuthAppsApi, type GitLabOAuthAppsApi } from './gitlab-oauth-apps-client.js';
+import { createMembershipApi, type MembershipApi } from './membership-client.js';
+import { createSignInApi, type SignInApi } from './sign-in-client.js';
+import { createSsoApi, type SsoApi } from './sso-client.js';
 import {
   accountListSchema,
   accountSummarySchema,
@@ -38,7 +42,17 @@ export interface SetupInput {
 
 /** The calls the UI makes to `/api/v1`. Every call that answers a Session also arms the CSRF token. */
 export interface ApiClient
-  extends ConnectionsApi, JobsApi, GitHubInstallApi, GitHubAppApi, FindingsApi, CommentSettingsApi {
+  extends
+    ConnectionsApi,
+    JobsApi,
+    GitHubInstallApi,
+    GitHubAppApi,
+    FindingsApi,
+    CommentSettingsApi,
+    SignInApi,
+    MembershipApi,
+    SsoApi,
+    GitLabOAuthAppsApi {
   setupStatus(options?: RequestOptions): Promise<{ needed: boolean }>;
   completeSetup(input: SetupInput): Promise<Session>;
   /** Resolves `null` when nobody is signed in. */
@@ -80,6 +94,10 @@ export const createApiClient = (http: Http): ApiClient => {
     ...createGitHubAppApi(http),
     ...createFindingsApi(http),
     ...createCommentSettingsApi(http),
+    ...createSignInApi(http),
+    ...createMembershipApi(http),
+    ...createSsoApi(http),
+    ...createGitLabOAuthAppsApi(http),
 
     setupStatus: (options) => http.request('GET', '/api/v1/setup', setupStatusSchema, undefined, options),
 

@@ -28,6 +28,10 @@ export const memberSchema = z.object({
   name: z.string(),
   role: roleSchema,
   joinedAt: z.string(),
+  /** Came from the account's membership source: kept current by it, not edited by hand. */
+  managed: z.optional(z.boolean()),
+  /** Their role in the membership source (`owner`, `developer`…), when managed. */
+  scmRole: z.nullish(z.string()),
 });
 export type Member = z.infer<typeof memberSchema>;
 export const memberListSchema = z.object({ items: z.array(memberSchema) });

@@ -82,3 +82,15 @@ export const emailRule = (name = 'Email', optional = false): FieldRule => ({
   format: { test: looksLikeEmail, message: 'enter an email address such as ada@example.com' },
   hint: 'An email address, up to 254 characters.',
 });
+
+/** A value copied from another service's console (an id, a secret): printable ASCII without spaces. */
+export const copiedValueRule = (name: string, missing: string, optional = false): FieldRule => ({
+  name,
+  missing,
+  optional,
+  maxLength: 4096,
+  format: {
+    test: (value) => /^[\x21-\x7e]+$/.test(value),
+    message: 'paste the value only, without spaces, line breaks or accented characters',
+  },
+});

@@ -5,10 +5,12 @@ import { CommentsTab } from '../settings/comments-tab.js';
 import { MembersTab } from '../settings/members-tab.js';
 import { ScmTab } from '../settings/scm-tab.js';
 import { TokensTab } from '../settings/tokens-tab.js';
+import { SsoTab } from '../sso/sso-tab.js';
 
 export const settingsTabs = [
   { id: 'scm', path: '/settings', label: 'Source Code Managers' },
   { id: 'members', path: '/settings/members', label: 'Members' },
+  { id: 'sso', path: '/settings/sso', label: 'Single sign-on' },
   { id: 'tokens', path: '/settings/tokens', label: 'API tokens' },
   { id: 'comments', path: '/settings/comments', label: 'Pull request comments' },
 ] as const;
@@ -74,6 +76,7 @@ export const SettingsPage = ({ tab }: { readonly tab: SettingsTabId }) => {
       <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'scm' ? <ScmTab account={account} /> : null}
         {tab === 'members' ? <MembersTab account={account} /> : null}
+        {tab === 'sso' ? <SsoTab account={account} /> : null}
         {tab === 'tokens' ? <TokensTab account={account} /> : null}
         {tab === 'comments' ? <CommentsTab account={account} /> : null}
       </div>

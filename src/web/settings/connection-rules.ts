@@ -41,7 +41,8 @@ const isInstanceUrl = (value: string): boolean => {
   }
 };
 
-const instanceUrl = (example: string): FieldRule => ({
+/** The address of a self-managed instance, with an example of its kind. */
+export const instanceUrl = (example: string): FieldRule => ({
   name: 'URL',
   missing: `enter the address of the instance, e.g. ${example}`,
   maxLength: 2048,

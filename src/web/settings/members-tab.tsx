@@ -3,17 +3,21 @@ import { useApi } from '../api/api-context.js';
 import type { AccountSummary, Invitation, Member, Role } from '../api/schemas.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { Dialog } from '../components/dialog.js';
-import { roleOptions } from '../components/fields.js';
 import { FormError } from '../components/form-error.js';
-import { ActionsHeader, RowRemoveCell } from '../components/row-actions.js';
+import { ActionsHeader } from '../components/row-actions.js';
 import { SecretOnce } from '../components/secret-once.js';
-import { formatDate, formatDateTime, roleLabel } from '../lib/format.js';
+import { formatDateTime, roleLabel } from '../lib/format.js';
 import { absoluteAppUrl } from '../lib/safe-url.js';
 import { useResource } from '../lib/use-resource.js';
 import { useSession, useSessionControl } from '../session/session-context.js';
 import { AddMemberForm } from './add-member-form.js';
+import { MemberRow } from './member-row.js';
+import { MembershipSourcePanel } from './membership-source-panel.js';
 
-/** Settings > Members: who belongs to the account; admins add, re-role and remove members. */
+/**
+ * Settings > Members: the membership source, and who belongs to the account; admins add, re-role and remove
+ * members, except what the membership source manages (shown with the reason).
+ */
 export const MembersTab = ({ account }: { readonly account: AccountSummary }) => {
   const api = useApi();
   const session = useSession();
@@ -21,6 +25,10 @@ export const MembersTab = ({ account }: { readonly account: AccountSummary }) =>
   const [members, reload] = useResource(`members:${account.id}`, (signal) =>
     api.listMembers(account.id, { signal }),
   );
+  const [membership, reloadMembership] = useResource(`membership-source:${account.id}`, (signal) =>
+    api.membershipSettings(account.id, { signal }),
+  );
+  const source = membership.status === 'ready' ? membership.data.source : null;
   const [invitation, setInvitation] = useState<Invitation | null>(null);
   const [removing, setRemoving] = useState<Member | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -42,6 +50,13 @@ export const MembersTab = ({ account }: { readonly account: AccountSummary }) =>
 
   return (
     <div className="stack">
+      <MembershipSourcePanel
+        account={account}
+        settings={membership}
+        reload={reloadMembership}
+        onMembersChanged={reload}
+      />
+
       {isAdmin ? (
         <section className="card" aria-labelledby="add-member-heading">
           <h2 id="add-member-heading">Add a member</h2>
@@ -79,38 +94,15 @@ export const MembersTab = ({ account }: { readonly account: AccountSummary }) =>
             </thead>
             <tbody>
               {members.data.map((member) => (
-                <tr key={member.userId}>
-                  <td data-label="Name">
-                    {member.name}
-                    {member.userId === session.user.id ? <span className="muted"> (you)</span> : null}
-                  </td>
-                  <td data-label="Email">{member.email}</td>
-                  <td data-label="Role">
-                    {isAdmin ? (
-                      <select
-                        aria-label={`Role of ${member.name}`}
-                        value={member.role}
-                        onChange={(event) =>
-                          void changeRole(member, event.target.value === 'admin' ? 'admin' : 'member')
-                        }
-                      >
-                        {roleOptions.map((option) => (
-                          <option key={option.value} value={option.value}>
-                            {option.label}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      roleLabel(member.role)
-                    )}
-                  </td>
-                  <td data-label="Joined" title={formatDateTime(member.joinedAt)}>
-                    {formatDate(member.joinedAt)}
-                  </td>
-                  {isAdmin ? (
-                    <RowRemoveCell action="Remove" name={member.name} onClick={() => setRemoving(member)} />
-                  ) : null}
-                </tr>
+                <MemberRow
+                  key={member.userId}
+                  member={member}
+                  isYou={member.userId === session.user.id}
+                  isAdmin={isAdmin}
+                  source={source}
+                  onRoleChange={(target, role) => void changeRole(target, role)}
+                  onRemove={setRemoving}
+                />
               ))}
             </tbody>
           </table>

@@ -4,11 +4,13 @@ import { useApi } from '../api/api-context.js';
 import type { AccountSummary, Connection } from '../api/schemas.js';
 import { FormError } from '../components/form-error.js';
 import { useResource } from '../lib/use-resource.js';
+import { useSession } from '../session/session-context.js';
 import { connectDialogs } from './connect-dialogs.js';
 import { ConnectionList } from './connection-list.js';
 import { instanceName } from './enterprise-app-state.js';
 import { GitHubAppPanel } from './github-app-panel.js';
 import { GitHubRequestsNotice } from './github-requests-notice.js';
+import { GitLabSignInAppsPanel } from './gitlab-sign-in-apps-panel.js';
 import { OrganizationsSection } from './organizations-section.js';
 import { useRefreshAfterInstall } from './use-refresh-after-install.js';
 
@@ -21,6 +23,7 @@ const connectedNotice = (connection: Connection): string =>
 /** Settings > Source Code Managers: the connections, the seven kinds to add, and their organizations. */
 export const ScmTab = ({ account }: { readonly account: AccountSummary }) => {
   const api = useApi();
+  const session = useSession();
   const [connections, reloadConnections] = useResource(`connections:${account.id}`, (signal) =>
     api.listConnections(account.id, { signal }),
   );
@@ -62,6 +65,7 @@ export const ScmTab = ({ account }: { readonly account: AccountSummary }) => {
       </section>
 
       <GitHubAppPanel />
+      {session.user.instanceAdmin ? <GitLabSignInAppsPanel /> : null}
 
       <section className="card" aria-labelledby="add-scm-heading">
         <h2 id="add-scm-heading">Connect a source code manager</h2>

@@ -8,7 +8,7 @@ import { RenameAccountDialog } from './rename-account-dialog.js';
 
 /**
  * The account name at the top of the sidebar; it opens a menu of the user's accounts (the current one
- * checked), "Rename account" for an admin of the current one, and "Create account".
+ * checked), the user's profile, "Rename account" for an admin of the current one, and "Create account".
  */
 export const AccountMenu = () => {
   const api = useApi();
@@ -120,6 +120,19 @@ export const AccountMenu = () => {
             );
           })}
           <div className="menu-separator" role="separator" />
+          <button
+            type="button"
+            role="menuitem"
+            tabIndex={-1}
+            className="menu-item"
+            onClick={() => {
+              close();
+              navigate('/profile');
+            }}
+          >
+            <span className="menu-check" aria-hidden="true" />
+            <span className="menu-item-text">Profile and sign-in methods</span>
+          </button>
           {current?.role === 'admin' ? (
             <button
               type="button"
