@@ -38,9 +38,15 @@ import { registerJobRoutes } from './routes/jobs.js';
 import { registerFindingRoutes } from './routes/findings.js';
 import { registerScanRoutes } from './routes/scans.js';
 import { registerMemberRoutes } from './routes/members.js';
+import { registerMembershipSourceRoutes } from './routes/membership-source.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerSetupRoutes } from './routes/setup.js';
 import { registerTokenRoutes } from './routes/tokens.js';
+import { registerGitLabOAuthAppRoutes } from './routes/gitlab-oauth-apps.js';
+import { registerProfileRoutes } from './routes/profile.js';
+import { registerSignInMethodRoutes, registerSignInPages } from './routes/sign-in.js';
+import { registerSsoRoutes } from './routes/sso.js';
+import { registerSsoFlowRoutes } from './routes/sso-flow.js';
 import { registerWebhookRoutes } from './webhooks/routes.js';
 
 export type App = FastifyInstance;
@@ -136,6 +142,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       registerSessionRoutes(zapp, ctx);
       registerAccountRoutes(zapp, ctx);
       registerMemberRoutes(zapp, ctx);
+      registerMembershipSourceRoutes(zapp, ctx);
       registerInvitationRoutes(zapp, ctx);
       registerTokenRoutes(zapp, ctx);
       registerConnectionRoutes(zapp, ctx);
@@ -145,10 +152,16 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       registerScanRoutes(zapp, ctx);
       registerCommentSettingsRoutes(zapp, ctx);
       registerGitHubInstallRoutes(zapp, ctx, gitHubInstall);
+      registerSsoRoutes(zapp, ctx);
+      registerSignInMethodRoutes(zapp, ctx);
+      registerProfileRoutes(zapp, ctx);
+      registerGitLabOAuthAppRoutes(zapp, ctx);
     },
     { prefix: '/api/v1' },
   );
   registerGitHubSetupRoute(app, ctx, gitHubInstall);
+  await registerSsoFlowRoutes(app, ctx);
+  registerSignInPages(app, ctx);
   await registerGitHubAppRoutes(app, ctx, gitHubInstall);
   await registerWebhookRoutes(app, ctx, {
     gitHubApp: async () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, forbidden, notFound, unauthorized } from '../core/errors.js';
 import { apiTokenPrefix, findApiToken } from '../db/api-tokens.js';
+import { sessionRefusedBySsoPolicy } from '../db/sso-providers.js';
 import { hashToken, nowIso } from '../core/tokens.js';
 import type { AppContext, Auth, Role } from './context.js';
 
@@ -66,7 +67,17 @@ async function resolveCaller(request: FastifyRequest, ctx: AppContext): Promise<
     sessionIdHash: session.idHash,
     accountId: session.accountId,
     csrfToken: session.csrfToken,
-    ...(accountId ? { roleIn: { accountId, role: session.roleInRequestedAccount } } : {}),
+    method: session.method,
+    ssoProviderId: session.ssoProviderId,
+    ...(accountId
+      ? {
+          roleIn: {
+            accountId,
+            role: session.roleInRequestedAccount,
+            ssoRequired: session.ssoRequiredInRequestedAccount,
+          },
+        }
+      : {}),
   };
 }
 
@@ -116,15 +127,33 @@ export async function requireAccount(
     if (auth.role === 'scan-upload') throw forbidden('This API token may only upload scans.');
     role = auth.role;
   } else if (auth?.kind === 'session') {
-    role =
-      auth.roleIn?.accountId === accountId
-        ? (auth.roleIn.role ?? undefined)
-        : await ctx.queries.findRole(accountId, auth.userId);
+    const known = auth.roleIn?.accountId === accountId ? auth.roleIn : undefined;
+    role = known ? (known.role ?? undefined) : await ctx.queries.findRole(accountId, auth.userId);
+    if (
+      role &&
+      (known
+        ? known.ssoRequired
+        : await sessionRefusedBySsoPolicy(ctx.db, {
+            accountId,
+            userId: auth.userId,
+            method: auth.method,
+            ssoProviderId: auth.ssoProviderId,
+          }))
+    ) {
+      throw ssoRequired();
+    }
   }
   if (!role) throw notFound('account');
   if (needed === 'admin' && role !== 'admin') throw forbidden('Only an admin of this account can do this.');
   return role;
 }
+
+const ssoRequired = () =>
+  new AppError(
+    403,
+    'sso_required',
+    'This account requires single sign-on: sign out, then sign in with SSO (your work email on the sign-in page).',
+  );
 
 /**
  * Whoever may upload a scan to `accountId`: a member or admin of it, or an API token of it, the `scan-upload`

@@ -1,4 +1,5 @@
 import type { ServiceContext } from '../context.js';
+import type { SignInMethod } from '../db/schema.js';
 import type { Metrics } from './metrics.js';
 
 /** What every route needs: the service's context plus what only the web server has. */
@@ -18,7 +19,16 @@ export type Auth =
       readonly accountId: string | null;
       readonly csrfToken: string;
       /** The role in the account the route names, read with the session (null: not a member). */
-      readonly roleIn?: { readonly accountId: string; readonly role: Role | null };
+      readonly roleIn?: {
+        readonly accountId: string;
+        readonly role: Role | null;
+        /** The account requires single sign-on and this session did not come through it. */
+        readonly ssoRequired: boolean;
+      };
+      /** How the person signed in (`password`, `github`, `gitlab`, `oidc`, `saml`). */
+      readonly method: SignInMethod;
+      /** The single sign-on provider the session came through. */
+      readonly ssoProviderId: string | null;
     }
   | {
       readonly kind: 'token';

@@ -27,6 +27,12 @@ export const memberSchema = z.object({
   name: z.string(),
   role,
   joinedAt: z.string(),
+  managed: z
+    .boolean()
+    .describe(
+      'Added by the membership source, which keeps it current: its role and removal are not edited by hand.',
+    ),
+  scmRole: z.string().nullable().describe('Their role in the source’s organization or group, while managed.'),
 });
 
 export const apiTokenSchema = z.object({

@@ -32,6 +32,19 @@ describe('SCM_CONNECT_METRICS_TOKEN', () => {
   );
 });
 
+describe('SCM_CONNECT_MEMBERSHIP_EVERY', () => {
+  it('reconciles membership sources hourly by default', () => {
+    expect(loadConfig({}).membershipEveryMs).toBe(3_600_000);
+    expect(loadConfig({ SCM_CONNECT_MEMBERSHIP_EVERY: '15m' }).membershipEveryMs).toBe(900_000);
+  });
+
+  it.each(['30s', '25d', 'hourly'])('refuses %j, naming the variable', (value) => {
+    expect(() => loadConfig({ SCM_CONNECT_MEMBERSHIP_EVERY: value })).toThrow(
+      /SCM_CONNECT_MEMBERSHIP_EVERY: must be a duration from 1m to 24d/,
+    );
+  });
+});
+
 describe('SCM_CONNECT_GITHUB_APP_*', () => {
   const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
     type: 'pkcs1',

@@ -37,6 +37,11 @@ export interface Config {
   readonly workerConcurrency: number;
   /** SCM_CONNECT_SYNC_EVERY: how often every connection's repositories are synced, in ms (default 6 h; `6h`, `30m`). */
   readonly syncEveryMs: number;
+  /**
+   * SCM_CONNECT_MEMBERSHIP_EVERY: how often accounts whose membership GitHub or GitLab manages are reconciled
+   * with their organization or group, in ms (default 1 h; from `1m` to `24d`).
+   */
+  readonly membershipEveryMs: number;
   /** Where the cloud SCMs are; only changed for a proxy, a regional endpoint, or the offline demo. */
   readonly cloudUrls: CloudUrls;
   /**
@@ -139,6 +144,17 @@ const schema = z.object({
       const ms = parseDuration(text);
       if (ms === undefined || ms < 60_000 || ms > 24 * 86_400_000) {
         ctx.addIssue({ code: 'custom', message: 'must be a duration from 1m to 24d, such as 6h or 30m' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  SCM_CONNECT_MEMBERSHIP_EVERY: z
+    .string()
+    .default('1h')
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms < 60_000 || ms > 24 * 86_400_000) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration from 1m to 24d, such as 1h or 15m' });
         return z.NEVER;
       }
       return ms;
@@ -265,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     worker: values.SCM_CONNECT_WORKER,
     workerConcurrency: values.SCM_CONNECT_WORKER_CONCURRENCY,
     syncEveryMs: values.SCM_CONNECT_SYNC_EVERY,
+    membershipEveryMs: values.SCM_CONNECT_MEMBERSHIP_EVERY,
     cloudUrls: {
       gitlab: new URL(values.SCM_CONNECT_GITLAB_URL),
       bitbucketApi: new URL(values.SCM_CONNECT_BITBUCKET_API_URL),

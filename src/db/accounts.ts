@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from './database.js';
 import { nameOrder } from './name-order.js';
 import type { Role } from './schema.js';
@@ -16,6 +17,10 @@ export interface Member {
   readonly name: string;
   readonly role: Role;
   readonly joinedAt: string;
+  /** Added by the account's membership source, which keeps it current: not edited by hand. */
+  readonly managed: boolean;
+  /** Their role in the source's organization or group, while managed. */
+  readonly scmRole: string | null;
 }
 
 export async function createAccount(db: Db, name: string, adminUserId: string): Promise<AccountWithRole> {
@@ -45,25 +50,48 @@ export const renameAccount = (db: Db, accountId: string, name: string) =>
 export const findAccountName = async (db: Db, accountId: string) =>
   (await db.selectFrom('accounts').select('name').where('id', '=', accountId).executeTakeFirst())?.name;
 
-/** The query behind every list of an account's members (by name, then email), as rows or rendered as JSON. */
+/** The role new members of the account get (through its membership source or single sign-on). */
+export async function accountDefaultRole(db: Db, accountId: string): Promise<Role> {
+  const row = await db
+    .selectFrom('accounts')
+    .select('default_role')
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  return row?.default_role ?? 'member';
+}
+
+export async function setDefaultRole(db: Db, accountId: string, role: Role): Promise<void> {
+  await db.updateTable('accounts').set({ default_role: role }).where('id', '=', accountId).execute();
+}
+
+/** A membership the source added, while the account has a source (removing its connection removes it too). */
+const managedNow = sql`memberships.managed = 1 and source.account_id is not null`;
+
+/**
+ * The query behind every list of an account's members (by name, then email), as rows or rendered as JSON;
+ * `managed` is 0 or 1.
+ */
 export const membersQuery = (db: Db, accountId: string) =>
   db
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
+    .leftJoin('membership_sources as source', 'source.account_id', 'memberships.account_id')
     .select([
       'users.id as userId',
       'users.email',
       'users.name',
       'memberships.role',
       'memberships.created_at as joinedAt',
+      sql<number>`case when ${managedNow} then 1 else 0 end`.as('managed'),
+      sql<string | null>`case when ${managedNow} then memberships.scm_role end`.as('scmRole'),
     ])
     .where('memberships.account_id', '=', accountId)
     .orderBy(nameOrder('users.name'))
     .orderBy('users.name')
     .orderBy('users.email');
 
-export const listMembers = (db: Db, accountId: string): Promise<Member[]> =>
-  membersQuery(db, accountId).execute();
+export const listMembers = async (db: Db, accountId: string): Promise<Member[]> =>
+  (await membersQuery(db, accountId).execute()).map((row) => ({ ...row, managed: row.managed === 1 }));
 
 export async function addMember(db: Db, accountId: string, userId: string, role: Role): Promise<boolean> {
   const result = await db

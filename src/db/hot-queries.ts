@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
-import { jsonArrayFrom as postgresJsonArray } from 'kysely/helpers/postgres';
-import { jsonArrayFrom as sqliteJsonArray } from 'kysely/helpers/sqlite';
 import { membersQuery } from './accounts.js';
 import type { Engine } from './database.js';
 import { prepareQuery, type PreparedTarget } from './prepared.js';
-import type { Role } from './schema.js';
+import type { Role, SignInMethod, SsoStatus } from './schema.js';
 import { createSessionCache } from './session-cache.js';
+import { isRefusedBySsoPolicy } from './sso-providers.js';
 
 export interface CallerSession {
   readonly idHash: string;
@@ -14,6 +13,11 @@ export interface CallerSession {
   readonly csrfToken: string;
   /** The user's role in the account the request is about, when it names one; null when not a member. */
   readonly roleInRequestedAccount: Role | null;
+  /** How the person signed in, and through which single sign-on provider. */
+  readonly method: SignInMethod;
+  readonly ssoProviderId: string | null;
+  /** The account the request names requires single sign-on, and this session did not come through it. */
+  readonly ssoRequiredInRequestedAccount: boolean;
 }
 
 /**
@@ -35,6 +39,20 @@ export interface HotQueries {
   membersJson(accountId: string): Promise<string>;
 }
 
+/** The members list's keys rendered as selected; `managed` (stored 0 or 1) is added as a JSON boolean. */
+const memberKeys = ['userId', 'email', 'name', 'role', 'joinedAt', 'scmRole'] as const;
+
+/**
+ * The members list as JSON text. Written out rather than with Kysely's `jsonArrayFrom` for `managed`: SQLite keeps
+ * a JSON `true` / `false` only when it is made inside `json_object` itself, not in the subquery.
+ */
+function membersJsonOf(engine: Engine, list: ReturnType<typeof membersQuery>) {
+  const pairs = sql.join(memberKeys.flatMap((key) => [sql.lit(key), sql.ref(`agg.${key}`)]));
+  return engine === 'sqlite'
+    ? sql<string>`(select coalesce(json_group_array(json_object(${pairs}, 'managed', json(case when agg.managed = 1 then 'true' else 'false' end))), '[]') from ${list} as agg)`
+    : sql<string>`(select coalesce(json_agg(json_build_object(${pairs}, 'managed', agg.managed = 1)), '[]') from ${list} as agg)::text`;
+}
+
 export function createHotQueries(
   target: PreparedTarget & { readonly engine: Engine; readonly writeGeneration?: (() => number) | undefined },
 ): HotQueries {
@@ -48,6 +66,12 @@ export function createHotQueries(
       csrf_token: string;
       expires_at: string;
       role: Role | null;
+      method: SignInMethod;
+      sso_provider_id: string | null;
+      require_sso: number | null;
+      break_glass_user_id: string | null;
+      sso_account_id: string | null;
+      sso_status: SsoStatus | null;
     }
   >(target, 3, (requestedAccountId, idHash, now) =>
     db
@@ -57,6 +81,9 @@ export function createHotQueries(
           .onRef('memberships.user_id', '=', 'sessions.user_id')
           .on('memberships.account_id', '=', requestedAccountId!),
       )
+      // The account's single sign-on policy and the session's provider, read in the same query.
+      .leftJoin('accounts', (join) => join.on('accounts.id', '=', requestedAccountId!))
+      .leftJoin('sso_providers', 'sso_providers.id', 'sessions.sso_provider_id')
       .select([
         'sessions.id_hash',
         'sessions.user_id',
@@ -64,6 +91,12 @@ export function createHotQueries(
         'sessions.csrf_token',
         'sessions.expires_at',
         'memberships.role',
+        'sessions.method',
+        'sessions.sso_provider_id',
+        'accounts.require_sso',
+        'accounts.break_glass_user_id',
+        'sso_providers.account_id as sso_account_id',
+        'sso_providers.status as sso_status',
       ])
       .where('sessions.id_hash', '=', idHash!)
       .where('sessions.expires_at', '>', now!),
@@ -75,14 +108,9 @@ export function createHotQueries(
       .where('account_id', '=', accountId!)
       .where('user_id', '=', userId!),
   );
-  const members = prepareQuery<[string], { json: string }>(target, 1, (accountId) => {
-    const list = membersQuery(db, accountId!);
-    const json =
-      engine === 'sqlite'
-        ? sql<string>`${sqliteJsonArray(list)}`
-        : sql<string>`${postgresJsonArray(list)}::text`;
-    return db.selectNoFrom(json.as('json'));
-  });
+  const members = prepareQuery<[string], { json: string }>(target, 1, (accountId) =>
+    db.selectNoFrom(membersJsonOf(engine, membersQuery(db, accountId!)).as('json')),
+  );
   const cache = writeGeneration && createSessionCache<CallerSession>(writeGeneration);
   return {
     membersJson: async (accountId) => (await members(accountId))[0]!.json,
@@ -97,6 +125,19 @@ export function createHotQueries(
           accountId: row.account_id,
           csrfToken: row.csrf_token,
           roleInRequestedAccount: requestedAccountId ? row.role : null,
+          method: row.method,
+          ssoProviderId: row.sso_provider_id,
+          ssoRequiredInRequestedAccount:
+            requestedAccountId !== null &&
+            isRefusedBySsoPolicy({
+              accountId: requestedAccountId,
+              userId: row.user_id,
+              requireSso: row.require_sso,
+              breakGlassUserId: row.break_glass_user_id,
+              method: row.method,
+              ssoAccountId: row.sso_account_id,
+              ssoStatus: row.sso_status,
+            }),
         };
         return { value, expiresAt: row.expires_at };
       };

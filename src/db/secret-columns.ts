@@ -1,6 +1,9 @@
+import { sql } from 'kysely';
 import type { SecretBox } from '../secrets/index.js';
 import type { Db } from './database.js';
 import { gitHubAppSecretAad, gitHubAppSecretColumns } from './github-apps.js';
+import { gitLabOAuthSecretAad } from './gitlab-oauth-apps.js';
+import { ssoSecretAad } from './sso-providers.js';
 
 /** The associated data that binds a connection's token to its row. */
 export const connectionTokenAad = (accountId: string, connectionId: string) =>
@@ -17,78 +20,91 @@ export interface RewrapResult {
   readonly remaining: number;
 }
 
+/** The counts of a rewrap pass, kept while it goes. */
+interface RewrapTally {
+  checked: number;
+  rewrapped: number;
+  remaining: number;
+}
+
+/** The tables with encrypted columns, each row keyed by `id`. */
+type SecretTable =
+  'connections' | 'webhook_endpoints' | 'github_apps' | 'gitlab_oauth_apps' | 'sso_providers';
+
+/**
+ * Re-encrypts one encrypted column of `rows` (read from `table`) under the primary key. Each update is guarded by
+ * the old value, so a concurrent change is never overwritten: it stays under its key and counts as remaining.
+ */
+async function rewrapColumn<
+  Column extends string,
+  Row extends { readonly id: string } & Record<Column, string | null>,
+>(
+  db: Db,
+  box: SecretBox,
+  tally: RewrapTally,
+  table: SecretTable,
+  column: Column,
+  rows: readonly Row[],
+  aadOf: (row: Row) => string,
+): Promise<void> {
+  for (const row of rows) {
+    const value: string | null = row[column];
+    if (value === null) continue;
+    tally.checked += 1;
+    if (!box.needsRewrap(value)) continue;
+    const aad = aadOf(row);
+    const next = box.encrypt(box.decrypt(value, aad), aad);
+    const result = await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${next}
+      where id = ${row.id} and ${sql.ref(column)} = ${value}`.execute(db);
+    if (Number(result.numAffectedRows ?? 0) > 0) tally.rewrapped += 1;
+    else tally.remaining += 1;
+  }
+}
+
 /**
  * Re-encrypts every stored secret under the primary key, row by row, each update guarded by the old value so
  * a concurrent change is never overwritten. Every encrypted column of the schema is listed here.
  */
 export async function rewrapSecrets(db: Db, box: SecretBox): Promise<RewrapResult> {
-  let checked = 0;
-  let rewrapped = 0;
-  let remaining = 0;
-  const rows = await db
+  const tally: RewrapTally = { checked: 0, rewrapped: 0, remaining: 0 };
+  const connections = await db
     .selectFrom('connections')
     .select(['id', 'account_id', 'token_encrypted'])
-    .where('token_encrypted', 'is not', null)
     .execute();
-  for (const row of rows) {
-    const value = row.token_encrypted!;
-    checked += 1;
-    if (!box.needsRewrap(value)) continue;
-    const aad = connectionTokenAad(row.account_id, row.id);
-    const next = box.encrypt(box.decrypt(value, aad), aad);
-    const result = await db
-      .updateTable('connections')
-      .set({ token_encrypted: next })
-      .where('id', '=', row.id)
-      .where('token_encrypted', '=', value)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) > 0) rewrapped += 1;
-    else remaining += 1;
-  }
+  await rewrapColumn(db, box, tally, 'connections', 'token_encrypted', connections, (row) =>
+    connectionTokenAad(row.account_id, row.id),
+  );
   const endpoints = await db
     .selectFrom('webhook_endpoints')
     .select(['id', 'account_id', 'secret_encrypted', 'signing_secret_encrypted'])
     .execute();
-  const endpointColumns = [
+  for (const [column, which] of [
     ['secret_encrypted', 'secret'],
     ['signing_secret_encrypted', 'signing-secret'],
-  ] as const;
-  for (const row of endpoints) {
-    for (const [column, which] of endpointColumns) {
-      const value = row[column];
-      if (value === null) continue;
-      checked += 1;
-      if (!box.needsRewrap(value)) continue;
-      const aad = webhookSecretAad(row.account_id, row.id, which);
-      const result = await db
-        .updateTable('webhook_endpoints')
-        .set({ [column]: box.encrypt(box.decrypt(value, aad), aad) })
-        .where('id', '=', row.id)
-        .where(column, '=', value)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) > 0) rewrapped += 1;
-      else remaining += 1;
-    }
+  ] as const) {
+    await rewrapColumn(db, box, tally, 'webhook_endpoints', column, endpoints, (row) =>
+      webhookSecretAad(row.account_id, row.id, which),
+    );
   }
   const apps = await db
     .selectFrom('github_apps')
     .select(['id', ...gitHubAppSecretColumns.map(([column]) => column)])
     .execute();
-  for (const row of apps) {
-    for (const [column, which] of gitHubAppSecretColumns) {
-      const value = row[column];
-      checked += 1;
-      if (!box.needsRewrap(value)) continue;
-      const aad = gitHubAppSecretAad(row.id, which);
-      const result = await db
-        .updateTable('github_apps')
-        .set({ [column]: box.encrypt(box.decrypt(value, aad), aad) })
-        .where('id', '=', row.id)
-        .where(column, '=', value)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) > 0) rewrapped += 1;
-      else remaining += 1;
-    }
+  for (const [column, which] of gitHubAppSecretColumns) {
+    await rewrapColumn(db, box, tally, 'github_apps', column, apps, (row) =>
+      gitHubAppSecretAad(row.id, which),
+    );
   }
-  return { checked, rewrapped, remaining };
+  const gitLabApps = await db.selectFrom('gitlab_oauth_apps').select(['id', 'secret_encrypted']).execute();
+  await rewrapColumn(db, box, tally, 'gitlab_oauth_apps', 'secret_encrypted', gitLabApps, (row) =>
+    gitLabOAuthSecretAad(row.id),
+  );
+  const ssoProviders = await db
+    .selectFrom('sso_providers')
+    .select(['id', 'account_id', 'secret_encrypted'])
+    .execute();
+  await rewrapColumn(db, box, tally, 'sso_providers', 'secret_encrypted', ssoProviders, (row) =>
+    ssoSecretAad(row.account_id, row.id),
+  );
+  return { ...tally };
 }

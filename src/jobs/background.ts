@@ -27,7 +27,10 @@ export async function startBackgroundWork(
   ctx: ServiceContext,
   options: BackgroundOptions = {},
 ): Promise<BackgroundWork> {
-  await registerServiceSchedules(ctx.db, { syncEveryMs: ctx.config.syncEveryMs });
+  await registerServiceSchedules(ctx.db, {
+    syncEveryMs: ctx.config.syncEveryMs,
+    membershipEveryMs: ctx.config.membershipEveryMs,
+  });
   const worker = createWorker({
     db: ctx.db,
     engine: ctx.engine,

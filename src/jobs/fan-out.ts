@@ -9,9 +9,9 @@ export interface FanOut {
   /**
    * `connection`: every connection that can talk to its SCM (a stored token, or a linked GitHub App
    * installation); `token`: every connection with a stored token (what expires); `account`: every account with
-   * a connection.
+   * a connection; `membership-source`: every account whose membership GitHub or GitLab manages.
    */
-  readonly per: 'connection' | 'token' | 'account';
+  readonly per: 'connection' | 'token' | 'account' | 'membership-source';
   readonly maxAttempts: number;
   /** Leaves out a connection that has a job of `childKind` queued or running already (a sync still going). */
   readonly skipWhileActive?: boolean;
@@ -67,6 +67,14 @@ export const createFanOutHandler =
   };
 
 async function listTargets(db: Db, per: FanOut['per']): Promise<Target[]> {
+  if (per === 'membership-source') {
+    const rows = await db
+      .selectFrom('membership_sources')
+      .select('account_id')
+      .orderBy('account_id')
+      .execute();
+    return rows.map((row) => ({ accountId: row.account_id }));
+  }
   if (per === 'account') {
     const rows = await db
       .selectFrom('connections')

@@ -1,4 +1,6 @@
 import type { Db } from '../db/database.js';
+import { deleteExpiredSignInFlows } from '../db/sign-in-flows.js';
+import { deleteExpiredSamlAssertions } from '../db/sso-providers.js';
 import { pruneJobs } from './jobs.js';
 import type { JobHandler } from './worker.js';
 
@@ -14,11 +16,15 @@ export interface HousekeepingResult {
   readonly jobs: number;
   /** GitHub flow states (install, authorize, manifest) and install requests past their life. */
   readonly githubFlows: number;
+  /** Redirects to GitHub, GitLab or an identity provider nobody came back from. */
+  readonly signInFlows: number;
+  /** Ids of SAML assertions past their validity, kept until then so none is accepted twice. */
+  readonly samlAssertions: number;
 }
 
 /**
  * Deletes what has stopped meaning anything: expired sessions, invitations, GitHub flow states and install
- * requests, rate-limit windows older than a day, and finished jobs older than 30 days. Runs hourly as a schedule, so one process does it.
+ * requests, sign-in flows, seen SAML assertion ids, rate-limit windows older than a day, and finished jobs older than 30 days. Runs hourly as a schedule, so one process does it.
  */
 export async function pruneExpired(db: Db, now: Date): Promise<HousekeepingResult> {
   const at = now.toISOString();
@@ -37,12 +43,16 @@ export async function pruneExpired(db: Db, now: Date): Promise<HousekeepingResul
     .deleteFrom('github_install_requests')
     .where('expires_at', '<=', at)
     .executeTakeFirst();
+  const [signInFlows] = await deleteExpiredSignInFlows(db, now);
+  const samlAssertions = await deleteExpiredSamlAssertions(db, now);
   return {
     sessions: Number(sessions.numDeletedRows),
     invitations: Number(invitations.numDeletedRows),
     rateLimits: Number(rateLimits.numDeletedRows),
     jobs,
     githubFlows: Number(flowStates.numDeletedRows) + Number(requests.numDeletedRows),
+    signInFlows: Number(signInFlows?.numDeletedRows ?? 0),
+    samlAssertions,
   };
 }
 

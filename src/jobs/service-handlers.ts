@@ -6,6 +6,8 @@ import { createSyncHandler } from '../connections/sync.js';
 import { createInstallationEventHandlers } from '../connections/github/installation-events.js';
 import { createRedeliverHandler, redeliverJobKind } from '../connections/github/redeliver-failed.js';
 import { createInventoryEventHandlers } from '../connections/webhook-events.js';
+import { createMembershipReconcileHandler, membershipReconcileJobKind } from '../membership/job.js';
+import { createMembershipEventHandlers } from '../membership/webhook-events.js';
 import type { ServiceContext } from '../context.js';
 import { createFanOutHandler } from './fan-out.js';
 import { scanProcessJobKind } from '../findings/jobs.js';
@@ -45,12 +47,14 @@ export function createServiceHandlers(ctx: ServiceContext, options: ServiceHandl
         ...createInventoryEventHandlers(ctx),
         ...createInstallationEventHandlers(ctx),
         ...createCommentEventHandlers(ctx),
+        ...createMembershipEventHandlers(ctx),
       },
     }),
     [housekeepingJobKind]: createHousekeepingHandler(db),
     [redeliverJobKind]: createRedeliverHandler(ctx),
     [scanProcessJobKind]: createScanProcessHandler(ctx),
     [commentsReconcileJobKind]: createCommentsReconcileHandler(ctx),
+    [membershipReconcileJobKind]: createMembershipReconcileHandler(ctx),
     [scheduleJobKinds.syncConnections]: createFanOutHandler(db, {
       childKind: syncJobKind,
       per: 'connection',
@@ -63,6 +67,11 @@ export function createServiceHandlers(ctx: ServiceContext, options: ServiceHandl
       per: 'token',
       maxAttempts: 3,
       skipWhileActive: true,
+    }),
+    [scheduleJobKinds.reconcileMembership]: createFanOutHandler(db, {
+      childKind: membershipReconcileJobKind,
+      per: 'membership-source',
+      maxAttempts: 3,
     }),
     [scheduleJobKinds.checkWebhookHealth]: createFanOutHandler(db, {
       childKind: webhookHealthJobKind,

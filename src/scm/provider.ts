@@ -93,6 +93,18 @@ export interface ScmMember {
   readonly name?: string;
   /** `admin`: may manage the organization (GitHub org owner, GitLab Owner, workspace/project admin). */
   readonly role: 'admin' | 'member';
+  /**
+   * The role as the SCM names it, for an account's role mapping: GitHub `owner` or `member`; GitLab `owner`,
+   * `maintainer`, `developer`, `reporter`, `planner`, `guest` or `minimal_access`. Set by the kinds that can
+   * manage an account's membership (GitHub, GitLab).
+   */
+  readonly scmRole?: string;
+}
+
+/** Who to look up in an organization: the SCM's immutable user id, and the login as last seen. */
+export interface ScmMemberRef {
+  readonly externalId: string;
+  readonly login: string;
 }
 
 /**
@@ -110,6 +122,13 @@ export interface RepositoryLister {
 export interface MemberLister {
   /** Direct and inherited members of `org`, each once, with the highest role they hold. */
   listMembers(org: ScmOrganizationRef): AsyncIterable<ScmMember>;
+  /**
+   * One person's membership of `org` as the SCM holds it now, asked live: the member, or undefined when they are
+   * not an active member (outside collaborators, pending invitations, members awaiting approval, blocked or
+   * deactivated users are not; nor is a login that now belongs to another id). Present on the kinds that can
+   * manage an account's membership (GitHub, GitLab).
+   */
+  checkMember?(org: ScmOrganizationRef, user: ScmMemberRef): Promise<ScmMember | undefined>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

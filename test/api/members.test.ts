@@ -126,7 +126,19 @@ describe('members', () => {
     expect((await members()).some((m) => m.email === 'dave@example.com')).toBe(false);
 
     const self = (await members()).find((m) => m.email === 'admin@example.com')!;
-    const demote = await admin.patch(`/api/v1/accounts/${accountId}/members/${self.userId}`, {
+    const ownRole = await admin.patch(`/api/v1/accounts/${accountId}/members/${self.userId}`, {
+      role: 'member',
+    });
+    expect(ownRole.status).toBe(403);
+    expect(ownRole.body).toMatchObject({ code: 'own_role' });
+    const script = new ApiClient(service.url);
+    script.bearer = (
+      await admin.post<{ secret: string }>(`/api/v1/accounts/${accountId}/tokens`, {
+        name: 'demoter',
+        role: 'admin',
+      })
+    ).body.secret;
+    const demote = await script.patch(`/api/v1/accounts/${accountId}/members/${self.userId}`, {
       role: 'member',
     });
     expect(demote.status).toBe(409);

@@ -20,6 +20,7 @@ describe('operations endpoints and the API description', () => {
       ['connections.webhook-health', 'schedule.check-webhook-health'],
       ['github.redeliver-failed', 'github.redeliver-failed'],
       ['housekeeping', 'instance.housekeeping'],
+      ['membership.reconcile', 'schedule.reconcile-membership'],
     ]);
   });
 
@@ -48,6 +49,7 @@ describe('operations endpoints and the API description', () => {
       '/api/v1/setup',
       '/api/v1/accounts',
       '/api/v1/accounts/{accountId}/members',
+      '/api/v1/accounts/{accountId}/membership-source',
       '/api/v1/accounts/{accountId}/tokens',
       '/api/v1/accounts/{accountId}/connections',
     ]) {

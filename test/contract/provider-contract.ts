@@ -253,6 +253,7 @@ export function checkMembers(members: readonly ScmMember[], expected: ContractEx
     expect(member.externalId, 'member externalId').toBeTruthy();
     expect(member.login, 'member login').toBeTruthy();
     expect(['admin', 'member'], `${member.login}: role`).toContain(member.role);
+    if (member.scmRole !== undefined) expect(member.scmRole, `${member.login}: scmRole`).toMatch(/^[a-z_]+$/);
   }
   if (expected.someMember) {
     expect(members.find((member) => member.login === expected.someMember!.login)).toMatchObject(
@@ -573,6 +574,26 @@ export function runProviderContract(name: string, setup: () => Promise<ContractF
         return;
       }
       checkMembers(await collect(provider.members.listMembers(await org())), expected);
+    });
+
+    it('checks one member live by id, when it can manage membership', async (context) => {
+      const { provider, expected } = current();
+      const members = provider.members;
+      if (!members?.checkMember || !expected.someMember) {
+        context.skip();
+        return;
+      }
+      const listed = (await collect(members.listMembers(await org()))).find(
+        (member) => member.login === expected.someMember!.login,
+      )!;
+      const person = { externalId: listed.externalId, login: listed.login };
+      expect(await members.checkMember(await org(), person)).toMatchObject({
+        externalId: listed.externalId,
+        role: listed.role,
+        scmRole: listed.scmRole,
+      });
+      // The login now names someone else (or the id was never a member): not a member.
+      expect(await members.checkMember(await org(), { ...person, externalId: '987654321' })).toBeUndefined();
     });
 
     it('builds commit-pinned http(s) file links for a listed repository', async () => {

@@ -119,9 +119,9 @@ describeEachEngine('the service schedules and their fan-out', (engine) => {
   const parentJob = () => enqueueJob(database.db, { accountId: null, kind: 'schedule.x', payload: null });
   const jobsOf = async (accountId: string) => (await listJobs(database.db, accountId, { limit: 200 })).jobs;
 
-  it('stores the five schedules, the sync one at the configured interval', async () => {
+  it('stores the six schedules, the sync and membership ones at the configured intervals', async () => {
     await registerServiceSchedules(database.db, { syncEveryMs: 30 * 60_000 });
-    await registerServiceSchedules(database.db, { syncEveryMs: 2 * HOUR });
+    await registerServiceSchedules(database.db, { syncEveryMs: 2 * HOUR, membershipEveryMs: 15 * 60_000 });
     const schedules = await listSchedules(database.db);
     expect(schedules.map((s) => [s.name, s.kind, s.everyMs])).toEqual([
       ['connections.sync', scheduleJobKinds.syncConnections, 2 * HOUR],
@@ -129,6 +129,7 @@ describeEachEngine('the service schedules and their fan-out', (engine) => {
       ['connections.webhook-health', scheduleJobKinds.checkWebhookHealth, HOUR],
       ['github.redeliver-failed', 'github.redeliver-failed', HOUR],
       ['housekeeping', 'instance.housekeeping', HOUR],
+      ['membership.reconcile', scheduleJobKinds.reconcileMembership, 15 * 60_000],
     ]);
   });
 
@@ -185,6 +186,35 @@ describeEachEngine('the service schedules and their fan-out', (engine) => {
     expect(await handler(await parentJob(), context())).toEqual({ targets: 2, enqueued: 2, skipped: 0 });
     expect((await jobsOf(acme)).map((job) => [job.kind, job.connectionId])).toEqual([
       ['account.webhook-health', null],
+    ]);
+  });
+
+  it('enqueues one job per account whose membership a GitHub organization or GitLab group manages', async () => {
+    const now = new Date().toISOString();
+    await database.db
+      .insertInto('membership_sources')
+      .values({
+        account_id: beta,
+        connection_id: connections.betaOne,
+        organization_external_id: '100',
+        organization_name: 'three',
+        role_mapping: null,
+        last_reconciled_at: null,
+        last_outcome: null,
+        created_by: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const handler = createFanOutHandler(database.db, {
+      childKind: 'membership.reconcile',
+      per: 'membership-source',
+      maxAttempts: 3,
+    });
+    expect(await handler(await parentJob(), context())).toEqual({ targets: 1, enqueued: 1, skipped: 0 });
+    expect(await jobsOf(acme)).toEqual([]);
+    expect((await jobsOf(beta)).map((job) => [job.kind, job.connectionId])).toEqual([
+      ['membership.reconcile', null],
     ]);
   });
 

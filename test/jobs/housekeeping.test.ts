@@ -71,6 +71,8 @@ describeEachEngine('housekeeping', (engine) => {
       rateLimits: 1,
       jobs: 1,
       githubFlows: 2,
+      signInFlows: 0,
+      samlAssertions: 0,
     });
     expect(await db.selectFrom('github_flow_states').select('state_hash').execute()).toEqual([
       { state_hash: hashToken(kept.state) },
@@ -90,6 +92,8 @@ describeEachEngine('housekeeping', (engine) => {
       rateLimits: 0,
       jobs: 0,
       githubFlows: 0,
+      signInFlows: 0,
+      samlAssertions: 0,
     });
   });
 });

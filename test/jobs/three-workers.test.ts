@@ -82,6 +82,7 @@ describe.skipIf(!testPostgresUrl())('three worker processes on one PostgreSQL', 
         'connections.webhook-health',
         'github.redeliver-failed',
         'housekeeping',
+        'membership.reconcile',
       ]),
     );
   }, 120_000);

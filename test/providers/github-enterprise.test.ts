@@ -70,8 +70,8 @@ describe('GitHub Enterprise Server connection: one app, several installations', 
     expect(await collect(members.listMembers(acmeOrg))).toHaveLength(3);
     const labs = await collect(members.listMembers(labsOrg));
     expect(labs.sort((a, b) => a.login.localeCompare(b.login))).toEqual([
-      { externalId: '1002', login: 'dev-dana', role: 'admin' },
-      { externalId: '1001', login: 'octo-admin', role: 'admin' },
+      { externalId: '1002', login: 'dev-dana', role: 'admin', scmRole: 'owner' },
+      { externalId: '1001', login: 'octo-admin', role: 'admin', scmRole: 'owner' },
     ]);
     const refused = scmError(
       await rejectionOf(collect(members.listMembers({ externalId: '9999', name: 'other' }))),

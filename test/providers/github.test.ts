@@ -123,9 +123,9 @@ describe.each(['cloud', 'enterprise'] as const)('GitHub provider (%s)', (flavor)
   it('lists organization members once each, owners as admin', async () => {
     const members = await collect(harness.provider().members!.listMembers(acmeOrg));
     expect(members.sort((a, b) => a.login.localeCompare(b.login))).toEqual([
-      { externalId: '1002', login: 'dev-dana', role: 'member' },
-      { externalId: '1001', login: 'octo-admin', role: 'admin' },
-      { externalId: '1003', login: 'ops-omar', role: 'member' },
+      { externalId: '1002', login: 'dev-dana', role: 'member', scmRole: 'member' },
+      { externalId: '1001', login: 'octo-admin', role: 'admin', scmRole: 'owner' },
+      { externalId: '1003', login: 'ops-omar', role: 'member', scmRole: 'member' },
     ]);
     const calls = harness.twin.log.filter((r) => r.path.endsWith('/orgs/acme/members')).slice(-2);
     expect(calls.map((r) => new URLSearchParams(r.query).get('role'))).toEqual(['admin', 'all']);
@@ -136,7 +136,7 @@ describe.each(['cloud', 'enterprise'] as const)('GitHub provider (%s)', (flavor)
     const [org] = await collect(provider.listOrganizations());
     expect(org).toEqual({ externalId: '1002', name: 'dev-dana', webUrl: `${harness.twin.webUrl}/dev-dana` });
     expect(await collect(provider.members!.listMembers(org!))).toEqual([
-      { externalId: '1002', login: 'dev-dana', role: 'admin' },
+      { externalId: '1002', login: 'dev-dana', role: 'admin', scmRole: 'owner' },
     ]);
     const report = await provider.testConnection();
     checkTestReport(report);

@@ -5,6 +5,7 @@ import { recordAudit } from '../../db/audit.js';
 import type { Db } from '../../db/database.js';
 import { createInvitation, isMemberEmail } from '../../db/invitations.js';
 import { detachSessionsFromAccount } from '../../db/sessions.js';
+import { refuseHandEdit } from '../../membership/hand-edits.js';
 import type { ZodApp } from '../app.js';
 import { actorOf, requireAccount, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
@@ -93,7 +94,9 @@ export function registerMemberRoutes(app: ZodApp, ctx: AppContext): void {
     {
       schema: {
         tags: ['members'],
-        summary: "Change a member's role (admin)",
+        summary: "Change a member's role (admin; not one's own)",
+        description:
+          'Refused with 409 `managed_member` for a member of the membership source while its role mapping is on.',
         params: memberParams,
         body: z.strictObject({ role: fields.role }),
         response: { 200: memberSchema, ...errors(400, 401, 403, 404, 409) },
@@ -102,8 +105,16 @@ export function registerMemberRoutes(app: ZodApp, ctx: AppContext): void {
     async (request) => {
       const { accountId, userId } = request.params;
       await requireAccount(request, ctx, accountId, 'admin');
+      if (request.auth?.kind === 'session' && request.auth.userId === userId) {
+        throw new AppError(
+          403,
+          'own_role',
+          'Nobody changes their own role: ask another admin of the account.',
+        );
+      }
       await ctx.db.transaction().execute(async (tx) => {
         await lockMembers(tx, ctx, accountId);
+        await refuseHandEdit(tx, accountId, userId, 'role');
         if (request.body.role === 'member') await keepAnAdmin(tx, accountId, userId);
         if (!(await setMemberRole(tx, accountId, userId, request.body.role))) throw notFound('member');
         await recordAudit(tx, {
@@ -126,6 +137,8 @@ export function registerMemberRoutes(app: ZodApp, ctx: AppContext): void {
       schema: {
         tags: ['members'],
         summary: 'Remove a member (admin; anyone may leave); their sessions lose the account at once',
+        description:
+          'A member of the membership source is removed in the SCM instead (409 `managed_member`).',
         params: memberParams,
         response: { 204: z.null(), ...errors(401, 403, 404, 409) },
       },
@@ -136,6 +149,7 @@ export function registerMemberRoutes(app: ZodApp, ctx: AppContext): void {
       await requireAccount(request, ctx, accountId, self ? 'member' : 'admin');
       await ctx.db.transaction().execute(async (tx) => {
         await lockMembers(tx, ctx, accountId);
+        await refuseHandEdit(tx, accountId, userId, 'remove');
         await keepAnAdmin(tx, accountId, userId);
         if (!(await removeMember(tx, accountId, userId))) throw notFound('member');
         await detachSessionsFromAccount(tx, accountId, userId);

@@ -4,6 +4,7 @@ import { decoyPasswordHash, verifyPassword } from '../../core/password.js';
 import { listAccountsOfUser } from '../../db/accounts.js';
 import { clearRateLimit, hit } from '../../db/rate-limits.js';
 import { deleteSession } from '../../db/sessions.js';
+import { accountsRequiringSso } from '../../db/sso-providers.js';
 import { findUserByEmail } from '../../db/users.js';
 import type { ZodApp } from '../app.js';
 import { clearSessionCookie, requireUser } from '../auth.js';
@@ -44,7 +45,7 @@ export function registerSessionRoutes(app: ZodApp, ctx: AppContext): void {
         tags: ['session'],
         summary: 'Sign in with email and password',
         body: z.strictObject({ email: fields.email, password: z.string().min(1).max(1024) }),
-        response: { 200: sessionSchema, ...errors(400, 401, 429) },
+        response: { 200: sessionSchema, ...errors(400, 401, 403, 429) },
       },
     },
     async (request, reply) => {
@@ -67,7 +68,17 @@ export function registerSessionRoutes(app: ZodApp, ctx: AppContext): void {
         throw new AppError(401, 'invalid_credentials', 'The email or password is not right.');
       await clearRateLimit(ctx.db, `sign-in:email:${email}`);
       const accounts = await listAccountsOfUser(ctx.db, user.id);
-      return startSession(ctx, request, reply, user.id, accounts[0]?.id ?? null);
+      // A password session is refused in accounts that require single sign-on (but for their break-glass admin).
+      const ssoOnly = await accountsRequiringSso(ctx.db, user.id);
+      const open = accounts.filter((account) => !ssoOnly.has(account.id));
+      if (accounts.length > 0 && open.length === 0) {
+        throw new AppError(
+          403,
+          'sso_required',
+          'Your account requires single sign-on: sign in with SSO, using your work email.',
+        );
+      }
+      return startSession(ctx, request, reply, user.id, open[0]?.id ?? null);
     },
   );
 

@@ -38,9 +38,10 @@ export interface GitHubAppClients {
   user(token: string): GitHubClient;
   /**
    * Exchanges the `code` of a web-flow redirect for a user access token. Rejects with `ScmError` code
-   * `invalid_code` when GitHub refuses it (used, expired, or minted for another app).
+   * `invalid_code` when GitHub refuses it (used, expired, or minted for another app). `codeVerifier`: the PKCE
+   * verifier when the authorize redirect sent a `code_challenge`.
    */
-  exchangeCode(code: string, redirectUri: string): Promise<string>;
+  exchangeCode(code: string, redirectUri: string, codeVerifier?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -154,9 +155,9 @@ export function createGitHubAppClients(options: GitHubAppClientOptions): GitHubA
       const key = createHash('sha256').update(token).digest('hex').slice(0, 16);
       return octokit(`${budget}|user:${key}`, { authStrategy: tokenStrategy({ token: async () => token }) });
     },
-    exchangeCode(code, redirectUri) {
+    exchangeCode(code, redirectUri, codeVerifier) {
       web ??= http(credentials.webUrl);
-      return exchangeOAuthCode(web, credentials, code, redirectUri);
+      return exchangeOAuthCode(web, credentials, code, redirectUri, codeVerifier);
     },
     async close() {
       await Promise.allSettled(made.splice(0).map((client) => client.close()));

@@ -74,7 +74,10 @@ export function createGitHubEnterpriseProvider(
       webhooks: false,
       files: true,
     },
-    members: { listMembers: (org) => lazily(() => byOrganization(org).members.listMembers(org)) },
+    members: {
+      listMembers: (org) => lazily(() => byOrganization(org).members.listMembers(org)),
+      checkMember: async (org, user) => byOrganization(org).members.checkMember(org, user),
+    },
     comments: dispatchedCommenter(commenterFor, () => botIdentity(clients, linked)),
     ci: {
       ensureCiJob: async (repository, template) =>

@@ -6,7 +6,7 @@ import type { GitHubInstallationRef } from './app-credentials.js';
 import { createGitHubCiWriter } from './ci.js';
 import { createGitHubCommenter } from './comments.js';
 import { createGitHubFileReader } from './files.js';
-import { listGitHubMembers } from './members.js';
+import { checkGitHubMember, listGitHubMembers } from './members.js';
 import { createGitHubContext, type GitHubContext } from './provider-context.js';
 import { listGitHubOrganizations, listGitHubRepositories } from './repos.js';
 import { testGitHubConnection } from './test-connection.js';
@@ -24,7 +24,7 @@ export interface GitHubProviderOptions {
 
 /** What a provider of one installation offers of the contract's optional parts: all but webhook registration. */
 export type GitHubInstallationProvider = ConnectableProvider & {
-  readonly members: MemberLister;
+  readonly members: Required<MemberLister>;
   readonly comments: Required<PullRequestCommenter>;
   readonly ci: CiWriter;
   readonly files: FileReader;
@@ -56,7 +56,10 @@ export function createGitHubInstallationProvider(context: GitHubContext): GitHub
       webhooks: false,
       files: true,
     },
-    members: { listMembers: (org) => listGitHubMembers(context, org) },
+    members: {
+      listMembers: (org) => listGitHubMembers(context, org),
+      checkMember: (org, user) => checkGitHubMember(context, org, user),
+    },
     comments: createGitHubCommenter(context),
     ci: createGitHubCiWriter(context),
     files: createGitHubFileReader(context),

@@ -7,19 +7,22 @@ const tokenAnswer = z.union([z.object({ access_token: z.string().min(1) }), z.ob
 
 /**
  * `POST {web}/login/oauth/access_token`: a web-flow code for a user access token. GitHub answers 200 also when
- * it refuses, with `error` set (`bad_verification_code` for a used, expired or foreign code).
+ * it refuses, with `error` set (`bad_verification_code` for a used, expired or foreign code). `codeVerifier` is
+ * the PKCE verifier of a flow that sent `code_challenge` (S256) to the authorize page.
  */
 export async function exchangeOAuthCode(
   web: ScmHttp,
   credentials: GitHubAppCredentials,
   code: string,
   redirectUri: string,
+  codeVerifier?: string,
 ): Promise<string> {
   const form = new URLSearchParams({
     client_id: credentials.clientId,
     client_secret: credentials.clientSecret,
     code,
     redirect_uri: redirectUri,
+    ...(codeVerifier === undefined ? {} : { code_verifier: codeVerifier }),
   });
   const answer = await web.request(
     {

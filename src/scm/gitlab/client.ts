@@ -56,6 +56,11 @@ export interface GitLabClient {
   /** Direct and inherited members, one entry per user with the highest access level. */
   members(groupId: string): AsyncIterable<GitLabMember>;
   probeMembers(groupId: string): Promise<GitLabProbe>;
+  /**
+   * One direct or inherited member by user id, at their highest access level; undefined when not a member (404).
+   * Rejects `not-found` / `target_not_found` when the group itself is not visible.
+   */
+  member(groupId: string, userId: string): Promise<GitLabMember | undefined>;
   /** The first page of the group's hooks; 401 / 403 / 404 come back as refusals (404: not Premium, or gone). */
   probeHooks(groupId: string): Promise<GitLabAnswer<readonly GitLabHook[]>>;
   /** Every hook of the group (Owner role and Premium needed; call `probeHooks` first to read a refusal). */
@@ -154,6 +159,29 @@ export function createGitLabClient(http: ScmHttp): GitLabClient {
       ),
     // GET /api/v4/groups/:id/members/all?per_page=1
     probeMembers: (groupId) => probe(`/api/v4/groups/${encode(groupId)}/members/all`, {}),
+    async member(groupId, userId) {
+      // GET /api/v4/groups/:id/members/all/:user_id
+      const answer = await requestOrRefusal(
+        http,
+        { path: `/api/v4/groups/${encode(groupId)}/members/all/${encode(userId)}` },
+        memberSchema,
+        { ...reader, refused: [404] },
+      );
+      if (answer.ok) return answer.data;
+      // GitLab names the group when the group itself is unknown or hidden from the token ("404 Group Not Found").
+      if (typeof answer.refusal.message === 'string' && /group/i.test(answer.refusal.message)) {
+        throw new ScmError(
+          'not-found',
+          `GitLab group ${groupId} was not found, or the token cannot see it.`,
+          {
+            code: 'target_not_found',
+            status: 404,
+            fix: "Check that the connection's token still reaches the group.",
+          },
+        );
+      }
+      return undefined;
+    },
     // GET /api/v4/groups/:id/hooks?per_page=100
     probeHooks: (groupId) =>
       requestOrRefusal(

@@ -6,7 +6,7 @@ import { createGitLabCommenter } from './comments.js';
 import { resolveGroup, toOrganization, type GitLabContext } from './connection-checks.js';
 import { createGitLabFileReader } from './files.js';
 import { createGitLabHooks } from './hooks.js';
-import { listGitLabMembers } from './members.js';
+import { checkGitLabMember, listGitLabMembers } from './members.js';
 import { createGitLabMergeRequestClient } from './merge-request-client.js';
 import { listGitLabRepositories } from './repos.js';
 import { testGitLabConnection } from './test-connection.js';
@@ -48,7 +48,10 @@ export const createGitLabProvider: ProviderFactory = (settings, deps) => {
       webhooks: true,
       files: true,
     },
-    members: { listMembers: (org) => listGitLabMembers(client, org) },
+    members: {
+      listMembers: (org) => listGitLabMembers(client, org),
+      checkMember: (org, user) => checkGitLabMember(client, org, user),
+    },
     comments: createGitLabCommenter(client, createGitLabMergeRequestClient(http), webRoot),
     webhooks: createGitLabHooks(context),
     files: createGitLabFileReader(client),

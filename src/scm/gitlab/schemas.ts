@@ -65,6 +65,8 @@ export const memberSchema = z.object({
   name: z.string().nullish(),
   state: z.string().nullish(),
   access_level: z.number().int(),
+  /** `awaiting`: held back until an Owner approves the seat (user cap, or a pending invitation); else `active`. */
+  membership_state: z.string().nullish(),
 });
 export type GitLabMember = z.output<typeof memberSchema>;
 

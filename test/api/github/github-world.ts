@@ -65,6 +65,29 @@ export async function startServiceWorld(
 }
 
 /**
+ * Points the twin's scanner app at the service on `publicUrl` (callback, setup and webhook URLs; every event
+ * scm-connect subscribes to, as Create the GitHub App registers it) and answers the service's environment that
+ * makes it the instance's GitHub App; `key` is the app's private key.
+ */
+export function instanceAppEnv(twin: GitHubTwin, key: string, publicUrl: string): Record<string, string> {
+  const app = twin.state.appBySlug(scannerApp.slug)!;
+  app.callbackUrls = [`${publicUrl}/github/setup`];
+  app.setupUrl = `${publicUrl}/github/setup`;
+  app.webhookUrl = `${publicUrl}/webhooks/github`;
+  app.events = [...neededAppEvents];
+  return {
+    SCM_CONNECT_GITHUB_API_URL: twin.apiUrl,
+    SCM_CONNECT_GITHUB_WEB_URL: twin.webUrl,
+    SCM_CONNECT_GITHUB_APP_ID: scannerApp.id,
+    SCM_CONNECT_GITHUB_APP_SLUG: scannerApp.slug,
+    SCM_CONNECT_GITHUB_APP_PRIVATE_KEY: key,
+    SCM_CONNECT_GITHUB_APP_WEBHOOK_SECRET: scannerApp.webhookSecret,
+    SCM_CONNECT_GITHUB_APP_CLIENT_ID: scannerApp.clientId,
+    SCM_CONNECT_GITHUB_APP_CLIENT_SECRET: scannerApp.clientSecret,
+  };
+}
+
+/**
  * The GitHub twin (no installation yet, plus `victim-co`, an organization only octo-admin belongs to, with the
  * app installed) and the service with the twin's scanner app configured from the environment; the app's
  * callback and webhook URLs point at the service, and its first admin is signed in. `env` adds to the
@@ -73,6 +96,7 @@ export async function startServiceWorld(
 export async function startGitHubWorld(
   extra: Partial<GitHubScenario> = {},
   env: Readonly<Record<string, string>> = {},
+  options: Parameters<typeof startServiceWorld>[1] = {},
 ): Promise<GitHubWorld> {
   const key = testPrivateKey();
   const base = testGitHubScenario(key);
@@ -91,25 +115,10 @@ export async function startGitHubWorld(
     installations: [{ id: 4010, app: 'acme-scanner', account: 'victim-co', repository_selection: 'all' }],
     ...extra,
   });
-  const app = twin.state.appBySlug(scannerApp.slug)!;
-  const world = await startServiceWorld((publicUrl) => {
-    app.callbackUrls = [`${publicUrl}/github/setup`];
-    app.setupUrl = `${publicUrl}/github/setup`;
-    app.webhookUrl = `${publicUrl}/webhooks/github`;
-    // As registered by Create the GitHub App: every event scm-connect subscribes to.
-    app.events = [...neededAppEvents];
-    return {
-      SCM_CONNECT_GITHUB_API_URL: twin.apiUrl,
-      SCM_CONNECT_GITHUB_WEB_URL: twin.webUrl,
-      SCM_CONNECT_GITHUB_APP_ID: scannerApp.id,
-      SCM_CONNECT_GITHUB_APP_SLUG: scannerApp.slug,
-      SCM_CONNECT_GITHUB_APP_PRIVATE_KEY: key,
-      SCM_CONNECT_GITHUB_APP_WEBHOOK_SECRET: scannerApp.webhookSecret,
-      SCM_CONNECT_GITHUB_APP_CLIENT_ID: scannerApp.clientId,
-      SCM_CONNECT_GITHUB_APP_CLIENT_SECRET: scannerApp.clientSecret,
-      ...env,
-    };
-  });
+  const world = await startServiceWorld(
+    (publicUrl) => ({ ...instanceAppEnv(twin, key, publicUrl), ...env }),
+    options,
+  );
   return {
     ...world,
     twin,
