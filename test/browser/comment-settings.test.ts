@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { triageFinding } from '../../src/findings/triage.js';
-import { startTestService, type TestService } from '../helpers/service.js';
-import { startKit, type TwinKit } from '../helpers/twin-kits.js';
-import { browserSkipReason, launchChromium } from './chromium.js';
+import type { TestService } from '../helpers/service.js';
+import { browserSkipReason } from './chromium.js';
+import { startConnectedPage, type ConnectedPage } from './connected-page.js';
 import { FindingsSeed, sha } from './findings-seed.js';
-import { callApi, currentAccountId, setUpThroughPage, visible, watchErrors } from './page-helpers.js';
+import { callApi, visible } from './page-helpers.js';
 import { saveScreenshot } from './screenshots.js';
-import { ensureWebBuild } from './web-build.js';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.warn(skipReason);
@@ -24,9 +23,8 @@ interface Switchable {
 }
 
 describe.skipIf(skipReason !== null)('pull request comment settings and triage by reply', () => {
-  let kit: TwinKit;
+  let world: ConnectedPage;
   let service: TestService;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   let accountId: string;
@@ -38,44 +36,9 @@ describe.skipIf(skipReason !== null)('pull request comment settings and triage b
     (await callApi<Settings>(page, 'GET', `/api/v1/accounts/${accountId}/comment-settings`)).body;
 
   beforeAll(async () => {
-    [kit] = await Promise.all([startKit('gitlab'), ensureWebBuild()]);
-    [service, browser] = await Promise.all([
-      startTestService({
-        SCM_CONNECT_ALLOWED_HOSTS: '127.0.0.1',
-        SCM_CONNECT_ALLOW_HTTP: 'true',
-        ...kit.env,
-      }),
-      launchChromium(),
-    ]);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    errors = watchErrors(page);
-    await setUpThroughPage(page, service.setupUrl!);
-    accountId = await currentAccountId(page);
-    const connected = await callApi<{ id: string }>(
-      page,
-      'POST',
-      `/api/v1/accounts/${accountId}/connections`,
-      kit.connectBody(),
-    );
-    expect(connected.status).toBe(201);
-    connectionId = connected.body.id;
-    for (;;) {
-      const jobs = await callApi<{ items: { status: string }[] }>(
-        page,
-        'GET',
-        `/api/v1/accounts/${accountId}/jobs`,
-      );
-      if (jobs.body.items.every((job) => job.status !== 'queued' && job.status !== 'running')) break;
-      await page.waitForTimeout(50);
-    }
-    const listed = await callApi<{ items: Switchable[] }>(
-      page,
-      'GET',
-      `/api/v1/accounts/${accountId}/repositories?limit=50`,
-    );
-    websiteId = listed.body.items.find((item) => item.fullName === 'acme/website')!.id;
+    world = await startConnectedPage();
+    ({ service, page, errors, accountId, connectionId } = world);
+    websiteId = world.repositoryIds.get('acme/website')!;
 
     const seed = new FindingsSeed(service.database.db, accountId, connectionId);
     const scan = await seed.scan({
@@ -112,11 +75,7 @@ describe.skipIf(skipReason !== null)('pull request comment settings and triage b
     });
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await service?.close();
-    await kit?.close();
-  });
+  afterAll(() => world?.close());
 
   it('Settings > Pull request comments shows the defaults, refuses a bad threshold and saves', async () => {
     await page.goto(`${service.url}/settings`);

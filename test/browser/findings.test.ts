@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startTestService, type TestService } from '../helpers/service.js';
-import { startKit, type TwinKit } from '../helpers/twin-kits.js';
-import { browserSkipReason, launchChromium } from './chromium.js';
+import type { Locator, Page } from 'playwright-core';
+import type { TestService } from '../helpers/service.js';
+import { browserSkipReason } from './chromium.js';
+import { startConnectedPage, type ConnectedPage } from './connected-page.js';
 import { FindingsSeed, sha } from './findings-seed.js';
-import {
-  callApi,
-  currentAccountId,
-  defaultAdmin,
-  setUpThroughPage,
-  visible,
-  watchErrors,
-} from './page-helpers.js';
+import { callApi, defaultAdmin, visible } from './page-helpers.js';
 import { saveScreenshot } from './screenshots.js';
-import { ensureWebBuild } from './web-build.js';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.warn(skipReason);
@@ -21,20 +13,9 @@ if (skipReason) console.warn(skipReason);
 /** A message an attacker-controlled scanner could send: it must stay text. */
 const hostileMessage = 'Cross-site scripting: <img src=x onerror=alert(1)> reaches the page';
 
-interface RepositoryAnswer {
-  readonly id: string;
-  readonly fullName: string;
-}
-
-interface JobAnswer {
-  readonly id: string;
-  readonly status: string;
-}
-
 describe.skipIf(skipReason !== null)('the Findings pages', () => {
-  let kit: TwinKit;
+  let world: ConnectedPage;
   let service: TestService;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   let accountId: string;
@@ -58,42 +39,11 @@ describe.skipIf(skipReason !== null)('the Findings pages', () => {
   };
 
   beforeAll(async () => {
-    [kit] = await Promise.all([startKit('gitlab'), ensureWebBuild()]);
-    [service, browser] = await Promise.all([
-      startTestService({
-        SCM_CONNECT_ALLOWED_HOSTS: '127.0.0.1',
-        SCM_CONNECT_ALLOW_HTTP: 'true',
-        ...kit.env,
-      }),
-      launchChromium(),
-    ]);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    errors = watchErrors(page);
-    await setUpThroughPage(page, service.setupUrl!);
-    accountId = await currentAccountId(page);
-    const connected = await callApi<{ id: string }>(
-      page,
-      'POST',
-      `/api/v1/accounts/${accountId}/connections`,
-      kit.connectBody(),
-    );
-    expect(connected.status).toBe(201);
-    const connectionId = connected.body.id;
-    for (;;) {
-      const jobs = await callApi<{ items: JobAnswer[] }>(page, 'GET', `/api/v1/accounts/${accountId}/jobs`);
-      if (jobs.body.items.every((job) => job.status !== 'queued' && job.status !== 'running')) break;
-      await page.waitForTimeout(50);
-    }
-    const listed = await callApi<{ items: RepositoryAnswer[] }>(
-      page,
-      'GET',
-      `/api/v1/accounts/${accountId}/repositories?limit=50`,
-    );
-    const idOf = (fullName: string) => listed.body.items.find((item) => item.fullName === fullName)!.id;
-    repositories.website = idOf('acme/website');
-    repositories.api = idOf('acme/backend/api');
+    world = await startConnectedPage();
+    ({ service, page, errors, accountId } = world);
+    const { connectionId } = world;
+    repositories.website = world.repositoryIds.get('acme/website')!;
+    repositories.api = world.repositoryIds.get('acme/backend/api')!;
 
     // The default-branch links need the repository's default branch, whatever the twin's listing says of it.
     await service.database.db
@@ -200,11 +150,7 @@ describe.skipIf(skipReason !== null)('the Findings pages', () => {
     });
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await service?.close();
-    await kit?.close();
-  });
+  afterAll(() => world?.close());
 
   it('lists the open findings from the navigation, each linking to the code at the scanned commit', async () => {
     await page.goto(`${service.url}/projects`);
