@@ -1,24 +1,9 @@
-/**
- * Why a sign-in with GitHub or GitLab ended without a session; the login page says what each means:
- * - `flow_expired`: the `state` is unknown, used, expired, or was started in another browser;
- * - `provider_refused`: the person cancelled on the SCM, or it refused to exchange the code;
- * - `not_a_member`: nobody is linked to the identity and no account admits it (outside collaborator, pending
- *   invitation, blocked user);
- * - `identity_in_use`: linking an identity that is another user's sign-in method;
- * - `reauth_required`: linking without a sign-in of the last ten minutes;
- * - `sso_required`: every account of the person requires single sign-on.
- */
-export type SignInRefusalCode =
-  | 'flow_expired'
-  | 'provider_refused'
-  | 'not_a_member'
-  | 'identity_in_use'
-  | 'reauth_required'
-  | 'sso_required';
+import type { ScmSignInRefusalCode } from '../../core/sign-in-errors.js';
 
+/** A sign-in with GitHub or GitLab that ended without a session; the code says why. */
 export class SignInRefusal extends Error {
   constructor(
-    readonly code: SignInRefusalCode,
+    readonly code: ScmSignInRefusalCode,
     message: string,
   ) {
     super(message);

@@ -1,19 +1,6 @@
-/** Why a sign-in through GitHub, GitLab or single sign-on came back to the sign-in page (`/login?error=`). */
-export type SignInErrorCode =
-  | 'flow_expired'
-  | 'provider_refused'
-  | 'not_a_member'
-  | 'identity_in_use'
-  | 'reauth_required'
-  | 'sso_required'
-  | 'signature_invalid'
-  | 'assertion_expired'
-  | 'audience_mismatch'
-  | 'replayed'
-  | 'email_domain'
-  | 'email_unverified'
-  | 'missing_attribute'
-  | 'provider_error';
+import type { SignInErrorCode } from '../../core/sign-in-errors.js';
+
+export type { SignInErrorCode };
 
 const ssoBroken =
   'Single sign-on failed: the identity provider’s answer could not be accepted. Ask an admin of your account to run Test sign-in under Settings > Single sign-on.';
