@@ -6,6 +6,7 @@ import { buildApp } from './api/app.js';
 import { createMetrics } from './api/metrics.js';
 import { setupTokenKey } from './api/routes/setup.js';
 import type { Config } from './config/config.js';
+import { settlesWithin } from './core/settles-within.js';
 import { issueToken } from './core/tokens.js';
 import type { DatabaseHandle } from './db/database.js';
 import { putSetting } from './db/instance-settings.js';
@@ -22,6 +23,8 @@ export interface ServiceOptions {
   readonly webRoot?: string;
   /** How often the worker looks for due jobs when idle (default 500 ms). */
   readonly workerPollMs?: number;
+  /** How long closing waits for requests in flight and calls to SCMs before it ends them (default 10 s). */
+  readonly shutdownGraceMs?: number;
 }
 
 export interface RunningService {
@@ -74,12 +77,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       app,
       database,
       background,
-      close: async () => {
-        await app.close();
-        await background?.stop({ timeoutMs: 10_000 });
-        await ctx.githubApps.close();
-        await database.close();
-      },
+      close: () =>
+        closeService({ app, background, ctx, database }, options.shutdownGraceMs ?? defaultShutdownGraceMs),
     };
   } catch (error) {
     await background?.stop({ timeoutMs: 1_000 });
@@ -87,6 +86,34 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     await database.close();
     throw error;
   }
+}
+
+const defaultShutdownGraceMs = 10_000;
+
+/**
+ * Stops taking requests, stops the worker, then closes SCM clients and the database. Every step is bounded: a
+ * request or SCM call that never ends is cut off after the grace period (and logged), so shutdown always ends.
+ */
+async function closeService(
+  parts: {
+    app: FastifyInstance;
+    background: BackgroundWork | undefined;
+    ctx: Awaited<ReturnType<typeof openServiceContext>>['ctx'];
+    database: DatabaseHandle;
+  },
+  shutdownGraceMs: number,
+): Promise<void> {
+  const { app, background, ctx, database } = parts;
+  const closing = app.close();
+  if (!(await settlesWithin(closing, shutdownGraceMs))) {
+    ctx.logger.warn('shutdown: requests still running after the grace period were cut off');
+    app.server.closeAllConnections();
+    await settlesWithin(closing, 1_000);
+  }
+  await background?.stop({ timeoutMs: shutdownGraceMs });
+  if (!(await settlesWithin(ctx.githubApps.close(), shutdownGraceMs)))
+    ctx.logger.warn('shutdown: calls to GitHub still running after the grace period were left behind');
+  await database.close();
 }
 
 function defaultWebRoot(): string | undefined {

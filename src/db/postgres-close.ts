@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { settlesWithin } from '../core/settles-within.js';
 
 /** How long closing waits for queries still running before it ends their connections. */
 export const defaultCloseGraceMs = 5_000;
@@ -6,20 +7,16 @@ export const defaultCloseGraceMs = 5_000;
 /**
  * Ends a pool: waits up to `graceMs` for checked-out connections to come back, then ends the server sessions of
  * those still out (a transaction that never finishes would otherwise keep `pool.end()` and the process waiting
- * forever). The pool's sessions are found by the unique `application_name` the pool connects with.
+ * forever). The pool's sessions are found by the unique `application_name` the pool connects with. A connection
+ * whose holder awaits something else than a query is not given back even then: after one more `graceMs` the
+ * pool is left to the holder, its server sessions already ended.
  */
 export async function endPool(
   pg_: Pick<typeof pg, 'Client'>,
   input: { pool: pg.Pool; connectionString: string; applicationName: string; graceMs: number },
 ): Promise<void> {
   const ended = input.pool.end();
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), input.graceMs);
-  });
-  const outcome = await Promise.race([ended.then(() => 'ended' as const), late]);
-  clearTimeout(timer);
-  if (outcome === 'ended') return;
+  if (await settlesWithin(ended, input.graceMs)) return ended;
   const admin = new pg_.Client({ connectionString: input.connectionString });
   await admin.connect();
   try {
@@ -30,5 +27,5 @@ export async function endPool(
   } finally {
     await admin.end();
   }
-  await ended;
+  await settlesWithin(ended, input.graceMs);
 }

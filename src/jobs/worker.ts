@@ -15,6 +15,7 @@ import {
 import { toJsonText, type Job } from './jobs.js';
 import { decideAfterFailure, type BackoffOptions } from './retry-policy.js';
 import { enqueueDueSchedules } from './schedules.js';
+import { settlesWithin } from '../core/settles-within.js';
 
 /** What a handler gets besides its job. */
 export interface JobContext {
@@ -91,6 +92,9 @@ export class JobLeaseLostError extends Error {
     this.name = 'JobLeaseLostError';
   }
 }
+
+/** How long a stopping worker tries to give back the leases of jobs that did not stop. */
+const requeueWaitMs = 2_000;
 
 /** The abort reason handlers see when the worker stops. */
 export class WorkerStoppingError extends Error {
@@ -322,14 +326,16 @@ export function createWorker(options: WorkerOptions): Worker {
       clearTimeout(timer);
       if (active.size === 0) return;
       const stuck = [...active.keys()];
-      const released = await Promise.allSettled(
+      const requeued = Promise.allSettled(
         stuck.map((jobId) =>
           requeue(db, { jobId, owner: id }, { runAt: now(), message: null, countsAsAttempt: false }, now()),
         ),
       );
+      // The stuck jobs may hold every database connection: their leases then run out instead.
+      const released = (await settlesWithin(requeued, requeueWaitMs)) ? await requeued : [];
       log.warn(
         { jobs: stuck, released: released.filter((r) => r.status === 'fulfilled' && r.value).length },
-        'worker stopped with jobs still running; their leases were released',
+        'worker stopped with jobs still running; their leases were released or will run out',
       );
     },
     async runUntilIdle() {

@@ -30,4 +30,25 @@ describe.runIf(url)('closing a PostgreSQL database', () => {
       await dropSchema(url!, schema);
     }
   });
+
+  it('ends even when a holder of a connection waits on something else than a query, forever', async () => {
+    const schema = uniqueSchema();
+    const handle = await openDatabase({ databaseUrl: url, dataDir: '.', schema, closeGraceMs: 200 });
+    try {
+      await migrateToLatest(handle);
+      let started!: () => void;
+      const inside = new Promise<void>((resolve) => (started = resolve));
+      // A transaction awaiting a call that never answers: its connection is never given back to the pool.
+      void handle.db.transaction().execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        started();
+        await new Promise<never>(() => undefined);
+      });
+      await inside;
+      // Before closing was bounded this never resolved, and the test timed out.
+      await handle.close();
+    } finally {
+      await dropSchema(url!, schema);
+    }
+  });
 });

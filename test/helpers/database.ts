@@ -62,6 +62,8 @@ export async function dropSchema(databaseUrl: string, schema: string): Promise<v
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
+    // A lock that is never given up fails here with PostgreSQL's own message instead of a silent hook timeout.
+    await client.query(`set lock_timeout = '20s'`);
     await client.query(`drop schema if exists ${schema} cascade`);
   } finally {
     await client.end();

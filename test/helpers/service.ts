@@ -20,7 +20,12 @@ const webRoot = fileURLToPath(new URL('../../dist/web/', import.meta.url));
  */
 export async function startTestService(
   env: Record<string, string> = {},
-  options: { logger?: import('pino').Logger; dataDir?: string; workerPollMs?: number } = {},
+  options: {
+    logger?: import('pino').Logger;
+    dataDir?: string;
+    workerPollMs?: number;
+    shutdownGraceMs?: number;
+  } = {},
 ): Promise<TestService> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'scm-connect-test-'));
   const databaseUrl = testPostgresUrl();
@@ -38,6 +43,8 @@ export async function startTestService(
     config,
     webRoot,
     workerPollMs: options.workerPollMs ?? 50,
+    // Short enough that a close cut off at every step still ends within a test hook's timeout.
+    shutdownGraceMs: options.shutdownGraceMs ?? 5_000,
     ...(logger ? { logger } : {}),
     ...(schema ? { schema } : {}),
   });
