@@ -79,6 +79,8 @@ export interface ScmRepository {
   readonly defaultBranch: string | null;
   readonly visibility: RepositoryVisibility;
   readonly archived: boolean;
+  /** A fork of another repository (bulk CI skips forks: their pull requests get no secrets). */
+  readonly fork?: boolean;
   /** The repository's page; http(s). */
   readonly webUrl: string;
 }
@@ -275,37 +277,87 @@ export interface PullRequestCommenter {
 // ---------------------------------------------------------------------------------------------------------------
 // CI files
 
+/** The CI system a kind's repositories run: what the scanner's CI job is written for. */
+export type CiSystem = 'github-actions' | 'gitlab-ci' | 'bitbucket-pipelines' | 'azure-pipelines';
+
 /** The scanner's CI job to add to a repository. */
 export interface CiTemplate {
   /** Repository path of the CI file (`.github/workflows/scan.yml`, `.gitlab-ci.yml`, `azure-pipelines.yml`). */
   readonly path: string;
   readonly content: string;
-  /** The branch the change is proposed on (`scanner/add-ci`). */
+  /** The branch the change is proposed on (`scanner/add-ci`); unused by a direct commit. */
   readonly branch: string;
   readonly commitMessage: string;
   readonly pullRequest: { readonly title: string; readonly description: string };
+}
+
+/** A file as the SCM holds it: its text and git's blob id of its bytes. */
+export interface CiFile {
+  readonly content: string;
+  readonly blobId: string;
 }
 
 export interface CiJobResult {
   /**
    * `opened`: branch, file and pull request created; `updated`: our open pull request got the new content;
    * `unchanged`: our open pull request already has it; `present`: the default branch already has the file with
-   * this content, nothing proposed.
+   * this content, nothing proposed or committed; `committed`: a direct commit on the default branch.
    */
-  readonly outcome: 'opened' | 'updated' | 'unchanged' | 'present';
+  readonly outcome: 'opened' | 'updated' | 'unchanged' | 'present' | 'committed';
   readonly pullRequest?: { readonly number: number; readonly webUrl: string };
+  /** The commit a direct write made (`committed`). */
+  readonly commit?: { readonly sha: string; readonly webUrl: string };
 }
 
-/** Adds the scanner's CI job to a repository through a pull request. */
+/** Adds the scanner's CI job to a repository, through a pull request or a direct commit. */
 export interface CiWriter {
+  readonly system: CiSystem;
   /**
-   * Idempotent: calling it again (after a crash, a retry, a second bulk run) converges on one branch and one
-   * open pull request, never a second one. Rejects with `not-found` for an empty repository.
+   * The file at `path` on `ref` (the default branch when omitted), or undefined when the path holds none.
+   * Rejects `not-found` with code `repository_empty` for an empty repository.
+   */
+  readCiFile(
+    repository: ScmRepositoryRef & Pick<ScmRepository, 'defaultBranch'>,
+    path: string,
+    ref?: string,
+  ): Promise<CiFile | undefined>;
+  /**
+   * Pull-request mode. Idempotent: calling it again (after a crash, a retry, a second bulk run) converges on one
+   * branch and one open pull request, never a second one, and writes no commit when the branch's blob already
+   * matches. Rejects with `not-found` (code `repository_empty`) for an empty repository.
    */
   ensureCiJob(
     repository: ScmRepositoryRef & Pick<ScmRepository, 'defaultBranch'>,
     template: CiTemplate,
   ): Promise<CiJobResult>;
+  /**
+   * Direct mode: commits the file on the default branch, or answers `present` when its blob already matches.
+   * Rejects `forbidden` with code `branch_protected` (and a fix naming the rule) when the branch's protection
+   * refuses a direct push.
+   */
+  commitCiFile(
+    repository: ScmRepositoryRef & Pick<ScmRepository, 'defaultBranch'>,
+    template: Pick<CiTemplate, 'path' | 'content' | 'commitMessage'>,
+  ): Promise<CiJobResult>;
+}
+
+/**
+ * Where a CI job's secret lives in the SCM: a GitHub Actions repository secret (sealed with the repository's
+ * public key), a GitLab CI/CD project variable (masked), a Bitbucket Pipelines repository variable (secured), an
+ * Azure Pipelines variable group of the project (secret). Values are written, never read back.
+ */
+export interface CiSecretStore {
+  /** Words for the UI: "GitHub Actions repository secret". */
+  readonly label: string;
+  /**
+   * The key of the place a secret for `repository` is stored: the repository's id for per-repository stores,
+   * the project's for Azure DevOps, whose variable groups belong to a project. One token is made per key.
+   */
+  scopeOf(repository: ScmRepositoryRef): string;
+  /** Whether a secret or variable named `name` exists there (its name only; values are never read). */
+  hasSecret(repository: ScmRepositoryRef, name: string): Promise<boolean>;
+  /** Creates or replaces it. Rejects `forbidden` with the permission or scope to grant. */
+  putSecret(repository: ScmRepositoryRef, name: string, value: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -394,6 +446,8 @@ export interface ScmProvider extends ConnectionTester, RepositoryLister, LinkBui
   readonly members?: MemberLister;
   readonly comments?: PullRequestCommenter;
   readonly ci?: CiWriter;
+  /** Present with `ci`: where the CI job's secret is stored. */
+  readonly ciSecrets?: CiSecretStore;
   readonly webhooks?: WebhookRegistrar;
   readonly files?: FileReader;
 }

@@ -503,6 +503,9 @@ function createFakeCiWriter(reopens = false): CiWriter {
   const branches = new Map<string, { content: string; number: number }>();
   let next = 1;
   return {
+    system: 'github-actions',
+    readCiFile: async () => undefined,
+    commitCiFile: async () => ({ outcome: 'present' }),
     async ensureCiJob(_repository, template) {
       const pr = (number: number) => ({ number, webUrl: `${fakeWeb}/acme/web/pull/${number}` });
       const found = branches.get(template.branch);

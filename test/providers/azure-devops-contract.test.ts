@@ -75,6 +75,7 @@ runProviderContract('azure-devops', async () => {
       offDiff: { path: 'README.md', line: 1, commitSha: prHead },
       people: { writer: person('bob@example.com'), reader: person('rita@example.com') },
     },
+    ciRepository: { externalId: web.id, fullName: 'contoso/Shop/web', defaultBranch: 'main' },
     file: {
       repository: { externalId: web.id, fullName: 'contoso/Shop/web' },
       commitSha: head,

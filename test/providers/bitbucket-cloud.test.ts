@@ -202,6 +202,7 @@ describe('Bitbucket Cloud provider: connect', () => {
       defaultBranch: 'master',
       visibility: 'private',
       archived: false,
+      fork: false,
       webUrl: 'https://bitbucket.org/acme/infra',
     });
     expect(twin.log.at(-1)?.path).toBe(`/2.0/repositories/${encodeURIComponent(org!.externalId)}`);
@@ -281,7 +282,12 @@ describe('Bitbucket Cloud provider: contract', () => {
     // Repository permissions are shown to an administrator's API token only, never to access tokens: the
     // contract runs with Alice's (workspace owner) API token.
     const token = 'ATATT-contract-alice';
-    twin.addApiToken({ email: 'alice@example.com', token, scopes: commentApiTokenScopes });
+    twin.addApiToken({
+      email: 'alice@example.com',
+      token,
+      // Adding the CI job also writes branches and files and switches Pipelines on.
+      scopes: [...commentApiTokenScopes, 'write:repository:bitbucket', 'admin:repository:bitbucket'],
+    });
     const pr = arrangeCommentPullRequest(twin);
     const main = website.branches.get('main')!;
     return {
@@ -299,6 +305,11 @@ describe('Bitbucket Cloud provider: contract', () => {
         path: 'src/app.py',
         content: main.files.get('src/app.py')!,
         directory: 'src',
+      },
+      ciRepository: {
+        externalId: twin.repository('acme', 'infra').uuid,
+        fullName: 'acme/infra',
+        defaultBranch: 'master',
       },
       expected: {
         organization: 'acme',

@@ -357,7 +357,7 @@ describe.each(['cloud', 'enterprise'] as const)('GitHub provider (%s)', (flavor)
           ),
         ),
       );
-      expect([error.kind, error.code]).toEqual(['forbidden', 'insufficient_permissions']);
+      expect([error.kind, error.code]).toEqual(['forbidden', 'workflows_permission']);
       expect(error.fix).toContain('workflows=write');
     } finally {
       installation.permissions = saved;

@@ -171,7 +171,7 @@ describe('GitLab provider: connect', () => {
       'read-members': 'ok',
       'comment-on-pull-requests': 'ok',
       'receive-webhooks': 'ok',
-      'write-ci-files': 'skipped',
+      'write-ci-files': 'ok',
     });
     expect(report.capabilities[0]!.message).toContain(`${acmeProjects} projects`);
   });
@@ -223,6 +223,7 @@ describe('GitLab provider: connect', () => {
       defaultBranch: 'main',
       visibility: 'private',
       archived: false,
+      fork: false,
       webUrl: `${twin.url}/acme/backend/api`,
     });
     // `billing` has no commits yet: an empty repository has no default branch.
@@ -368,6 +369,7 @@ describe('GitLab provider: contract', () => {
         offDiff: { ...inline, line: 2 },
         people: { writer: { id: '12', login: 'bob' }, reader: { id: '13', login: 'carol' } },
       },
+      ciRepository: { externalId: '1000', fullName: 'acme/website', defaultBranch: 'main' },
       file: {
         repository: { externalId: '1000', fullName: 'acme/website' },
         commitSha: website.branches.get('main')!.commit,

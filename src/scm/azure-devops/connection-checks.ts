@@ -29,6 +29,11 @@ export const scopeLabels: Readonly<Record<string, string>> = {
   'vso.profile': 'User Profile (Read)',
   'vso.graph': 'Graph (Read)',
   'vso.memberentitlementmanagement': 'Member Entitlement Management (Read)',
+  'vso.build': 'Build (Read)',
+  'vso.build_execute': 'Build (Read & execute)',
+  'vso.variablegroups_read': 'Variable Groups (Read)',
+  'vso.variablegroups_manage': 'Variable Groups (Read, create, & manage)',
+  'vso.pipelineresources_manage': 'Pipeline Resources (Use & manage)',
 };
 
 const named = (scopes: readonly string[]) => scopes.map((scope) => `\`${scope}\``).join(', ');

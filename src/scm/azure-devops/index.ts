@@ -1,6 +1,9 @@
 import { wrongKindError, type ProviderFactory } from '../connection-settings.js';
 import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
+import { createAzureDevOpsCiWriter } from './ci.js';
+import { createAdoCiClient } from './ci-client.js';
+import { createAzureDevOpsCiSecrets } from './ci-secrets.js';
 import { createAdoClient } from './client.js';
 import { createAzureDevOpsCommenter } from './comments.js';
 import { resolveOrganization, type AdoContext } from './connection-checks.js';
@@ -42,6 +45,7 @@ export const createAzureDevOpsProvider: ProviderFactory = (settings, deps) => {
   const webRoot = (settings.webUrl ?? settings.baseUrl).href.replace(/\/+$/, '');
   const context: AdoContext = { client, organization: settings.target, webRoot, now: deps.now };
   const links = createLinkBuilder('azure-devops', { webUrl: webRoot });
+  const ciClient = createAdoCiClient(http, settings.target);
 
   return {
     kind: 'azure-devops',
@@ -49,12 +53,14 @@ export const createAzureDevOpsProvider: ProviderFactory = (settings, deps) => {
       members: true,
       comments: true,
       inlineComments: true,
-      ci: false,
+      ci: true,
       webhooks: true,
       files: true,
     },
     members: { listMembers: (org) => listAzureDevOpsMembers(context, org) },
     comments: createAzureDevOpsCommenter({ ctx: context, prs }),
+    ci: createAzureDevOpsCiWriter(context, ciClient),
+    ciSecrets: createAzureDevOpsCiSecrets(context, ciClient),
     webhooks: createAzureDevOpsHooks(context),
     files: createAzureDevOpsFileReader(context),
     validate: () => validateAzureDevOps(context),

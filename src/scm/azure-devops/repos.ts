@@ -15,6 +15,7 @@ export function toRepository(webRoot: string, organization: string, repo: AdoRep
     visibility: repo.project.visibility === 'public' ? 'public' : 'private',
     // A disabled repository can no longer be read or scanned: the closest there is to archived.
     archived: repo.isDisabled ?? false,
+    fork: repo.isFork ?? false,
     webUrl: `${webRoot}/${[organization, project].map(encodeURIComponent).join('/')}/_git/${encodeURIComponent(repo.name)}`,
   };
 }

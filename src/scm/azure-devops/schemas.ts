@@ -42,6 +42,8 @@ export const repositorySchema = z.object({
   defaultBranch: z.string().nullish(),
   webUrl: z.string().nullish(),
   isDisabled: z.boolean().nullish(),
+  /** True when the repository was created as a fork. */
+  isFork: z.boolean().nullish(),
 });
 export type AdoRepository = z.output<typeof repositorySchema>;
 

@@ -1,6 +1,9 @@
 import { wrongKindError, type ProviderFactory } from '../connection-settings.js';
 import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
+import { createBitbucketCloudCiWriter } from './ci.js';
+import { createBitbucketCiClient } from './ci-client.js';
+import { createBitbucketCloudCiSecrets } from './ci-secrets.js';
 import { createBitbucketClient } from './client.js';
 import { createBitbucketCloudCommenter } from './comments.js';
 import { resolveWorkspace, toOrganization, type BitbucketContext } from './connection-checks.js';
@@ -45,6 +48,7 @@ export const createBitbucketCloudProvider: ProviderFactory = (settings, deps) =>
     now: deps.now,
   };
   const pullRequests = createPullRequestClient(http);
+  const ciClient = createBitbucketCiClient(http);
   const links = createLinkBuilder(settings.kind, { webUrl: webRoot.href });
 
   return {
@@ -53,11 +57,13 @@ export const createBitbucketCloudProvider: ProviderFactory = (settings, deps) =>
       members: true,
       comments: true,
       inlineComments: true,
-      ci: false,
+      ci: true,
       webhooks: true,
       files: true,
     },
     comments: createBitbucketCloudCommenter(context, pullRequests),
+    ci: createBitbucketCloudCiWriter({ client, ci: ciClient, credential, webRoot }),
+    ciSecrets: createBitbucketCloudCiSecrets(ciClient, credential),
     members: { listMembers: (org) => listBitbucketMembers(client, credential, org) },
     webhooks: createBitbucketCloudHooks(context),
     files: createBitbucketCloudFileReader(client),

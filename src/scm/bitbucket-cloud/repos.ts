@@ -2,7 +2,10 @@ import type { ScmOrganizationRef, ScmRepository } from '../provider.js';
 import type { BitbucketClient } from './client.js';
 import type { BitbucketRepository } from './schemas.js';
 
-/** A Bitbucket repository: UUID as `externalId`, `workspace/slug` as `fullName`. Bitbucket has no archiving. */
+/**
+ * A Bitbucket repository: UUID as `externalId`, `workspace/slug` as `fullName`, a fork when it has a `parent`.
+ * Bitbucket has no archiving.
+ */
 export function toRepository(repo: BitbucketRepository, webRoot: URL): ScmRepository {
   const root = webRoot.href.replace(/\/+$/, '');
   return {
@@ -12,6 +15,7 @@ export function toRepository(repo: BitbucketRepository, webRoot: URL): ScmReposi
     defaultBranch: repo.mainbranch?.name ?? null,
     visibility: repo.is_private === false ? 'public' : 'private',
     archived: false,
+    fork: repo.parent !== null && repo.parent !== undefined,
     webUrl: repo.links?.html?.href ?? `${root}/${repo.full_name}`,
   };
 }

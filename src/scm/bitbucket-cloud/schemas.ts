@@ -36,6 +36,8 @@ export const repositorySchema = z.object({
   full_name: z.string().min(1),
   is_private: z.boolean().nullish(),
   mainbranch: z.object({ name: z.string().min(1) }).nullish(),
+  /** Present for a fork: the repository it was forked from. */
+  parent: z.object({ full_name: z.string().nullish() }).nullish(),
   links: z.object({ html: link }).nullish(),
 });
 export type BitbucketRepository = z.output<typeof repositorySchema>;

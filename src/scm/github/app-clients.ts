@@ -12,13 +12,8 @@ import { createAppJwtSigner } from './app-jwt.js';
 import { exchangeOAuthCode } from './oauth-code.js';
 import { guardedHook, tokenStrategy, type AuthHook } from './auth-strategies.js';
 import { createInstallationTokens } from './installation-tokens.js';
-import { createContentPacer, type ContentLimits } from './content-pacer.js';
-import {
-  defaultRateLimitPolicy,
-  throttleOptions,
-  type ContentSlots,
-  type GitHubRateLimitPolicy,
-} from './throttle-options.js';
+import { createContentPacer, createsContent, type ContentLimits } from './content-pacer.js';
+import { defaultRateLimitPolicy, throttleOptions, type GitHubRateLimitPolicy } from './throttle-options.js';
 
 /** An Octokit with the REST pagination plugin (retry and throttling are bound in as well). */
 export type GitHubClient = Octokit & { paginate: import('@octokit/plugin-paginate-rest').PaginateInterface };
@@ -51,7 +46,10 @@ export interface GitHubAppClientOptions {
   readonly now: () => Date;
   /** How rate limits are waited out; defaults in `throttle-options.ts`. */
   readonly rateLimits?: Partial<GitHubRateLimitPolicy>;
-  /** GitHub's content-creation limits each installation is paced to (default 80 a minute, 500 an hour). */
+  /**
+   * GitHub's content-creation limits each installation is paced to (default 80 a minute, 500 an hour); comments,
+   * reviews, pull requests, and the CI job's branches, files and Actions secrets count.
+   */
   readonly contentLimits?: ContentLimits;
 }
 
@@ -85,7 +83,7 @@ export function createGitHubAppClients(options: GitHubAppClientOptions): GitHubA
   const octokit = (
     id: string,
     auth: { authStrategy: (options: unknown) => unknown; auth?: unknown },
-    contentSlots?: ContentSlots,
+    contentPaced = false,
   ) => {
     const client = new GitHubOctokit({
       baseUrl: credentials.apiUrl.href.replace(/\/+$/, ''),
@@ -93,7 +91,7 @@ export function createGitHubAppClients(options: GitHubAppClientOptions): GitHubA
       log: quietLog,
       request: { fetch: api.fetch },
       retry: { retries: 2 },
-      throttle: throttleOptions(id, options.rateLimits, contentSlots),
+      throttle: throttleOptions(id, options.rateLimits, contentPaced),
       ...auth,
     }) as GitHubClient;
     // A POST whose answer was lost may have been carried out: sent again, it would post a comment twice. It fails
@@ -131,13 +129,14 @@ export function createGitHubAppClients(options: GitHubAppClientOptions): GitHubA
       }
       let client = installations.get(installationId);
       if (!client) {
-        // Content creation (comments, reviews, replies) is paced to GitHub's secondary limits, per installation.
+        // Content creation (comments, reviews, pull requests, CI files, secrets) is paced to GitHub's secondary
+        // limits, per installation: the pacer wraps the whole request (retries included) from outside.
         const pacer = createContentPacer({
           ...(options.contentLimits ? { limits: options.contentLimits } : {}),
           maxWaitMs: options.rateLimits?.maxWaitMs ?? defaultRateLimitPolicy.maxWaitMs,
           now: () => now().getTime(),
         });
-        client = octokit(
+        const paced = octokit(
           `${budget}|installation:${installationId}`,
           {
             authStrategy: tokenStrategy({
@@ -145,8 +144,14 @@ export function createGitHubAppClients(options: GitHubAppClientOptions): GitHubA
               refused: (token) => tokens.forget(installationId, token),
             }),
           },
-          pacer.slots,
+          true,
         );
+        paced.hook.wrap('request', (request, requestOptions) =>
+          createsContent(requestOptions.method, requestOptions.url)
+            ? pacer.pace(async () => request(requestOptions))
+            : request(requestOptions),
+        );
+        client = paced;
         installations.set(installationId, client);
       }
       return client;

@@ -111,11 +111,11 @@ export function commentRow(inputs: RowInputs): Check {
 }
 
 export function writeCiRow(inputs: RowInputs): Check {
-  const needed = ['contents:write', 'workflows:write', 'pull_requests:write'];
+  const needed = ['contents:write', 'workflows:write', 'pull_requests:write', 'secrets:write'];
   return (
-    lacking(inputs, needed, 'propose workflow files through pull requests') ?? {
+    lacking(inputs, needed, 'propose workflow files through pull requests and store their secret') ?? {
       status: 'ok',
-      message: 'Workflow files can be proposed on a branch, with a pull request.',
+      message: 'Workflow files can be proposed on a branch, with a pull request, and their secret stored.',
     }
   );
 }

@@ -1,13 +1,18 @@
+import { throttling } from '@octokit/plugin-throttling';
 import { ScmError } from '../errors.js';
-import type { ContentSlots } from './throttle-options.js';
 
 /**
- * GitHub's secondary limits on content creation (comments, reviews, replies, pull requests): at most 80 a minute
- * and 500 an hour. Tripping them risks the integration being banned, so they are paced rather than hit.
+ * GitHub's secondary limits on content creation (comments, reviews, pull requests, branches, files, secrets): at
+ * most 80 a minute and 500 an hour per installation. Tripping them risks the integration being banned, so they
+ * are paced rather than hit.
  */
 export interface ContentLimits {
   readonly perMinute: number;
   readonly perHour: number;
+  /** The length of the "minute" window (default 60,000 ms); a bench against the twin scales it down. */
+  readonly minuteMs?: number;
+  /** The length of the "hour" window (default 3,600,000 ms). */
+  readonly hourMs?: number;
 }
 
 export const githubContentLimits: ContentLimits = { perMinute: 80, perHour: 500 };
@@ -17,10 +22,12 @@ const HOUR = 3_600_000;
 
 /** Paces content-creating requests of ONE installation; made with its client, so each budget is its own. */
 export interface ContentPacer {
-  /** Runs `send` once the windows allow one more creation; rejects `rate-limited` when that is past `maxWaitMs`. */
+  /**
+   * Runs `send` once the windows allow one more creation; rejects `rate-limited` when that is past `maxWaitMs`.
+   * A creation counts from when its answer came back, the latest GitHub can have counted it, so that network
+   * delays never make two creations look closer together to GitHub than they were here.
+   */
   pace<T>(send: () => Promise<T>): Promise<T>;
-  /** The pacer as plugin-throttling's `notifications` limiter (one installation: the key is ignored). */
-  readonly slots: ContentSlots;
 }
 
 export interface ContentPacerOptions {
@@ -33,39 +40,60 @@ export interface ContentPacerOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The writes GitHub counts as content creation: the routes plugin-throttling knows (comments, reviews, pull
+ * requests, issues…) and those of adding a CI job (a branch, a file, an Actions secret).
+ */
+export function createsContent(method: string, url: string): boolean {
+  if (method === 'GET' || method === 'HEAD') return false;
+  const { pathname } = new URL(url, 'http://github.test');
+  return throttling.triggersNotification(pathname) || ciContentRoute.test(pathname);
+}
+
+/** Route templates (`/repos/{owner}/{repo}/…`) or expanded paths of the CI job's writes. */
+const ciContentRoute = /^\/repos\/[^/]+\/[^/]+\/(?:git\/refs|contents\/.+|actions\/secrets\/[^/]+)$/;
+
 export function createContentPacer(options: ContentPacerOptions): ContentPacer {
   const limits = options.limits ?? githubContentLimits;
+  const minuteMs = limits.minuteMs ?? MINUTE;
+  const hourMs = limits.hourMs ?? HOUR;
   const sleep = options.sleep ?? defaultSleep;
-  /** When each creation of the last hour was sent, oldest first. */
-  const sent: number[] = [];
+  /** When each creation of the last hour was counted: sent, then moved to when its answer came. */
+  const counted: { at: number }[] = [];
   let queue: Promise<unknown> = Promise.resolve();
 
   /** Milliseconds until one more creation fits both windows. */
   function waitFor(now: number): number {
-    while (sent.length > 0 && sent[0]! <= now - HOUR) sent.shift();
+    counted.sort((a, b) => a.at - b.at);
+    while (counted.length > 0 && counted[0]!.at <= now - hourMs) counted.shift();
     let wait = 0;
-    if (sent.length >= limits.perHour) wait = sent[sent.length - limits.perHour]! + HOUR - now;
-    const lastMinute = sent.filter((at) => at > now - MINUTE);
+    if (counted.length >= limits.perHour) wait = counted[counted.length - limits.perHour]!.at + hourMs - now;
+    const lastMinute = counted.filter((entry) => entry.at > now - minuteMs);
     if (lastMinute.length >= limits.perMinute) {
-      wait = Math.max(wait, lastMinute[lastMinute.length - limits.perMinute]! + MINUTE - now);
+      wait = Math.max(wait, lastMinute[lastMinute.length - limits.perMinute]!.at + minuteMs - now);
     }
     return Math.max(0, wait);
   }
 
-  async function slot(): Promise<void> {
+  async function slot(): Promise<{ at: number }> {
     for (;;) {
       const now = options.now();
       const wait = waitFor(now);
       if (wait === 0) {
-        sent.push(now);
-        return;
+        const entry = { at: now };
+        counted.push(entry);
+        return entry;
       }
       if (wait > options.maxWaitMs) {
         const retryAt = new Date(now + wait);
         throw new ScmError(
           'rate-limited',
-          `GitHub allows an installation ${limits.perMinute} comments a minute and ${limits.perHour} an hour; the next fits at ${retryAt.toISOString()}.`,
-          { code: 'rate_limited', retryAt, fix: 'The comments are posted once the time given has passed.' },
+          `GitHub allows an installation ${limits.perMinute} content creations (comments, pull requests, files, secrets) a minute and ${limits.perHour} an hour; the next fits at ${retryAt.toISOString()}.`,
+          {
+            code: 'rate_limited',
+            retryAt,
+            fix: 'Nothing to do: the work is carried out once the time given has passed.',
+          },
         );
       }
       await sleep(wait);
@@ -76,8 +104,12 @@ export function createContentPacer(options: ContentPacerOptions): ContentPacer {
     // One slot at a time, in call order; the request itself runs outside the queue.
     const turn = queue.then(slot);
     queue = turn.catch(() => undefined);
-    await turn;
-    return send();
+    const entry = await turn;
+    try {
+      return await send();
+    } finally {
+      entry.at = Math.max(entry.at, options.now());
+    }
   };
-  return { pace, slots: { key: () => ({ schedule: (_options, run) => pace(run) }) } };
+  return { pace };
 }

@@ -2,6 +2,7 @@ import type { ConnectableProvider } from '../connection-settings.js';
 import { isScmError } from '../errors.js';
 import { createLinkBuilder } from '../links/index.js';
 import type {
+  CiSecretStore,
   CiWriter,
   FileReader,
   PullRequestCommenter,
@@ -63,6 +64,8 @@ export function createGitHubEnterpriseProvider(
     installationForOrganization(clients, linked, org).provider;
   const commenterFor = (pr: Pick<PullRequestRef, 'repository'>) =>
     installationForRepository(clients, linked, pr.repository).provider.comments;
+  const on = (repository: Parameters<typeof installationForRepository>[2]) =>
+    installationForRepository(clients, linked, repository).provider;
 
   return {
     kind: 'github-enterprise',
@@ -80,9 +83,18 @@ export function createGitHubEnterpriseProvider(
     },
     comments: dispatchedCommenter(commenterFor, () => botIdentity(clients, linked)),
     ci: {
-      ensureCiJob: async (repository, template) =>
-        installationForRepository(clients, linked, repository).provider.ci.ensureCiJob(repository, template),
+      system: 'github-actions',
+      readCiFile: async (repository, path, ref) => on(repository).ci.readCiFile(repository, path, ref),
+      ensureCiJob: async (repository, template) => on(repository).ci.ensureCiJob(repository, template),
+      commitCiFile: async (repository, template) => on(repository).ci.commitCiFile(repository, template),
     } satisfies CiWriter,
+    ciSecrets: {
+      label: 'GitHub Actions repository secret',
+      scopeOf: (repository) => repository.externalId,
+      hasSecret: async (repository, name) => on(repository).ciSecrets.hasSecret(repository, name),
+      putSecret: async (repository, name, value) =>
+        on(repository).ciSecrets.putSecret(repository, name, value),
+    } satisfies CiSecretStore,
     files: {
       readFile: async (repository, commitSha, path) =>
         installationForRepository(clients, linked, repository).provider.files.readFile(

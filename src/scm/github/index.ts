@@ -1,9 +1,10 @@
 import type { ConnectableProvider } from '../connection-settings.js';
 import { createLinkBuilder } from '../links/index.js';
-import type { CiWriter, FileReader, MemberLister, PullRequestCommenter } from '../provider.js';
+import type { CiSecretStore, CiWriter, FileReader, MemberLister, PullRequestCommenter } from '../provider.js';
 import type { GitHubAppClients } from './app-clients.js';
 import type { GitHubInstallationRef } from './app-credentials.js';
 import { createGitHubCiWriter } from './ci.js';
+import { createGitHubCiSecretStore } from './ci-secrets.js';
 import { createGitHubCommenter } from './comments.js';
 import { createGitHubFileReader } from './files.js';
 import { checkGitHubMember, listGitHubMembers } from './members.js';
@@ -27,6 +28,7 @@ export type GitHubInstallationProvider = ConnectableProvider & {
   readonly members: Required<MemberLister>;
   readonly comments: Required<PullRequestCommenter>;
   readonly ci: CiWriter;
+  readonly ciSecrets: CiSecretStore;
   readonly files: FileReader;
 };
 
@@ -62,6 +64,7 @@ export function createGitHubInstallationProvider(context: GitHubContext): GitHub
     },
     comments: createGitHubCommenter(context),
     ci: createGitHubCiWriter(context),
+    ciSecrets: createGitHubCiSecretStore(context),
     files: createGitHubFileReader(context),
     validate: () => validateGitHub(context),
     testConnection: () => testGitHubConnection(context),

@@ -33,6 +33,7 @@ export function toRepository(value: unknown): ScmRepository & { readonly ownerId
     defaultBranch: repo.default_branch ?? null,
     visibility,
     archived: repo.archived ?? false,
+    fork: repo.fork ?? false,
     webUrl: repo.html_url,
     ownerId: repo.owner === undefined ? undefined : idOf(repo.owner.id, 'repository owner'),
   };

@@ -29,6 +29,7 @@ export const repositorySchema = z.object({
   private: z.boolean(),
   visibility: z.string().optional(),
   archived: z.boolean().optional(),
+  fork: z.boolean().optional(),
   default_branch: z.string().optional(),
   size: z.number().optional(),
   html_url: z.string(),

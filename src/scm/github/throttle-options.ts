@@ -11,6 +11,11 @@ export interface GitHubRateLimitPolicy {
   readonly maxWaitMs: number;
   /** Milliseconds per second of `retry-after` (default 1000; tests shrink it to not sleep). */
   readonly secondMs: number;
+  /**
+   * The least time between two writes of one budget (default 1000 ms, GitHub's advice for many writes); a bench
+   * against the twin scales it down with the content limits.
+   */
+  readonly writeSpacingMs?: number;
 }
 
 export const defaultRateLimitPolicy: GitHubRateLimitPolicy = {
@@ -20,33 +25,51 @@ export const defaultRateLimitPolicy: GitHubRateLimitPolicy = {
 };
 
 /**
- * What plugin-throttling asks of its `notifications` limiter (a Bottleneck group) before each content-creating
- * request: a slot, keyed by the budget's id. An installation's content pacer answers it.
+ * What plugin-throttling asks of a limiter group (a Bottleneck group) before a request: a slot, keyed by the
+ * budget's id.
  */
-export interface ContentSlots {
+interface SlotGroup {
   key(id: string): { schedule(options: unknown, run: () => Promise<void>): Promise<void> };
 }
 
 type PluginThrottleOptions = NonNullable<ConstructorParameters<typeof Octokit>[0]>['throttle'];
-type NotificationGroup = NonNullable<
-  Extract<PluginThrottleOptions, { onRateLimit: unknown }>['notifications']
->;
+type WriteGroup = NonNullable<Extract<PluginThrottleOptions, { onRateLimit: unknown }>['write']>;
+
+/** Writes of one budget, one at a time and at least `spacingMs` apart (the plugin's own group spaces by 1 s). */
+function writeSpacer(spacingMs: number): SlotGroup {
+  let last = Number.NEGATIVE_INFINITY;
+  let queue: Promise<unknown> = Promise.resolve();
+  const schedule = (_options: unknown, run: () => Promise<void>): Promise<void> => {
+    const turn = queue.then(async () => {
+      const wait = last + spacingMs - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      last = Date.now();
+      return run();
+    });
+    queue = turn.catch(() => undefined);
+    return turn;
+  };
+  return { key: () => ({ schedule }) };
+}
 
 /**
  * plugin-throttling options for one budget; `id` keys its limiters, so each budget queues on its own. With
- * `contentSlots`, content creation (the plugin's "triggers notification" routes) is paced by them instead of the
- * plugin's fixed 3 s between requests.
+ * `contentPaced`, the caller paces content creation itself (an installation's content pacer wraps those
+ * requests), so the plugin's fixed 3 s between them is turned off.
  */
 export function throttleOptions(
   id: string,
   overrides: Partial<GitHubRateLimitPolicy> = {},
-  contentSlots?: ContentSlots,
+  contentPaced = false,
 ) {
   const policy = { ...defaultRateLimitPolicy, ...overrides };
   return {
     id,
-    // The plugin calls only `key(id).schedule(options, run)` of the group: the pacer is not a whole Bottleneck.
-    ...(contentSlots ? { notifications: contentSlots as unknown as NotificationGroup } : {}),
+    ...(contentPaced ? { triggersNotification: () => false } : {}),
+    // The plugin calls only `key(id).schedule(options, run)` of the group: the spacer is not a whole Bottleneck.
+    ...(policy.writeSpacingMs === undefined
+      ? {}
+      : { write: writeSpacer(policy.writeSpacingMs) as unknown as WriteGroup }),
     retryAfterBaseValue: policy.secondMs,
     fallbackSecondaryRateRetryAfter: 60,
     onSecondaryRateLimit: (retryAfter: number, _request: unknown, _octokit: unknown, retryCount: number) =>

@@ -1,6 +1,9 @@
 import { wrongKindError, type ProviderFactory } from '../connection-settings.js';
 import { createLinkBuilder } from '../links/index.js';
 import type { ScmOrganization } from '../provider.js';
+import { createGitLabCiClient } from './ci-client.js';
+import { createGitLabCiSecrets } from './ci-secrets.js';
+import { createGitLabCiWriter } from './ci.js';
 import { createGitLabClient } from './client.js';
 import { createGitLabCommenter } from './comments.js';
 import { resolveGroup, toOrganization, type GitLabContext } from './connection-checks.js';
@@ -37,6 +40,7 @@ export const createGitLabProvider: ProviderFactory = (settings, deps) => {
   };
   const webRoot = (settings.webUrl ?? settings.baseUrl).href;
   const links = createLinkBuilder(kind, { webUrl: webRoot });
+  const ciClient = createGitLabCiClient(http);
 
   return {
     kind,
@@ -44,7 +48,7 @@ export const createGitLabProvider: ProviderFactory = (settings, deps) => {
       members: true,
       comments: true,
       inlineComments: true,
-      ci: false,
+      ci: true,
       webhooks: true,
       files: true,
     },
@@ -53,6 +57,9 @@ export const createGitLabProvider: ProviderFactory = (settings, deps) => {
       checkMember: (org, user) => checkGitLabMember(client, org, user),
     },
     comments: createGitLabCommenter(client, createGitLabMergeRequestClient(http), webRoot),
+    ci: createGitLabCiWriter(ciClient, webRoot),
+    // Unprotected, so that merge request pipelines get the token too (see ci-secrets.ts).
+    ciSecrets: createGitLabCiSecrets(ciClient),
     webhooks: createGitLabHooks(context),
     files: createGitLabFileReader(client),
     validate: () => validateGitLab(context),

@@ -12,6 +12,8 @@ export function toRepository(project: GitLabProject): ScmRepository {
     // GitLab leaves `visibility` out of some answers (e.g. `simple=true`); private is the safe reading.
     visibility: project.visibility ?? 'private',
     archived: project.archived ?? false,
+    // GitLab leaves `forked_from_project` out when the token may not read the source: such a fork reads as none.
+    fork: project.forked_from_project != null,
     webUrl: project.web_url,
   };
 }

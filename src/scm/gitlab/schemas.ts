@@ -55,6 +55,8 @@ export const projectSchema = z.object({
   archived: z.boolean().nullish(),
   empty_repo: z.boolean().nullish(),
   web_url: z.string().min(1),
+  /** Set on forks (GitLab shows it when the token may read the source project). */
+  forked_from_project: z.object({ id }).nullish(),
 });
 export type GitLabProject = z.output<typeof projectSchema>;
 
@@ -165,3 +167,35 @@ export const commitStatusSchema = z.object({ id, status: z.string(), name: z.str
 
 /** A refusal's `{"message": …}` body: a string, or a map of field → messages. */
 export const messageSchema = z.object({ message: z.unknown().optional() });
+
+/** `GET /projects/:id/repository/branches/:branch`: the head commit, the protection, whether the token may push. */
+export const branchSchema = z.object({
+  name: z.string().min(1),
+  commit: z.object({ id: z.string().min(1) }),
+  protected: z.boolean().nullish(),
+  developers_can_push: z.boolean().nullish(),
+  can_push: z.boolean().nullish(),
+});
+export type GitLabBranch = z.output<typeof branchSchema>;
+
+/** `GET /projects/:id`, as far as CI files read it: emptiness, default branch, the token user's roles. */
+export const projectDetailSchema = projectSchema.extend({
+  permissions: z
+    .object({
+      project_access: z.object({ access_level: z.number().int() }).nullish(),
+      group_access: z.object({ access_level: z.number().int() }).nullish(),
+    })
+    .nullish(),
+});
+export type GitLabProjectDetail = z.output<typeof projectDetailSchema>;
+
+/** `POST /projects/:id/repository/commits`: the commit made. */
+export const createdCommitSchema = z.object({ id: z.string().min(1), web_url: z.string().nullish() });
+export type GitLabCreatedCommit = z.output<typeof createdCommitSchema>;
+
+/** `GET /projects/:id/variables/:key` and the answer of creating or updating one; the value is never read. */
+export const variableSchema = z.object({
+  key: z.string().min(1),
+  masked: z.boolean().nullish(),
+  protected: z.boolean().nullish(),
+});

@@ -21,6 +21,7 @@ import {
   scopeReport,
   type GitLabContext,
 } from './connection-checks.js';
+import { writeCiRow } from './ci-check.js';
 import { commentRow } from './comments-check.js';
 import { receiveWebhooksRow } from './hooks-check.js';
 import type { GitLabGroup } from './schemas.js';
@@ -31,6 +32,7 @@ const rows = (
   readMembers: Check,
   receiveWebhooks: Check = readMembers,
   commentOnPullRequests: Check = readMembers,
+  writeCiFiles: Check = readMembers,
 ) =>
   capabilityRows(
     {
@@ -38,6 +40,7 @@ const rows = (
       'read-members': readMembers,
       'comment-on-pull-requests': commentOnPullRequests,
       'receive-webhooks': receiveWebhooks,
+      'write-ci-files': writeCiFiles,
     },
     notOffered,
   );
@@ -141,7 +144,13 @@ async function inspect(context: GitLabContext, now: Date) {
     scopes,
     ...(tokenExpiry ? { tokenExpiry } : {}),
     target,
-    capabilities: rows(listRepositories, readMembers, receiveWebhooks, commentRow(scopes, identity)),
+    capabilities: rows(
+      listRepositories,
+      readMembers,
+      receiveWebhooks,
+      commentRow(scopes, identity),
+      writeCiRow(scopes, identity),
+    ),
   };
 }
 

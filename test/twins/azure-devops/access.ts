@@ -233,6 +233,12 @@ const canonicalSegments = [
   'statuses',
   'identities',
   'accesscontrollists',
+  'distributedtask',
+  'variablegroups',
+  'pipelines',
+  'pipelinePermissions',
+  'build',
+  'definitions',
 ];
 const canonical = new Map(canonicalSegments.map((s) => [s.toLowerCase(), s]));
 

@@ -1,13 +1,16 @@
 import { startTwinServer, type TwinServer, type TwinServerOptions } from '../server/twin-server.js';
 import { AdoRouter } from './access.js';
+import { createAzureDevOpsCiControl, type AzureDevOpsCiControl } from './ci-control.js';
 import { createAzureDevOpsControl, type AzureDevOpsControl } from './control.js';
 import { createAzureDevOpsDeliveries, type AzureDevOpsDelivery } from './deliveries.js';
 import { addCoreRoutes } from './routes-core.js';
 import { addGitRoutes } from './routes-git.js';
 import { addItemRoutes } from './routes-items.js';
 import { addGraphRoutes } from './routes-graph.js';
+import { addPipelineRoutes } from './routes-pipelines.js';
 import { addPullRequestRoutes } from './routes-pull-requests.js';
 import { addSecurityRoutes } from './routes-security.js';
+import { addVariableGroupRoutes } from './routes-variable-groups.js';
 import { createPullRequestEvents } from './pull-request-events.js';
 import type { AzureDevOpsScenario } from './scenario.js';
 import { createAzureDevOpsState, type AzureDevOpsState } from './state.js';
@@ -17,10 +20,11 @@ export type { AzureDevOpsState } from './state.js';
 
 export type { AzureDevOpsDelivery } from './deliveries.js';
 export type { TwinMember } from './control.js';
+export type { AdoPipeline, AdoVariableGroup } from './pipeline-types.js';
 export { gitPermission, gitRepositoriesNamespace } from './routes-security.js';
 
 /** A running Azure DevOps stand-in serving every organization under `${url}/{org}/…`. */
-export interface AzureDevOpsTwin extends TwinServer, AzureDevOpsControl {
+export interface AzureDevOpsTwin extends TwinServer, AzureDevOpsControl, AzureDevOpsCiControl {
   readonly state: AzureDevOpsState;
   /** `${url}/${org}`: what `new WebApi(orgUrl, handler)` takes (also stands in for vssps/vsaex hosts). */
   orgUrl(org: string): string;
@@ -52,6 +56,8 @@ export async function startAzureDevOpsTwin(
   addItemRoutes(state, router);
   addGraphRoutes(state, router);
   addSecurityRoutes(state, router);
+  addPipelineRoutes(state, router);
+  addVariableGroupRoutes(state, router);
   const server = await startTwinServer(router, {
     ...options,
     notFound: (request) => ({
@@ -88,5 +94,6 @@ export async function startAzureDevOpsTwin(
       await server.close();
     },
     ...createAzureDevOpsControl(state, deliveries, () => server.url),
+    ...createAzureDevOpsCiControl(state),
   };
 }

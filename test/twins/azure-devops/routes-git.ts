@@ -17,6 +17,7 @@ import {
   threadJson,
 } from './shapes.js';
 import type { AdoTwinEvents } from './events.js';
+import { pushRacedCommit } from './ci-control.js';
 import { recordPush } from './iterations.js';
 import { newPullRequest } from './pull-requests.js';
 import { zeroId, type AdoPullRequest, type AdoRepo, type AdoThread, type AzureDevOpsState } from './state.js';
@@ -180,6 +181,16 @@ export function addGitRoutes(state: AzureDevOpsState, router: TwinRouter, events
     ) {
       throw adoErrors.invalidArgument(
         'A push needs one refUpdate {name, oldObjectId} and at least one commit.',
+      );
+    }
+    pushRacedCommit(state, repo, update.name);
+    if (repo.policyRefs.has(update.name)) {
+      // "Require a minimum number of reviewers" and the other branch policies refuse direct pushes.
+      throw adoError(
+        403,
+        'GitRefUpdateRejectedByPolicyException',
+        'TF402455: Pushes to this branch are not permitted; you must use a pull request to update this branch.',
+        'Microsoft.TeamFoundation.Git.Server',
       );
     }
     const current = repo.refs.get(update.name);

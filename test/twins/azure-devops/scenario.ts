@@ -48,6 +48,12 @@ export interface AzureDevOpsRepositorySpec {
   /** Files on the default branch, path (leading slash) → content. */
   readonly files?: Readonly<Record<string, string>>;
   readonly pullRequests?: readonly AzureDevOpsPullRequestSpec[];
+  /** No commit and no branch yet (the answer then has no `defaultBranch`). */
+  readonly empty?: boolean;
+  /** Created as a fork of another repository (`isFork`). */
+  readonly isFork?: boolean;
+  /** Branches (`refs/heads/…`) with a policy that requires pull requests: direct pushes are refused (TF402455). */
+  readonly policyBranches?: readonly string[];
 }
 
 export interface AzureDevOpsProjectSpec {

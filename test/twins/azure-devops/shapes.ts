@@ -131,12 +131,14 @@ export function repoJsonFor(origin: string, projectOf: AdoProject) {
       name: repo.name,
       url: `${org}/${projectOf.id}/_apis/git/repositories/${repo.id}`,
       project: projectRef,
-      defaultBranch: repo.defaultBranch,
+      // An empty repository has no default branch until its first push.
+      ...(repo.refs.size === 0 ? {} : { defaultBranch: repo.defaultBranch }),
       size: 0,
       remoteUrl: `${remote}${name}`,
       sshUrl: `git@ssh.${host}:v3/${orgName}/${project}/${name}`,
       webUrl: `${org}/${project}/_git/${name}`,
       isDisabled: repo.isDisabled,
+      isFork: repo.isFork,
       isInMaintenance: false,
     };
   };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { addGroups } from './groups.js';
 import { addIteration } from './iterations.js';
+import type { AdoPipeline, AdoVariableGroup } from './pipeline-types.js';
 import type {
   AzureDevOpsMemberSpec,
   AzureDevOpsProjectSpec,
@@ -107,6 +108,12 @@ export interface AdoRepo {
   readonly refs: Map<string, string>;
   readonly commits: Map<string, AdoCommitSnapshot>;
   readonly pullRequests: Map<number, AdoPullRequest>;
+  /** Created as a fork (`isFork`). */
+  readonly isFork: boolean;
+  /** Branches (`refs/heads/…`) whose policies require a pull request: a direct push is refused (TF402455). */
+  readonly policyRefs: Set<string>;
+  /** Ref → files another client pushes just before the next push to that ref arrives (a lost race). */
+  readonly racedPushes: Map<string, Readonly<Record<string, string>>>;
 }
 
 export interface AdoProject {
@@ -119,6 +126,8 @@ export interface AdoProject {
   readonly repos: Map<string, AdoRepo>;
   readonly explicitRepoNames: string[];
   readonly generatedRepoCount: number;
+  /** YAML pipelines (build definitions) of the project. */
+  readonly pipelines: AdoPipeline[];
 }
 
 export interface AdoMember {
@@ -172,6 +181,10 @@ export interface AdoOrganization {
   readonly groups: AdoGroup[];
   readonly hooks: AdoHook[];
   nextPullRequestId: number;
+  /** Variable groups belong to the organization and are shared into projects. */
+  readonly variableGroups: AdoVariableGroup[];
+  nextVariableGroupId: number;
+  nextPipelineId: number;
 }
 
 /** The twin's live state: seeded from the scenario, changed by the API, readable by tests. */
@@ -267,7 +280,12 @@ export function createAzureDevOpsState(scenario: AzureDevOpsScenario): AzureDevO
       refs: new Map(),
       commits: new Map(),
       pullRequests: new Map(),
+      isFork: spec.isFork ?? false,
+      policyRefs: new Set(spec.policyBranches ?? []),
+      racedPushes: new Map(),
     };
+    // An empty repository has no commit and no ref until its first push.
+    if (spec.empty === true) return repo;
     const files = new Map(
       Object.entries(spec.files ?? {}).map(([p, c]) => [p.startsWith('/') ? p : `/${p}`, c]),
     );
@@ -291,6 +309,9 @@ export function createAzureDevOpsState(scenario: AzureDevOpsScenario): AzureDevO
       groups: [],
       hooks: [],
       nextPullRequestId: 1,
+      variableGroups: [],
+      nextVariableGroupId: 1,
+      nextPipelineId: 1,
     };
     organizations.set(org.name.toLowerCase(), org);
     const addProject = (spec: AzureDevOpsProjectSpec) => {
@@ -303,6 +324,7 @@ export function createAzureDevOpsState(scenario: AzureDevOpsScenario): AzureDevO
         repos: new Map(),
         explicitRepoNames: [],
         generatedRepoCount: spec.generatedRepositoryCount ?? 0,
+        pipelines: [],
       };
       org.projects.push(project);
       for (const repoSpec of spec.repositories ?? []) {

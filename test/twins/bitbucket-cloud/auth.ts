@@ -50,6 +50,9 @@ export const needs = {
   hooksRead: { access: 'webhook', api: ['read:webhook:bitbucket'] },
   hooksWrite: { access: 'webhook', api: ['read:webhook:bitbucket', 'write:webhook:bitbucket'] },
   hooksDelete: { access: 'webhook', api: ['delete:webhook:bitbucket'] },
+  pipelinesConfig: { access: 'repository:admin', api: ['admin:repository:bitbucket'] },
+  variablesRead: { access: 'pipeline', api: ['read:pipeline:bitbucket'] },
+  variablesWrite: { access: 'pipeline:variable', api: ['admin:pipeline:bitbucket'] },
 } as const satisfies Record<string, BitbucketNeed>;
 
 /**

@@ -271,4 +271,57 @@ describe('Bitbucket Cloud twin through the bitbucket client', () => {
     );
     expect(denied?.status).toBe(403);
   });
+
+  it('switches Pipelines on, keeps a secured variable unanswered, filters pull requests by branch', async () => {
+    twin.addAccessToken({
+      value: 'bbwat-pipelines',
+      kind: 'workspace',
+      workspace: 'acme',
+      scopes: ['repository:admin', 'pipeline', 'pipeline:variable', 'pullrequest'],
+    });
+    const api = client('bbwat-pipelines');
+    const repo = { workspace: 'acme', repo_slug: 'website' };
+    const never = await failure(api.repositories.getPipelineConfig(repo));
+    expect(never?.status).toBe(404);
+    const config = await api.repositories.updatePipelineConfig({
+      ...repo,
+      _body: { enabled: true },
+    } as never);
+    expect(config.data).toMatchObject({ enabled: true });
+    expect((await api.repositories.getPipelineConfig(repo)).data).toMatchObject({ enabled: true });
+
+    const created = await api.pipelines.createVariable({
+      ...repo,
+      _body: { key: 'TOKEN', value: 'hidden-value', secured: true },
+    } as never);
+    expect(created.status).toBe(201);
+    expect(created.data).toMatchObject({ key: 'TOKEN', secured: true });
+    expect(created.data).not.toHaveProperty('value');
+    const again = await failure(
+      api.pipelines.createVariable({ ...repo, _body: { key: 'TOKEN', value: 'x', secured: true } } as never),
+    );
+    expect(again?.status).toBe(409);
+    await api.pipelines.updateVariable({
+      ...repo,
+      variable_uuid: created.data.uuid!,
+      _body: { key: 'TOKEN', value: 'new-hidden-value', secured: true },
+    } as never);
+    const listed = await api.pipelines.listVariablesForRepo(repo);
+    expect(JSON.stringify(listed.data)).not.toContain('hidden-value');
+    expect(twin.pipelineVariable('acme', 'website', 'TOKEN')).toEqual({
+      value: 'new-hidden-value',
+      secured: true,
+    });
+
+    const byBranch = await api.pullrequests.list({
+      ...repo,
+      q: 'source.branch.name = "feature/login" AND state = "OPEN"',
+    } as never);
+    expect(byBranch.data.values!.map((pr) => pr.id)).toEqual([1]);
+    const none = await api.pullrequests.list({ ...repo, q: 'source.branch.name = "feature/\\"x"' } as never);
+    expect(none.data.values).toEqual([]);
+    const refused = await failure(client('bbwat-demo-full').pipelines.listVariablesForRepo(repo));
+    expect(refused?.status).toBe(403);
+    expect(refused?.error.error.detail).toEqual({ required: ['pipeline'] });
+  });
 });

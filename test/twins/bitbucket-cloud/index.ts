@@ -6,7 +6,9 @@ import {
 } from '../server/twin-server.js';
 import { createBitbucketApi } from './api.js';
 import { createControl, type BitbucketControl } from './control.js';
+import { createPipelinesControl, type BitbucketPipelinesControl } from './control-pipelines.js';
 import { createDeliverer, type BitbucketHookDelivery } from './deliveries.js';
+import { addPipelineRoutes } from './routes-pipelines.js';
 import { addPullRequestRoutes } from './routes-pull-requests.js';
 import { addRepositoryRoutes } from './routes-repositories.js';
 import { addWorkspaceRoutes } from './routes-workspaces.js';
@@ -33,7 +35,7 @@ export { slugOf } from './control.js';
  * (`createRepository`, `renameRepository`, `deleteRepository`, `push`, `openPullRequest`, `closePullRequest`)
  * deliver the matching webhook events.
  */
-export interface BitbucketCloudTwin extends TwinServer, BitbucketControl {
+export interface BitbucketCloudTwin extends TwinServer, BitbucketControl, BitbucketPipelinesControl {
   readonly state: BitbucketState;
   /** `url + '/2.0'`. */
   readonly apiUrl: string;
@@ -74,6 +76,7 @@ export async function startBitbucketCloudTwin(
   addWorkspaceRoutes(api);
   addRepositoryRoutes(api);
   addPullRequestRoutes(api, deliverer);
+  addPipelineRoutes(api);
   const server = await startTwinServer(router, {
     ...options,
     notFound:
@@ -103,5 +106,6 @@ export async function startBitbucketCloudTwin(
     deliveries: deliverer.deliveries,
     idle: () => deliverer.idle(),
     ...createControl(state, views, deliverer),
+    ...createPipelinesControl(state),
   };
 }

@@ -1,6 +1,7 @@
-import type { TwinRequest } from '../server/twin-server.js';
+import { TwinHttpError, type TwinRequest } from '../server/twin-server.js';
 import { empty, type BitbucketApi } from './api.js';
 import { bbError, needs, type BitbucketCaller, type BitbucketNeed } from './auth.js';
+import { bbqlMatches, parseBbql } from './bbql.js';
 import { hookFrom } from './routes-workspaces.js';
 import type { BitbucketRepository } from './state.js';
 import { page } from './views.js';
@@ -14,6 +15,25 @@ interface PullRequestBody {
 }
 
 export const fieldError = (field: string, message: string) => bbError(400, `${field}: ${message}`, undefined);
+
+/**
+ * A branch restriction's refusal, in the shape recorded for creating a restricted branch (Atlassian's
+ * BCLOUD-20121): the key `BRANCH_PERMISSION_VIOLATED` both at the top and inside `error`.
+ */
+const branchPermissionViolated = (message: string) =>
+  new TwinHttpError(403, {
+    data: { key: 'BRANCH_PERMISSION_VIOLATED' },
+    type: 'error',
+    error: { message, data: { key: 'BRANCH_PERMISSION_VIOLATED' } },
+  });
+
+/** Fields a pull request listing's `q` may filter on, and their values for one pull request. */
+const pullRequestQueryFields = ['source.branch.name', 'destination.branch.name', 'state'];
+const pullRequestFields = (pr: { source: string; destination: string; state: string }) => ({
+  'source.branch.name': pr.source,
+  'destination.branch.name': pr.destination,
+  state: pr.state,
+});
 
 /** Repositories, pull requests, repository webhooks, branches and `/src` commits (comments: routes-pull-requests.ts). */
 export function addRepositoryRoutes(api: BitbucketApi): void {
@@ -61,6 +81,11 @@ export function addRepositoryRoutes(api: BitbucketApi): void {
     );
     if (!name || !start) throw bbError(400, 'Invalid branch name or target');
     if (repo.branches.has(name)) throw bbError(400, `BRANCH_ALREADY_EXISTS: ${name}`);
+    const pattern = api.state.pushRefused(repo, name, caller.actor);
+    if (pattern !== undefined)
+      throw branchPermissionViolated(
+        `You are not allowed to create a branch that matches the pattern "${pattern}".`,
+      );
     repo.branches.set(name, { name, hash: start.hash, files: new Map(start.files) });
     return { status: 201, body: branchView(repo, name) };
   });
@@ -116,6 +141,11 @@ export function addRepositoryRoutes(api: BitbucketApi): void {
       typeof value === 'string' ? value : await value.text();
     const reserved = new Set(['message', 'author', 'parents', 'branch', 'files']);
     const branchName = (form.get('branch') as string | null) ?? repo.mainbranch;
+    const refusedBy = api.state.pushRefused(repo, branchName, caller.actor);
+    if (refusedBy !== undefined)
+      throw branchPermissionViolated(
+        `You are not allowed to push to a branch that matches the pattern "${refusedBy}".`,
+      );
     const existing = repo.branches.get(branchName);
     const parents = form.get('parents');
     if (typeof parents === 'string' && existing && !existing.hash.startsWith(parents))
@@ -144,8 +174,10 @@ export function addRepositoryRoutes(api: BitbucketApi): void {
     const repo = repoOf(request, caller);
     const states = request.url.searchParams.getAll('state');
     const wanted = states.length > 0 ? states : ['OPEN'];
+    const q = request.url.searchParams.get('q');
+    const terms = q === null ? [] : parseBbql(q, pullRequestQueryFields);
     const prs = [...repo.pullRequests.values()]
-      .filter((pr) => wanted.includes(pr.state))
+      .filter((pr) => wanted.includes(pr.state) && bbqlMatches(terms, pullRequestFields(pr)))
       .sort((a, b) => b.id - a.id);
     return { body: page(request, prs, (pr) => views.pullRequest(repo, pr)) };
   });

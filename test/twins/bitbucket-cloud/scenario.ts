@@ -27,7 +27,10 @@ export type BitbucketApiTokenScope =
   | 'write:pullrequest:bitbucket'
   | 'read:webhook:bitbucket'
   | 'write:webhook:bitbucket'
-  | 'delete:webhook:bitbucket';
+  | 'delete:webhook:bitbucket'
+  | 'admin:repository:bitbucket'
+  | 'read:pipeline:bitbucket'
+  | 'admin:pipeline:bitbucket';
 
 export interface BitbucketUserSeed {
   readonly accountId: string;
@@ -89,6 +92,21 @@ export interface BitbucketRepositorySeed {
   readonly files?: Readonly<Record<string, string>>;
   readonly branches?: readonly string[];
   readonly pullRequests?: readonly BitbucketPullRequestSeed[];
+  /** A repository with no commit and no branch yet. */
+  readonly empty?: boolean;
+  /** `workspace/slug` of the repository this one is a fork of (shown as `parent`). */
+  readonly parent?: string;
+  /** Branch restrictions of kind `push`: only the listed account ids may push to matching branches. */
+  readonly branchRestrictions?: readonly BitbucketBranchRestrictionSeed[];
+  /** Pipelines' `enabled` flag; absent: never configured ("Get configuration" answers 404). */
+  readonly pipelinesEnabled?: boolean;
+}
+
+export interface BitbucketBranchRestrictionSeed {
+  /** A glob (`main`, `release/*`, `*`) matched against branch names. */
+  readonly pattern: string;
+  /** Account ids exempt from the restriction (access tokens never are). */
+  readonly users?: readonly string[];
 }
 
 export interface BitbucketMemberSeed {

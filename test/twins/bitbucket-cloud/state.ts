@@ -113,6 +113,20 @@ export interface BitbucketBranch {
   readonly files: Map<string, string>;
 }
 
+/** A branch restriction of kind `push` (`branchrestriction`): who may push to branches matching `pattern`. */
+export interface BitbucketBranchRestriction {
+  readonly pattern: string;
+  readonly users: readonly string[];
+}
+
+/** A repository variable of Bitbucket Pipelines (`pipeline_variable`). */
+export interface BitbucketPipelineVariable {
+  readonly uuid: string;
+  key: string;
+  value: string;
+  secured: boolean;
+}
+
 export interface BitbucketRepository {
   readonly uuid: string;
   slug: string;
@@ -133,6 +147,12 @@ export interface BitbucketRepository {
   readonly pullRequests: Map<number, BitbucketPullRequest>;
   readonly hooks: BitbucketHook[];
   readonly createdOn: string;
+  /** `workspace/slug` of the repository this one was forked from. */
+  readonly parent: string | undefined;
+  readonly restrictions: BitbucketBranchRestriction[];
+  /** Pipelines' configuration; undefined until first configured. */
+  pipelines: { enabled: boolean } | undefined;
+  readonly variables: BitbucketPipelineVariable[];
 }
 
 export interface BitbucketWorkspace {
@@ -146,6 +166,16 @@ export interface BitbucketWorkspace {
 }
 
 const braced = () => `{${randomUUID()}}`;
+
+/** A branch restriction's glob: `*` matches any run of characters (`/` included), everything else itself. */
+export function globMatches(pattern: string, name: string): boolean {
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${source}$`).test(name);
+}
+
 export const hashOf = (seed: string) => createHash('sha1').update(seed).digest('hex');
 
 /** The twin's mutable world, seeded from a scenario. */
@@ -204,6 +234,17 @@ export class BitbucketState {
     for (let at: string | null | undefined = b; at; at = repo.parents.get(at))
       if (ancestors.has(at)) return at;
     return undefined;
+  }
+
+  /**
+   * Whether a push restriction keeps `actor` from pushing to `branch`: a restriction whose glob matches it and
+   * that does not name the actor's account among its exempt users.
+   */
+  pushRefused(repo: BitbucketRepository, branch: string, actor: BitbucketActor): string | undefined {
+    const refusing = repo.restrictions.find(
+      (r) => globMatches(r.pattern, branch) && !(actor.accountId && r.users.includes(actor.accountId)),
+    );
+    return refusing?.pattern;
   }
 
   newId(): number {
@@ -410,8 +451,16 @@ export class BitbucketState {
       createdOn: new Date(
         Date.parse('2024-01-01T00:00:00Z') + workspace.repositories.size * 1000,
       ).toISOString(),
+      parent: seed.parent,
+      restrictions: (seed.branchRestrictions ?? []).map((r) => ({
+        pattern: r.pattern,
+        users: [...(r.users ?? [])],
+      })),
+      pipelines: seed.pipelinesEnabled === undefined ? undefined : { enabled: seed.pipelinesEnabled },
+      variables: [],
     };
     workspace.repositories.set(repo.slug, repo);
+    if (seed.empty) return;
     if (!seed.files && !seed.branches && !seed.pullRequests) {
       repo.branches.set(repo.mainbranch, {
         name: repo.mainbranch,

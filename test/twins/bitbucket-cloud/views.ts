@@ -4,6 +4,7 @@ import type {
   BitbucketBuildStatus,
   BitbucketComment,
   BitbucketHook,
+  BitbucketPipelineVariable,
   BitbucketPullRequest,
   BitbucketRepository,
   BitbucketWorkspace,
@@ -111,6 +112,7 @@ export class BitbucketViews {
       has_issues: false,
       has_wiki: false,
       mainbranch: { type: 'branch', name: repo.mainbranch },
+      ...(repo.parent === undefined ? {} : { parent: this.repositoryRef(repo.parent) }),
       project: { type: 'project', key: project.key, uuid: project.uuid, name: project.name },
       workspace: this.workspaceRef(repo.workspace),
       owner: {
@@ -136,6 +138,40 @@ export class BitbucketViews {
           { name: 'ssh', href: `git@bitbucket.org:${full}.git` },
         ],
       },
+    };
+  }
+
+  /** The short `repository` object a fork's `parent` is shown as. */
+  private repositoryRef(fullName: string) {
+    const name = fullName.split('/')[1] ?? fullName;
+    return {
+      type: 'repository',
+      full_name: fullName,
+      name,
+      links: {
+        self: { href: this.api(`/repositories/${fullName}`) },
+        html: { href: `${web}/${fullName}` },
+      },
+    };
+  }
+
+  /** `pipelines_config`. */
+  pipelinesConfig(repo: BitbucketRepository) {
+    return {
+      type: 'repository_pipelines_configuration',
+      enabled: repo.pipelines?.enabled ?? false,
+      repository: { type: 'repository', full_name: `${repo.workspace.slug}/${repo.slug}`, uuid: repo.uuid },
+    };
+  }
+
+  /** `pipeline_variable`: "If the variable is secured, this will be empty" — the value is left out. */
+  pipelineVariable(variable: BitbucketPipelineVariable) {
+    return {
+      type: 'pipeline_variable',
+      uuid: variable.uuid,
+      key: variable.key,
+      secured: variable.secured,
+      ...(variable.secured ? {} : { value: variable.value }),
     };
   }
 

@@ -37,6 +37,9 @@ export interface ApiOptions {
   readonly limitEnabled: boolean;
   readonly perMinute: number;
   readonly perHour: number;
+  /** The windows' lengths (GitHub's: a minute and an hour); a bench scales them down. */
+  readonly minuteMs: number;
+  readonly hourMs: number;
 }
 
 interface Bucket {
@@ -236,15 +239,17 @@ export function createApi(router: TwinRouter, options: ApiOptions) {
       try {
         checkAccess(access, caller);
         if (creates && options.limitEnabled) {
+          const { minuteMs, hourMs } = options;
           const now = state.now();
-          bucket.creations = bucket.creations.filter((t) => t > now - HOUR);
-          const lastMinute = bucket.creations.filter((t) => t > now - 60_000);
+          bucket.creations = bucket.creations.filter((t) => t > now - hourMs);
+          const lastMinute = bucket.creations.filter((t) => t > now - minuteMs);
           let retryAfter = 0;
           if (lastMinute.length >= options.perMinute)
-            retryAfter = Math.ceil((lastMinute[0]! + 60_000 - now) / 1000);
+            retryAfter = Math.ceil((lastMinute[0]! + minuteMs - now) / 1000);
           else if (bucket.creations.length >= options.perHour)
-            retryAfter = Math.ceil((bucket.creations[0]! + HOUR - now) / 1000);
+            retryAfter = Math.ceil((bucket.creations[0]! + hourMs - now) / 1000);
           if (retryAfter > 0) {
+            state.secondaryLimitRefusals += 1;
             throw ghError(
               403,
               'You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.',

@@ -27,6 +27,8 @@ import { createRepoEvents } from './repo-events.js';
 import { registerCheckRoutes } from './routes-checks.js';
 import { registerCollaboratorRoutes } from './routes-collaborators.js';
 import { registerGraphqlRoutes } from './routes-graphql.js';
+import { registerActionsSecretRoutes } from './routes-actions-secrets.js';
+import { createCiControls, type CiControls } from './ci-controls.js';
 
 export type { GitHubScenario } from './scenario.js';
 export { demoGitHubScenario } from './scenario.js';
@@ -35,6 +37,7 @@ export { GitHubState } from './state.js';
 export type { TwinWebhooks } from './webhooks.js';
 export type { PullRequestActions } from './pull-actions.js';
 export type { OrgMemberActions } from './org-actions.js';
+export type { CiControls } from './ci-controls.js';
 export { pkcePair } from '../server/pkce.js';
 
 export type GitHubFlavor = 'cloud' | 'enterprise';
@@ -47,7 +50,7 @@ export interface GitHubTwinOptions extends TwinServerOptions {
 }
 
 /** A running GitHub (Cloud or Enterprise Server) twin on loopback; owner actions send their webhooks. */
-export interface GitHubTwin extends TwinServer, OwnerActions, OrgMemberActions {
+export interface GitHubTwin extends TwinServer, OwnerActions, OrgMemberActions, CiControls {
   /** The live, mutable state (users, orgs, repos, apps, installations, tokens, PRs, comments …). */
   readonly state: GitHubState;
   readonly flavor: GitHubFlavor;
@@ -103,6 +106,8 @@ export async function startGitHubTwin(
     limitEnabled: scenario.rateLimit?.enabled ?? true,
     perMinute: scenario.secondaryLimits?.perMinute ?? 80,
     perHour: scenario.secondaryLimits?.perHour ?? 500,
+    minuteMs: scenario.secondaryLimits?.minuteMs ?? 60_000,
+    hourMs: scenario.secondaryLimits?.hourMs ?? 3_600_000,
   });
   const events = createRepoEvents(state, webhooks, getShapes);
   const graphqlPath = flavor === 'enterprise' ? '/api/graphql' : '/graphql';
@@ -115,6 +120,7 @@ export async function startGitHubTwin(
   registerGraphqlRoutes(api, state, graphqlPath);
   registerGitRoutes(api, state);
   registerContentRoutes(api, state);
+  registerActionsSecretRoutes(api, state);
   // GET /meta
   api.route('GET', '/meta', 'any', () => ({
     body: {
@@ -149,6 +155,7 @@ export async function startGitHubTwin(
 
   return Object.assign(server, createOwnerActions(state, webhooks, getShapes), {
     ...createOrgMemberActions(state, webhooks, getShapes),
+    ...createCiControls(state),
     state,
     flavor,
     version,

@@ -47,6 +47,8 @@ export function loadScenario(state: GitHubState, scenario: GitHubScenario): void
         defaultBranch: r.default_branch,
         private: r.private,
         archived: r.archived,
+        fork: r.fork,
+        protection: r.protection,
         description: r.description,
         files: r.files,
         empty: r.empty,

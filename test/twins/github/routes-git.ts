@@ -5,6 +5,25 @@ import { blobSha } from './state.js';
 
 type Api = ReturnType<typeof createApi>;
 
+const CONTENTS_PUT_DOCS = 'https://docs.github.com/rest/repos/contents#create-or-update-file-contents';
+
+/**
+ * A direct write refused by the default branch's protection: 409 as "Create or update file contents" documents
+ * it (`repository-rule-violation-error` for a ruleset; a classic rule's answer points at "About protected
+ * branches").
+ */
+function protectedBranch(kind: 'classic' | 'ruleset', update: boolean) {
+  return kind === 'ruleset'
+    ? ghError(409, 'Repository rule violations found\n\nChanges must be made through a pull request.\n\n', {
+        docs: CONTENTS_PUT_DOCS,
+      })
+    : ghError(
+        409,
+        `Could not ${update ? 'update' : 'create'} file: Changes must be made through a pull request.`,
+        { docs: 'https://docs.github.com/articles/about-protected-branches' },
+      );
+}
+
 /** The git database's answer for a repository without commits (REST guide "Git database": 409 Conflict). */
 export const emptyRepository = (docs: string) => ghError(409, 'Git Repository is empty.', { docs });
 
@@ -66,19 +85,14 @@ export function registerGitRoutes(api: Api, state: GitHubState): void {
       const repo = ctx.repo(req.params.owner!, req.params.repo!, { write: true });
       ctx.need(['contents', 'write']);
       const path = req.params.path!;
+      // Without the app's `workflows` permission a file under `.github/workflows/` is not found to write (the
+      // contents API answers 404; only `git push` spells the reason out).
       if (
         path.startsWith('.github/workflows/') &&
-        (ctx.caller.kind === 'installation' || ctx.caller.kind === 'user')
+        (ctx.caller.kind === 'installation' || ctx.caller.kind === 'user') &&
+        ctx.caller.token.permissions.workflows !== 'write'
       ) {
-        if (ctx.caller.token.permissions.workflows !== 'write') {
-          throw ghError(
-            403,
-            `refusing to allow a GitHub App to create or update workflow \`${path}\` without \`workflows\` permission`,
-            {
-              headers: { 'x-accepted-github-permissions': 'contents=write,workflows=write' },
-            },
-          );
-        }
+        throw notFound(CONTENTS_PUT_DOCS);
       }
       const body = req.json<Record<string, unknown> | undefined>() ?? {};
       if (typeof body.message !== 'string')
@@ -102,6 +116,9 @@ export function registerGitRoutes(api: Api, state: GitHubState): void {
         throw ghError(409, `${path} does not match ${String(body.sha)}`, {
           docs: 'https://docs.github.com/rest/repos/contents#create-or-update-file-contents',
         });
+      }
+      if (branch === repo.defaultBranch && repo.defaultBranchProtection) {
+        throw protectedBranch(repo.defaultBranchProtection, existing !== undefined);
       }
       const content = Buffer.from(body.content, 'base64');
       const commit = state.commit(repo, branch, body.message, new Map([[path, content]]));

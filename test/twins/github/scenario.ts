@@ -18,6 +18,13 @@ export interface ScenarioRepo {
   readonly default_branch?: string;
   readonly private?: boolean;
   readonly archived?: boolean;
+  /** A fork (listed with `fork: true`). */
+  readonly fork?: boolean;
+  /**
+   * The default branch refuses direct pushes: `classic` (a branch protection rule requiring pull requests) or
+   * `ruleset` (a repository ruleset with the "Require a pull request" rule).
+   */
+  readonly protection?: 'classic' | 'ruleset';
   readonly description?: string;
   /** Files on the default branch, path → text. */
   readonly files?: Readonly<Record<string, string>>;
@@ -120,8 +127,16 @@ export interface GitHubScenario {
   readonly comments?: readonly ScenarioComment[];
   /** Primary limit per token bucket per hour (default 5,000; 60 unauthenticated). `enabled: false` only sends headers. */
   readonly rateLimit?: { readonly limit?: number; readonly enabled?: boolean };
-  /** Content-creation secondary limits (default 80 per minute, 500 per hour). */
-  readonly secondaryLimits?: { readonly perMinute?: number; readonly perHour?: number };
+  /**
+   * Content-creation secondary limits per installation (default 80 per minute, 500 per hour). A bench scales
+   * the windows down with `minuteMs` / `hourMs` (e.g. `{perMinute: 80, minuteMs: 6000}`: 80 per 6 s).
+   */
+  readonly secondaryLimits?: {
+    readonly perMinute?: number;
+    readonly perHour?: number;
+    readonly minuteMs?: number;
+    readonly hourMs?: number;
+  };
 }
 
 const scanPermissions: Permissions = {

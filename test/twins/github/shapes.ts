@@ -109,7 +109,7 @@ export function createShapes(
       owner: account(repo.owner),
       html_url: `${web}/${full}`,
       description: repo.description,
-      fork: false,
+      fork: repo.fork,
       url: r,
       archive_url: `${r}/{archive_format}{/ref}`,
       assignees_url: `${r}/assignees{/user}`,

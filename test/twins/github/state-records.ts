@@ -51,6 +51,13 @@ export interface RepoRecord {
   defaultBranch: string;
   private: boolean;
   archived: boolean;
+  /** A fork of another repository (the listing's `fork: true`; its parent is not modelled). */
+  readonly fork: boolean;
+  /**
+   * How the default branch is protected against direct pushes: a classic branch protection rule or a ruleset
+   * requiring pull requests; `PUT …/contents/{path}` on it is refused (409) either way.
+   */
+  defaultBranchProtection: 'classic' | 'ruleset' | undefined;
   readonly createdAt: string;
   pushedAt: string;
   /** Created on first use so 10,000 generated repositories stay cheap. */
@@ -243,4 +250,17 @@ export interface CheckRunRecord {
   text: string | null;
   readonly startedAt: string;
   completedAt: string | null;
+}
+
+/**
+ * A repository's GitHub Actions secrets: the X25519 key pair `GET …/actions/secrets/public-key` hands out the
+ * public half of (`key_id` names it), and each secret's plaintext as the twin opened it: what a workflow run
+ * would see, never served by the API.
+ */
+export interface ActionsSecretsRecord {
+  keyId: string;
+  publicKey: Uint8Array;
+  privateKey: Uint8Array;
+  /** By upper-case name (secret names are case-insensitive and listed upper-case). */
+  readonly secrets: Map<string, { value: string; createdAt: string; updatedAt: string }>;
 }

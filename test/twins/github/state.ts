@@ -4,6 +4,7 @@ import { patchOf, renamed } from './patch.js';
 import { loadScenario } from './load-scenario.js';
 import type { GitHubScenario, ScenarioDiffFile } from './scenario.js';
 import type {
+  ActionsSecretsRecord,
   AppRecord,
   CheckRunRecord,
   CodeRecord,
@@ -41,6 +42,10 @@ export class GitHubState {
   readonly checkRuns = new Map<number, CheckRunRecord>();
   /** GraphQL mutations answered (REST writes are counted from the request log). */
   graphqlMutations = 0;
+  /** Content creations refused by the secondary limits (403 "You have exceeded a secondary rate limit…"). */
+  secondaryLimitRefusals = 0;
+  /** Actions secrets of each repository (by repository id), with the key pair they are sealed to. */
+  readonly actionsSecrets = new Map<number, ActionsSecretsRecord>();
   readonly apps = new Map<number, AppRecord>();
   readonly installations = new Map<number, InstallationRecord>();
   readonly tokens = new Map<string, TokenRecord>();
@@ -127,6 +132,8 @@ export class GitHubState {
       defaultBranch?: string;
       private?: boolean;
       archived?: boolean;
+      fork?: boolean;
+      protection?: 'classic' | 'ruleset';
       description?: string;
       files?: Readonly<Record<string, string>>;
       empty?: boolean;
@@ -143,6 +150,8 @@ export class GitHubState {
       defaultBranch: input.defaultBranch ?? 'main',
       private: input.private ?? false,
       archived: input.archived ?? false,
+      fork: input.fork ?? false,
+      defaultBranchProtection: input.protection,
       createdAt: created,
       pushedAt: created,
       git: input.empty ? { commits: new Map(), branches: new Map() } : undefined,

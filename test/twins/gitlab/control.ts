@@ -108,7 +108,7 @@ export function createGitLabControl(
       before,
       after,
       ref: `refs/heads/${branch}`,
-      ref_protected: project.branches.get(branch)?.protected ?? false,
+      ref_protected: project.protectedBranches.has(branch),
       checkout_sha: after,
       message: null,
       user_id: user.id,

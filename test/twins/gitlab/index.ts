@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createGitLabCiControl, type GitLabCiControl } from './ci-control.js';
 import { createGitLabControl, type GitLabControl } from './control.js';
 import { createGitLabDeliveries, type GitLabHookDelivery } from './deliveries.js';
 import { createGitLabMemberControl, type GitLabMemberControl } from './member-control.js';
@@ -20,6 +21,7 @@ import { addMergeRequestDiffRoutes } from './routes-merge-request-diffs.js';
 import { addMergeRequestRoutes } from './routes-merge-requests.js';
 import { addStatusRoutes } from './routes-statuses.js';
 import { addProjectRoutes } from './routes-projects.js';
+import { addVariableRoutes } from './routes-variables.js';
 import type { GitLabOAuthApplicationSeed, GitLabScenario, GitLabTokenSeed } from './scenario.js';
 import {
   GitLabState,
@@ -36,11 +38,12 @@ export { GitLabState } from './state.js';
 
 export type { GitLabHookDelivery } from './deliveries.js';
 export type { GitLabMemberControl } from './member-control.js';
+export type { GitLabCiControl } from './ci-control.js';
 export type { GitLabOAuthApplication } from './oauth-store.js';
 export { pkcePair } from '../server/pkce.js';
 
 /** A running GitLab twin: `/api/v4` on loopback, with its state open to the test. */
-export interface GitLabTwin extends TwinServer, GitLabControl, GitLabMemberControl {
+export interface GitLabTwin extends TwinServer, GitLabControl, GitLabMemberControl, GitLabCiControl {
   readonly state: GitLabState;
   /** `url + '/api/v4'`. */
   readonly apiUrl: string;
@@ -92,6 +95,7 @@ export async function startGitLabTwin(
   addDiscussionRoutes(api, events);
   addMergeRequestDiffRoutes(api);
   addStatusRoutes(api);
+  addVariableRoutes(api);
   registerSessionPages(router, state);
   registerOAuthRoutes(router, state);
 
@@ -132,6 +136,7 @@ export async function startGitLabTwin(
     },
     ...createGitLabControl(state, deliveries, events, () => origin),
     ...createGitLabMemberControl(state, deliveries),
+    ...createGitLabCiControl(state),
   };
 }
 

@@ -96,7 +96,29 @@ export interface GitLabBranch {
   readonly name: string;
   commit: string;
   readonly files: Map<string, string>;
-  readonly protected: boolean;
+}
+
+/**
+ * A protected branch rule ("Protected branches API"): who may push (`0` no one, `30` Developers and
+ * Maintainers, `40` Maintainers) and merge. The default branch gets one when the project is made.
+ */
+export interface GitLabBranchProtection {
+  pushAccessLevel: 0 | 30 | 40;
+  mergeAccessLevel: 0 | 30 | 40;
+}
+
+/** A project's CI/CD variable ("Project-level CI/CD variables API"); the twin keeps its value for "the CI". */
+export interface GitLabVariable {
+  readonly key: string;
+  value: string;
+  variableType: 'env_var' | 'file';
+  protected: boolean;
+  masked: boolean;
+  /** Masked and hidden (17.4+): the value is never shown again. */
+  readonly hidden: boolean;
+  raw: boolean;
+  environmentScope: string;
+  description: string | null;
 }
 
 export interface GitLabNote {
@@ -176,7 +198,12 @@ export interface GitLabProject {
   readonly branches: Map<string, GitLabBranch>;
   readonly commits: Map<string, GitLabCommit>;
   readonly mergeRequests: Map<number, GitLabMergeRequest>;
-  readonly protectedBranches: Set<string>;
+  /** Protected branch rules by branch name (exact names; wildcards are not modelled). */
+  readonly protectedBranches: Map<string, GitLabBranchProtection>;
   readonly statuses: GitLabCommitStatus[];
+  /** CI/CD variables by key (environment scope `*` unless set otherwise). */
+  readonly variables: Map<string, GitLabVariable>;
+  /** The project this one was forked from (`forked_from_project`). */
+  readonly forkedFromId: number | null;
   readonly createdAt: string;
 }

@@ -15,13 +15,23 @@ const blobId = (content: Buffer): string =>
 /** Projects, their members, branches, files and the commits API. */
 export function addProjectRoutes(api: GitLabApi): void {
   const { state, views } = api;
-  const level = (caller: GitLabCaller, project: GitLabProject) =>
-    caller.user?.admin ? 50 : state.projectAccess(project, caller.user);
+  const level = (caller: GitLabCaller, project: GitLabProject) => state.accessLevel(project, caller.user);
 
   api.get('/projects/:id', (request, caller) => {
     caller.require('read');
-    return { body: views.project(api.project(caller, request.params.id!)) };
+    const project = api.project(caller, request.params.id!);
+    return { body: { ...views.project(project), permissions: permissions(project, caller) } };
   });
+
+  /** "Get a single project": the caller's own membership of the project and of its group (inherited). */
+  const permissions = (project: GitLabProject, caller: GitLabCaller) => {
+    const own = caller.user ? project.members.get(caller.user.id) : undefined;
+    const inGroup = state.groupAccess(state.groups.get(project.groupId)!, caller.user);
+    return {
+      project_access: own ? { access_level: own.accessLevel, notification_level: 3 } : null,
+      group_access: inGroup > 0 ? { access_level: inGroup, notification_level: 3 } : null,
+    };
+  };
 
   const memberRoutes = (suffix: string, members: (project: GitLabProject) => GitLabMember[]) => {
     api.get(`/projects/:id/${suffix}`, (request, caller) => {
@@ -52,7 +62,7 @@ export function addProjectRoutes(api: GitLabApi): void {
       .filter((b) => !search || b.name.includes(search))
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((branch, index) => ({ id: index + 1, branch }));
-    return paginate(request, branches, ({ branch }) => views.branch(project, branch));
+    return paginate(request, branches, ({ branch }) => views.branch(project, branch, caller.user));
   });
 
   api.get('/projects/:id/repository/branches/:branch', (request, caller) => {
@@ -60,7 +70,7 @@ export function addProjectRoutes(api: GitLabApi): void {
     const project = api.project(caller, request.params.id!);
     const branch = project.branches.get(request.params.branch!);
     if (!branch) throw notFound('Branch');
-    return { body: views.branch(project, branch) };
+    return { body: views.branch(project, branch, caller.user) };
   });
 
   api.post('/projects/:id/repository/branches', async (request, caller) => {
@@ -73,8 +83,8 @@ export function addProjectRoutes(api: GitLabApi): void {
     if (project.branches.has(name)) throw badRequest('Branch already exists');
     const start = project.branches.get(ref);
     if (!start) throw badRequest('Invalid reference name: ' + ref);
-    project.branches.set(name, { name, commit: start.commit, files: new Map(start.files), protected: false });
-    return { status: 201, body: views.branch(project, project.branches.get(name)!) };
+    project.branches.set(name, { name, commit: start.commit, files: new Map(start.files) });
+    return { status: 201, body: views.branch(project, project.branches.get(name)!, caller.user) };
   });
 
   /** The file at `ref` (default branch when absent): GitLab's "Commit Not Found" / "File Not Found" 404s. */
@@ -155,13 +165,18 @@ export function addProjectRoutes(api: GitLabApi): void {
     const existing = project.branches.get(branchName);
     const start = startName === undefined ? undefined : project.branches.get(startName);
     if (startName !== undefined && !start) throw badRequest(`Invalid start_branch: ${startName}`);
-    if (!existing && !start) throw badRequest('You can only create or edit files when you are on a branch');
+    // An empty repository takes its first commit on any branch; elsewhere a new branch needs `start_branch`.
+    if (!existing && !start && project.branches.size > 0)
+      throw badRequest('You can only create or edit files when you are on a branch');
     if (existing && startName !== undefined && startName !== branchName)
       throw badRequest(
         `A branch called '${branchName}' already exists. Switch to that branch in order to make changes`,
       );
-    const protectedTarget = existing ? existing.protected : project.protectedBranches.has(branchName);
-    api.requireLevel(level(caller, project), protectedTarget ? 40 : 30);
+    // `authorize_push_to_branch!`: a Reporter and a protected branch's rule get the same answer.
+    if (!state.canPush(project, caller.user, branchName))
+      throw new TwinHttpError(403, {
+        message: '403 Forbidden - You are not allowed to push into this branch',
+      });
 
     const commit = state.commit(
       project,

@@ -116,8 +116,31 @@ export interface GitLabProjectSeed {
   readonly files?: Readonly<Record<string, string>>;
   readonly members?: readonly GitLabMemberSeed[];
   readonly mergeRequests?: readonly GitLabMergeRequestSeed[];
-  /** Branches other than the default that are protected (the default branch always is). */
-  readonly protectedBranches?: readonly string[];
+  /**
+   * Branches other than the default that are protected: a name (Maintainers may push and merge) or a rule. The
+   * default branch always is, Maintainers-only unless listed here with another rule.
+   */
+  readonly protectedBranches?: readonly (string | GitLabProtectedBranchSeed)[];
+  /** An empty repository: no commit and no branch yet (`empty_repo: true`). */
+  readonly empty?: boolean;
+  /** `path_with_namespace` of a project seeded earlier that this one is a fork of. */
+  readonly forkedFrom?: string;
+  /** CI/CD variables of the project. */
+  readonly variables?: readonly GitLabVariableSeed[];
+}
+
+/** A protected branch rule: `pushAccessLevel` 0 (no one), 30 (Developers + Maintainers) or 40 (Maintainers). */
+export interface GitLabProtectedBranchSeed {
+  readonly name: string;
+  readonly pushAccessLevel: 0 | 30 | 40;
+  readonly mergeAccessLevel?: 0 | 30 | 40;
+}
+
+export interface GitLabVariableSeed {
+  readonly key: string;
+  readonly value: string;
+  readonly masked?: boolean;
+  readonly protected?: boolean;
 }
 
 export interface GitLabHookSeed {

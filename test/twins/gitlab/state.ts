@@ -126,6 +126,12 @@ export class GitLabState {
     return undefined;
   }
 
+  private requireProject(pathWithNamespace: string): GitLabProject {
+    const project = this.project(pathWithNamespace);
+    if (!project) throw new Error(`GitLab scenario: project ${pathWithNamespace} comes first`);
+    return project;
+  }
+
   parent(group: GitLabGroup): GitLabGroup | undefined {
     return group.parentId === null ? undefined : this.groups.get(group.parentId);
   }
@@ -260,12 +266,7 @@ export class GitLabState {
       existing.files.clear();
       for (const [path, content] of files) existing.files.set(path, content);
     } else {
-      project.branches.set(branchName, {
-        name: branchName,
-        commit: id,
-        files,
-        protected: project.protectedBranches.has(branchName) || branchName === project.defaultBranch,
-      });
+      project.branches.set(branchName, { name: branchName, commit: id, files });
     }
     // A push to an open merge request's source branch makes a new diff version, as GitLab does.
     for (const mr of project.mergeRequests.values()) {
@@ -274,6 +275,22 @@ export class GitLabState {
       mr.versions.push(mr.diffRefs);
     }
     return commit;
+  }
+
+  /** The user's role in the project, inherited included; an administrator counts as Owner. */
+  accessLevel(project: GitLabProject, user: GitLabUser | undefined): number {
+    return user?.admin ? 50 : this.projectAccess(project, user);
+  }
+
+  /**
+   * Whether `user` may push to `branchName` (GitLab's `can_push_to_branch?`): Developer or more on an unprotected
+   * branch; on a protected one, the rule's push level (`0`: no one).
+   */
+  canPush(project: GitLabProject, user: GitLabUser | undefined, branchName: string): boolean {
+    const level = this.accessLevel(project, user);
+    const rule = project.protectedBranches.get(branchName);
+    if (!rule) return level >= 30;
+    return rule.pushAccessLevel !== 0 && level >= rule.pushAccessLevel;
   }
 
   /**
@@ -459,10 +476,36 @@ export class GitLabState {
       branches: new Map(),
       commits: new Map(),
       mergeRequests: new Map(),
-      protectedBranches: new Set(seed.protectedBranches ?? []),
+      protectedBranches: new Map(),
       statuses: [],
+      variables: new Map(),
+      forkedFromId: seed.forkedFrom === undefined ? null : this.requireProject(seed.forkedFrom).id,
       createdAt: isoAt(this.projects.size),
     };
+    project.protectedBranches.set(project.defaultBranch, { pushAccessLevel: 40, mergeAccessLevel: 40 });
+    for (const rule of seed.protectedBranches ?? []) {
+      if (typeof rule === 'string') {
+        project.protectedBranches.set(rule, { pushAccessLevel: 40, mergeAccessLevel: 40 });
+      } else {
+        project.protectedBranches.set(rule.name, {
+          pushAccessLevel: rule.pushAccessLevel,
+          mergeAccessLevel: rule.mergeAccessLevel ?? 40,
+        });
+      }
+    }
+    for (const variable of seed.variables ?? []) {
+      project.variables.set(variable.key, {
+        key: variable.key,
+        value: variable.value,
+        variableType: 'env_var',
+        protected: variable.protected ?? false,
+        masked: variable.masked ?? false,
+        hidden: false,
+        raw: false,
+        environmentScope: '*',
+        description: null,
+      });
+    }
     this.projects.set(project.id, project);
     const siblings = this.projectsByGroup.get(group.id) ?? [];
     siblings.push(project);
@@ -470,7 +513,7 @@ export class GitLabState {
       siblings.sort((a, b) => a.id - b.id);
     this.projectsByGroup.set(group.id, siblings);
     const root = this.users.values().next().value;
-    if (!root) return project;
+    if (!root || seed.empty) return project;
     if (seed.files || seed.branches || seed.mergeRequests) {
       this.commit(project, project.defaultBranch, 'Initial commit', root, (files) => {
         for (const [path, content] of Object.entries(seed.files ?? { 'README.md': `# ${project.name}\n` }))
@@ -482,7 +525,6 @@ export class GitLabState {
         name: project.defaultBranch,
         commit: sha(`empty:${project.id}`),
         files: new Map(),
-        protected: true,
       });
     }
     const main = project.branches.get(project.defaultBranch)!;

@@ -170,8 +170,11 @@ export class GitLabViews {
 
   project(project: GitLabProject) {
     const mainFiles = project.branches.get(project.defaultBranch)?.files;
+    const source = project.forkedFromId === null ? undefined : this.state.projects.get(project.forkedFromId);
     return {
       ...this.projectSimple(project),
+      // Shown for forks only (`API::Entities::Project`); the twin shows it whoever asks.
+      ...(source ? { forked_from_project: this.projectSimple(source) } : {}),
       visibility: project.visibility,
       archived: project.archived,
       empty_repo: !mainFiles || mainFiles.size === 0,
@@ -311,16 +314,18 @@ export class GitLabViews {
     };
   }
 
-  branch(project: GitLabProject, branch: GitLabBranch) {
+  /** "Branches API": `protected` and `developers_can_*` from the branch's rule, `can_push` for the caller. */
+  branch(project: GitLabProject, branch: GitLabBranch, caller: GitLabUser | undefined) {
     const commit = project.commits.get(branch.commit);
+    const rule = project.protectedBranches.get(branch.name);
     return {
       name: branch.name,
       merged: false,
-      protected: branch.protected,
+      protected: rule !== undefined,
       default: branch.name === project.defaultBranch,
-      developers_can_push: false,
-      developers_can_merge: false,
-      can_push: true,
+      developers_can_push: rule?.pushAccessLevel === 30,
+      developers_can_merge: rule?.mergeAccessLevel === 30,
+      can_push: this.state.canPush(project, caller, branch.name),
       web_url: `${this.origin()}/${this.state.fullPath(project)}/-/tree/${branch.name}`,
       commit: commit
         ? this.commit(project, commit)
