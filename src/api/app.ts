@@ -27,6 +27,8 @@ import { parseJsonBody } from './json-body.js';
 import { serializerCompiler } from './serializer.js';
 import { registerStorableTextCheck } from './storable-text.js';
 import { registerAccountRoutes } from './routes/accounts.js';
+import { registerCiJobRoutes } from './routes/ci-jobs.js';
+import { registerCiSettingsRoutes } from './routes/ci-settings.js';
 import { registerCommentSettingsRoutes } from './routes/comment-settings.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerGitHubInstallRoutes, registerGitHubSetupRoute } from './routes/github-install.js';
@@ -151,6 +153,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       registerFindingRoutes(zapp, ctx);
       registerScanRoutes(zapp, ctx);
       registerCommentSettingsRoutes(zapp, ctx);
+      registerCiSettingsRoutes(zapp, ctx);
+      registerCiJobRoutes(zapp, ctx);
       registerGitHubInstallRoutes(zapp, ctx, gitHubInstall);
       registerSsoRoutes(zapp, ctx);
       registerSignInMethodRoutes(zapp, ctx);

@@ -17,6 +17,8 @@ export interface RepositoryInput {
   readonly defaultBranch: string | null;
   readonly visibility: 'public' | 'private' | 'internal';
   readonly archived: boolean;
+  /** A fork of another repository; absent: not one. */
+  readonly fork?: boolean | undefined;
   readonly webUrl: string;
 }
 
@@ -79,6 +81,7 @@ export async function upsertRepositories(
         default_branch: r.defaultBranch,
         visibility: r.visibility,
         archived: r.archived ? 1 : 0,
+        fork: r.fork ? 1 : 0,
         web_url: r.webUrl,
         synced_at: scope.syncedAt,
         created_at: now,
@@ -93,6 +96,7 @@ export async function upsertRepositories(
         default_branch: eb.ref('excluded.default_branch'),
         visibility: eb.ref('excluded.visibility'),
         archived: eb.ref('excluded.archived'),
+        fork: eb.ref('excluded.fork'),
         web_url: eb.ref('excluded.web_url'),
         synced_at: eb.ref('excluded.synced_at'),
         updated_at: eb.ref('excluded.updated_at'),

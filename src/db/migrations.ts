@@ -10,6 +10,7 @@ import { findings } from './migrations/0008-findings.js';
 import { pullRequestComments } from './migrations/0009-pull-request-comments.js';
 import { commentSettings } from './migrations/0010-comment-settings.js';
 import { membershipAndSignIn } from './migrations/0011-membership-and-sign-in.js';
+import { bulkCi } from './migrations/0012-bulk-ci.js';
 
 /**
  * One migration set for SQLite and PostgreSQL. Only portable column types are used (text, integer); ids are
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0009_pull_request_comments': pullRequestComments,
   '0010_comment_settings': commentSettings,
   '0011_membership_and_sign_in': membershipAndSignIn,
+  '0012_bulk_ci': bulkCi,
 };
 
 export const migrationProvider: MigrationProvider = {

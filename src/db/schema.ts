@@ -172,6 +172,8 @@ export interface RepositoriesTable {
   tags: Generated<string>;
   /** 0 or 1: pull request comments go to this repository's pull requests (default 1). */
   comments_enabled: Generated<number>;
+  /** 0 or 1: a fork of another repository (bulk CI skips it). */
+  fork: Generated<number>;
   synced_at: Timestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -664,6 +666,82 @@ export interface SamlAssertionsSeenTable {
   expires_at: Timestamp;
 }
 
+/** An account's CI job settings (the template of the scanner's CI job), once an admin saved them. */
+export interface CiJobSettingsTable {
+  account_id: string;
+  /** JSON: the settings as the template reads them. */
+  settings: string;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export type BulkCiMode = 'pull-request' | 'direct';
+export type BulkCiRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type BulkCiStepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
+export type BulkCiOutcome = 'opened' | 'updated' | 'unchanged' | 'present' | 'committed';
+
+/** One bulk run adding the scanner's CI job to many repositories. */
+export interface BulkCiRunsTable {
+  id: string;
+  account_id: string;
+  created_by: string | null;
+  mode: BulkCiMode;
+  /** `succeeded` once it ended, even with failed repositories; `failed` when the job itself gave up. */
+  status: BulkCiRunStatus;
+  /** JSON: the CI job settings as they were when the run started. */
+  settings: string;
+  /** The address the CI job uploads scans to. */
+  service_url: string;
+  /** The durable job working on it (the newest, after a resume). */
+  job_id: string | null;
+  /** How many times it was resumed. */
+  resumes: Generated<number>;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+/** One repository of a bulk run. */
+export interface BulkCiStepsTable {
+  run_id: string;
+  account_id: string;
+  repository_id: string;
+  connection_id: string;
+  /** The repository's full name when the run started (the report outlives the repository). */
+  full_name: string;
+  /** Its CI system; null for a kind without one. */
+  system: string | null;
+  /** The order it is worked on (0-based). */
+  position: number;
+  status: BulkCiStepStatus;
+  outcome: BulkCiOutcome | null;
+  pull_request_url: string | null;
+  commit_url: string | null;
+  /** `created` or `present`. */
+  secret: 'created' | 'present' | null;
+  /** Why it was skipped or failed: a stable code (`archived`, `branch_protected`, …). */
+  reason: string | null;
+  /** In words safe to show; never an upstream body. */
+  message: string | null;
+  fix: string | null;
+  attempts: Generated<number>;
+  updated_at: Timestamp;
+}
+
+/** Which scan-upload API token backs the CI secret stored in one place of an SCM. */
+export interface CiSecretsTable {
+  account_id: string;
+  connection_id: string;
+  /** `CiSecretStore.scopeOf(repository)`: the repository's id, or the Azure DevOps project's. */
+  scope_key: string;
+  secret_name: string;
+  /** The token whose value is stored there; null once it was revoked. */
+  api_token_id: string | null;
+  /** A token made to replace it, not yet known to be stored (a crash in between leaves it here, to revoke). */
+  pending_api_token_id: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   accounts: AccountsTable;
@@ -701,4 +779,8 @@ export interface Database {
   membership_sources: MembershipSourcesTable;
   sso_providers: SsoProvidersTable;
   saml_assertions_seen: SamlAssertionsSeenTable;
+  ci_job_settings: CiJobSettingsTable;
+  bulk_ci_runs: BulkCiRunsTable;
+  bulk_ci_steps: BulkCiStepsTable;
+  ci_secrets: CiSecretsTable;
 }

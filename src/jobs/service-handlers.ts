@@ -9,6 +9,7 @@ import { createInventoryEventHandlers } from '../connections/webhook-events.js';
 import { createMembershipReconcileHandler, membershipReconcileJobKind } from '../membership/job.js';
 import { createMembershipEventHandlers } from '../membership/webhook-events.js';
 import type { ServiceContext } from '../context.js';
+import { bulkCiJobKind, createBulkCiHandler } from '../onboarding/bulk-job.js';
 import { createFanOutHandler } from './fan-out.js';
 import { scanProcessJobKind } from '../findings/jobs.js';
 import { createScanProcessHandler } from '../findings/process-scan.js';
@@ -55,6 +56,7 @@ export function createServiceHandlers(ctx: ServiceContext, options: ServiceHandl
     [scanProcessJobKind]: createScanProcessHandler(ctx),
     [commentsReconcileJobKind]: createCommentsReconcileHandler(ctx),
     [membershipReconcileJobKind]: createMembershipReconcileHandler(ctx),
+    [bulkCiJobKind]: createBulkCiHandler(ctx),
     [scheduleJobKinds.syncConnections]: createFanOutHandler(db, {
       childKind: syncJobKind,
       per: 'connection',

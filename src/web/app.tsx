@@ -2,6 +2,8 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import { ApiProvider } from './api/api-context.js';
 import { createApiClient } from './api/client.js';
 import { createHttp } from './api/http.js';
+import { CiRunPage } from './ci/ci-run-page.js';
+import { CiRunsPage } from './ci/ci-runs-page.js';
 import type { Session } from './api/schemas.js';
 import { ActivityPage } from './pages/activity-page.js';
 import { FindingPage } from './pages/finding-page.js';
@@ -51,6 +53,8 @@ const titles: readonly (readonly [string, string])[] = [
   ['/findings', 'Findings'],
   ['/findings/:findingId', 'Finding'],
   ['/activity', 'Activity'],
+  ['/ci-jobs', 'CI job runs'],
+  ['/ci-jobs/:runId', 'CI job run'],
   ['/github/confirm', 'Link a GitHub installation'],
   ['/profile', 'Profile'],
   ...settingsTabs.map((tab) => [tab.path, `Settings · ${tab.label}`] as const),
@@ -104,11 +108,14 @@ const Routes = ({ state, reload }: { readonly state: SessionState; readonly relo
   if (matchPath('/', pathname)) return <Redirect to="/projects" />;
   const tab = settingsTabs.find((item) => matchPath(item.path, pathname));
   const finding = matchPath('/findings/:findingId', pathname);
+  const ciRun = matchPath('/ci-jobs/:runId', pathname);
   let page: ReactNode;
   if (matchPath('/projects', pathname)) page = <ProjectsPage />;
   else if (matchPath('/findings', pathname)) page = <FindingsPage />;
   else if (finding) page = <FindingPage key={finding.findingId} findingId={finding.findingId!} />;
   else if (matchPath('/activity', pathname)) page = <ActivityPage />;
+  else if (matchPath('/ci-jobs', pathname)) page = <CiRunsPage />;
+  else if (ciRun) page = <CiRunPage key={ciRun.runId} runId={ciRun.runId!} />;
   else if (matchPath('/github/confirm', pathname)) page = <GitHubConfirmPage search={search} />;
   else if (matchPath('/profile', pathname)) page = <ProfilePage />;
   else if (tab) page = <SettingsPage tab={tab.id} />;

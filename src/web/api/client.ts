@@ -1,3 +1,4 @@
+import { createCiJobsApi, type CiJobsApi } from './ci-jobs-client.js';
 import { createCommentSettingsApi, type CommentSettingsApi } from './comment-settings-client.js';
 import { createConnectionsApi, type ConnectionsApi } from './connections-client.js';
 import { createFindingsApi, type FindingsApi } from './findings-client.js';
@@ -49,6 +50,7 @@ export interface ApiClient
     GitHubAppApi,
     FindingsApi,
     CommentSettingsApi,
+    CiJobsApi,
     SignInApi,
     MembershipApi,
     SsoApi,
@@ -94,6 +96,7 @@ export const createApiClient = (http: Http): ApiClient => {
     ...createGitHubAppApi(http),
     ...createFindingsApi(http),
     ...createCommentSettingsApi(http),
+    ...createCiJobsApi(http),
     ...createSignInApi(http),
     ...createMembershipApi(http),
     ...createSsoApi(http),

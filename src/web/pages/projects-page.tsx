@@ -1,6 +1,9 @@
 import { useMemo, useState } from 'react';
 import { findScmKind } from '../../core/scm-kinds.js';
 import { useApi } from '../api/api-context.js';
+import { CiReviewDialog } from '../ci/ci-review-dialog.js';
+import { SelectionBar } from '../ci/selection-bar.js';
+import { useRepositorySelection } from '../ci/use-repository-selection.js';
 import type { Repository } from '../api/schemas.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { EmptyState } from '../components/empty-state.js';
@@ -57,6 +60,9 @@ const ProjectsOfAccount = ({
   const [busyId, setBusyId] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [reviewing, setReviewing] = useState(false);
+  const shownIds = useMemo(() => list.items.map((item) => item.id), [list.items]);
+  const selected = useRepositorySelection(filters, shownIds, list.total);
   const connectionItems = connections.status === 'ready' ? connections.data : [];
   const filtered = isFiltered(filters);
 
@@ -172,6 +178,9 @@ const ProjectsOfAccount = ({
         />
       </form>
 
+      <p className="list-meta">
+        <Link to="/ci-jobs">CI job runs</Link>
+      </p>
       <p className="muted" role="status" aria-live="polite">
         {list.status === 'loading'
           ? 'Loading…'
@@ -199,10 +208,22 @@ const ProjectsOfAccount = ({
           </p>
         </EmptyState>
       ) : null}
+      {isAdmin && list.items.length > 0 ? (
+        <SelectionBar
+          state={selected}
+          shown={list.items.length}
+          total={list.total}
+          onAddCiJob={() => {
+            setNotice(null);
+            setReviewing(true);
+          }}
+        />
+      ) : null}
       {list.items.length > 0 ? (
         <RepositoryTable
           repositories={list.items}
           connections={connectionItems}
+          selection={isAdmin ? selected : null}
           actions={
             isAdmin
               ? {
@@ -243,6 +264,14 @@ const ProjectsOfAccount = ({
                 : `${tagging.fullName} has no tags now.`,
             );
           }}
+        />
+      ) : null}
+      {reviewing && selected.selection ? (
+        <CiReviewDialog
+          accountId={accountId}
+          selection={selected.selection}
+          shown={list.items.filter((item) => selected.isSelected(item.id))}
+          onClose={() => setReviewing(false)}
         />
       ) : null}
       {excluding ? (

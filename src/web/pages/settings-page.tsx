@@ -1,6 +1,7 @@
 import { useRef, type KeyboardEvent } from 'react';
 import { useNavigate } from '../router/router-context.js';
 import { useCurrentAccount } from '../session/session-context.js';
+import { CiSettingsTab } from '../ci/ci-settings-tab.js';
 import { CommentsTab } from '../settings/comments-tab.js';
 import { MembersTab } from '../settings/members-tab.js';
 import { ScmTab } from '../settings/scm-tab.js';
@@ -13,6 +14,7 @@ export const settingsTabs = [
   { id: 'sso', path: '/settings/sso', label: 'Single sign-on' },
   { id: 'tokens', path: '/settings/tokens', label: 'API tokens' },
   { id: 'comments', path: '/settings/comments', label: 'Pull request comments' },
+  { id: 'ci', path: '/settings/ci', label: 'CI job' },
 ] as const;
 
 export type SettingsTabId = (typeof settingsTabs)[number]['id'];
@@ -79,6 +81,7 @@ export const SettingsPage = ({ tab }: { readonly tab: SettingsTabId }) => {
         {tab === 'sso' ? <SsoTab account={account} /> : null}
         {tab === 'tokens' ? <TokensTab account={account} /> : null}
         {tab === 'comments' ? <CommentsTab account={account} /> : null}
+        {tab === 'ci' ? <CiSettingsTab account={account} /> : null}
       </div>
     </>
   );

@@ -3,6 +3,8 @@ import type { Connection, Repository } from '../api/schemas.js';
 import { ActionsHeader } from '../components/row-actions.js';
 import { ExternalLink } from '../components/external-link.js';
 import { formatDateTime } from '../lib/format.js';
+import { SelectPageHeader, SelectRowCell } from '../ci/selection-cells.js';
+import type { RowSelection } from '../ci/use-repository-selection.js';
 import { RepositoryActions, type RepositoryActionsProps } from './repository-actions.js';
 import { LastScanCell, OpenFindingsCell } from './scan-cells.js';
 import { TagChips } from './tag-chips.js';
@@ -13,6 +15,8 @@ export interface RepositoryTableProps {
   /** Edit tags, exclude and include, switch comments; null for members, who only look. */
   readonly actions:
     (Omit<RepositoryActionsProps, 'repository' | 'busy'> & { readonly busyId: string | null }) | null;
+  /** A check box per row (admins pick repositories for the CI job); absent or null: no boxes. */
+  readonly selection?: RowSelection | null;
 }
 
 /**
@@ -20,12 +24,13 @@ export interface RepositoryTableProps {
  * paths come from the SCM and are shown as text; a name links to the repository only when its address is
  * http(s).
  */
-export const RepositoryTable = ({ repositories, connections, actions }: RepositoryTableProps) => {
+export const RepositoryTable = ({ repositories, connections, actions, selection }: RepositoryTableProps) => {
   const byId = new Map(connections.map((connection) => [connection.id, connection]));
   return (
     <table className="table table-stack" aria-label="Repositories">
       <thead>
         <tr>
+          {selection ? <SelectPageHeader selection={selection} /> : null}
           <th scope="col">Repository</th>
           <th scope="col">Source code manager</th>
           <th scope="col">Last scan</th>
@@ -40,6 +45,9 @@ export const RepositoryTable = ({ repositories, connections, actions }: Reposito
           const details = [repository.defaultBranch, repository.visibility].filter(Boolean).join(' · ');
           return (
             <tr key={repository.id} data-repository-id={repository.id}>
+              {selection ? (
+                <SelectRowCell selection={selection} id={repository.id} name={repository.fullName} />
+              ) : null}
               <td data-label="Repository">
                 <p className="repo-name">
                   <ExternalLink href={repository.webUrl}>{repository.name}</ExternalLink>
