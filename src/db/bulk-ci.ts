@@ -244,6 +244,27 @@ export async function listSteps(
   return { items, nextAfter: rows.length > filter.limit ? (items.at(-1)?.position ?? null) : null };
 }
 
+/** The last thing an earlier run did to each of `repositoryIds` that has the job now (or a pull request proposing it). */
+export async function lastDoneSteps(
+  db: Db,
+  accountId: string,
+  repositoryIds: readonly string[],
+): Promise<Map<string, BulkCiStepRow>> {
+  const last = new Map<string, BulkCiStepRow>();
+  for (let at = 0; at < repositoryIds.length; at += 500) {
+    const rows = await db
+      .selectFrom('bulk_ci_steps')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('repository_id', 'in', repositoryIds.slice(at, at + 500))
+      .where('status', '=', 'done')
+      .orderBy('updated_at', 'desc')
+      .execute();
+    for (const row of rows) if (!last.has(row.repository_id)) last.set(row.repository_id, row);
+  }
+  return last;
+}
+
 /** What a (re)started job still has to do: pending, failed and interrupted steps, in position order. */
 export const stepsToWork = (db: Db, runId: string): Promise<BulkCiStepRow[]> =>
   db

@@ -2,6 +2,8 @@ import { createTwoFilesPatch } from 'diff';
 import { conflict, unprocessable } from '../core/errors.js';
 import type { ServiceContext } from '../context.js';
 import { withStoredProvider } from '../connections/stored-provider.js';
+import { lastDoneSteps } from '../db/bulk-ci.js';
+import type { BulkCiOutcome } from '../db/schema.js';
 import { ScmError } from '../scm/errors.js';
 import type { CiSystem } from '../scm/provider.js';
 import type { CiJobSettings } from './ci-settings.js';
@@ -31,6 +33,18 @@ export interface SelectionReview {
     readonly fullName: string;
     readonly reason: SkipReason;
     readonly message: string;
+  }[];
+  /**
+   * Eligible repositories an earlier run already gave the job: on the default branch (`present`, `committed`) or
+   * in a pull request it opened (`opened`, `updated`, `unchanged`). A new run checks them again and changes
+   * nothing where the file is the same.
+   */
+  readonly alreadyDone: {
+    readonly repositoryId: string;
+    readonly fullName: string;
+    readonly outcome: BulkCiOutcome;
+    readonly pullRequestUrl: string | null;
+    readonly at: string;
   }[];
   /** Per CI system among the eligible repositories: the file the template renders as a new file. */
   readonly systems: {
@@ -77,10 +91,32 @@ export async function reviewSelection(
       systems.set(repository.system, { content, repositories: 1 });
     }
   }
+  const skippedIds = new Set(skipped.map((entry) => entry.repositoryId));
+  const eligible = repositories.filter((repository) => !skippedIds.has(repository.id));
+  const done = await lastDoneSteps(
+    ctx.db,
+    accountId,
+    eligible.map((repository) => repository.id),
+  );
+  const alreadyDone = eligible.flatMap((repository) => {
+    const step = done.get(repository.id);
+    return step?.outcome
+      ? [
+          {
+            repositoryId: repository.id,
+            fullName: repository.fullName,
+            outcome: step.outcome,
+            pullRequestUrl: step.pull_request_url,
+            at: step.updated_at,
+          },
+        ]
+      : [];
+  });
   return {
     total: repositories.length,
-    eligible: repositories.length - skipped.length,
+    eligible: eligible.length,
     skipped,
+    alreadyDone,
     systems: [...systems].map(([system, view]) => ({
       system,
       label: ciSystemLabels[system],

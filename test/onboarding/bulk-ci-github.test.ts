@@ -94,6 +94,19 @@ describe('bulk CI runs on GitHub', () => {
     );
     expect(uploaded.status, uploaded.text).toBe(202);
 
+    // The review of a new run shows which repositories already have the job, and through which pull request.
+    const review = await world.api.post<{
+      alreadyDone: { fullName: string; outcome: string; pullRequestUrl: string | null }[];
+    }>(`${base()}/ci-jobs/review`, {
+      repositoryIds: [...names, 'acme/blank'].map((name) => world.ids[name]),
+    });
+    expect(review.status, review.text).toBe(200);
+    expect(review.body.alreadyDone.map((item) => item.fullName).sort()).toEqual([...names].sort());
+    for (const item of review.body.alreadyDone) {
+      expect(item.outcome).toBe('opened');
+      expect(item.pullRequestUrl).toMatch(/\/pull\/\d+$/);
+    }
+
     const before = scmWrites();
     const second = await world.startRun(names, 'pull-request');
     const again = await world.waitForEnd(second.id);

@@ -150,6 +150,19 @@ export function registerCiJobRoutes(app: ZodApp, ctx: AppContext): void {
                 message: z.string(),
               }),
             ),
+            alreadyDone: z
+              .array(
+                z.object({
+                  repositoryId: z.string(),
+                  fullName: z.string(),
+                  outcome: z.enum(outcomes),
+                  pullRequestUrl: z.string().nullable(),
+                  at: z.string(),
+                }),
+              )
+              .describe(
+                'Eligible repositories an earlier run already gave the job (on the default branch, or in a pull request it opened)',
+              ),
             systems: z.array(
               z.object({
                 system: z.enum(ciSystems as [string, ...string[]]),

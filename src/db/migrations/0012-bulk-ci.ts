@@ -73,6 +73,11 @@ export const bulkCi: Migration = {
       .on('bulk_ci_steps')
       .columns(['run_id', 'position'])
       .execute();
+    await db.schema
+      .createIndex('bulk_ci_steps_repository')
+      .on('bulk_ci_steps')
+      .columns(['account_id', 'repository_id'])
+      .execute();
 
     await db.schema
       .createTable('ci_secrets')

@@ -30,6 +30,9 @@ export type CiJobSettings = z.infer<typeof ciJobSettingsSchema>;
 export const skipReasons = ['archived', 'empty', 'fork', 'excluded', 'no_ci_system'] as const;
 export type SkipReason = (typeof skipReasons)[number];
 
+export const ciOutcomes = ['opened', 'updated', 'unchanged', 'present', 'committed'] as const;
+export type CiOutcome = (typeof ciOutcomes)[number];
+
 export const ciReviewSchema = z.object({
   total: z.number(),
   eligible: z.number(),
@@ -40,6 +43,15 @@ export const ciReviewSchema = z.object({
       // A reason this page does not know yet is still shown, by its message.
       reason: z.string(),
       message: z.string(),
+    }),
+  ),
+  alreadyDone: z.array(
+    z.object({
+      repositoryId: z.string(),
+      fullName: z.string(),
+      outcome: z.enum(ciOutcomes),
+      pullRequestUrl: z.nullable(z.string()),
+      at: z.string(),
     }),
   ),
   systems: z.array(
@@ -100,9 +112,6 @@ export const ciRunListSchema = z.object({ items: z.array(ciRunSchema) });
 
 export const ciStepStatuses = ['pending', 'running', 'done', 'skipped', 'failed'] as const;
 export type CiStepStatus = (typeof ciStepStatuses)[number];
-
-export const ciOutcomes = ['opened', 'updated', 'unchanged', 'present', 'committed'] as const;
-export type CiOutcome = (typeof ciOutcomes)[number];
 
 /** What a run did (or is to do) in one repository. */
 export const ciStepSchema = z.object({

@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { useApi } from '../api/api-context.js';
 import type { CiMode } from '../api/ci-job-schemas.js';
 import { Dialog } from '../components/dialog.js';
+import { ExternalLink } from '../components/external-link.js';
 import { FormError } from '../components/form-error.js';
 import { useResource } from '../lib/use-resource.js';
 import { useSubmit } from '../lib/use-submit.js';
 import { useNavigate } from '../router/router-context.js';
 import { CiFileDiff } from './ci-file-diff.js';
-import { ciSystemLabels, skipReasonLabels } from './ci-display.js';
+import { ciOutcomeLabels, ciSystemLabels, skipReasonLabels } from './ci-display.js';
 import { repositoriesText, targetsOf, type RepositorySelection } from './ci-selection.js';
 import { CiModeChoice } from './ci-mode-choice.js';
 
@@ -90,6 +91,34 @@ export const CiReviewDialog = ({ accountId, selection, shown, onClose }: CiRevie
                         {skipReasonLabels[item.reason] ?? item.reason}
                       </span>
                       <p className="list-meta">{item.message}</p>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            ) : null}
+
+            {ready.alreadyDone.length > 0 ? (
+              <section aria-labelledby="ci-done-heading">
+                <h3 className="subheading" id="ci-done-heading">
+                  Already have the CI job
+                </h3>
+                <p className="list-meta">
+                  An earlier run gave these the job; this run checks them again and changes nothing where the
+                  file is the same.
+                </p>
+                <ul className="ci-skipped" aria-labelledby="ci-done-heading">
+                  {ready.alreadyDone.map((item) => (
+                    <li key={item.repositoryId}>
+                      <strong>{item.fullName}</strong>{' '}
+                      <span className="badge">{ciOutcomeLabels[item.outcome]}</span>
+                      {item.pullRequestUrl ? (
+                        <>
+                          {' '}
+                          <ExternalLink href={item.pullRequestUrl} label={`Pull request of ${item.fullName}`}>
+                            Pull request
+                          </ExternalLink>
+                        </>
+                      ) : null}
                     </li>
                   ))}
                 </ul>
