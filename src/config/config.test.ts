@@ -115,3 +115,42 @@ describe('SCM_CONNECT_GITHUB_APP_*', () => {
     expect(message).not.toContain(value);
   });
 });
+
+describe('SCM_CONNECT_GITHUB_CONTENT_LIMITS', () => {
+  it("is github.com's 80 a minute and 500 an hour by default", () => {
+    expect(loadConfig({}).githubContentLimits).toEqual({
+      perMinute: 80,
+      minuteMs: 60_000,
+      perHour: 500,
+      hourMs: 3_600_000,
+    });
+  });
+
+  it.each([
+    ['200/1m,2000/1h', { perMinute: 200, minuteMs: 60_000, perHour: 2000, hourMs: 3_600_000 }],
+    ['80/6s, 500/36s', { perMinute: 80, minuteMs: 6_000, perHour: 500, hourMs: 36_000 }],
+    ['1000/2h,50/30s', { perMinute: 50, minuteMs: 30_000, perHour: 1000, hourMs: 7_200_000 }],
+    ['1/1s,1000000/1d', { perMinute: 1, minuteMs: 1_000, perHour: 1_000_000, hourMs: 86_400_000 }],
+  ])('reads %j, the shorter window as the minute one', (value, limits) => {
+    expect(loadConfig({ SCM_CONNECT_GITHUB_CONTENT_LIMITS: value }).githubContentLimits).toEqual(limits);
+  });
+
+  it.each([
+    '80/1m',
+    '80/1m,500/1h,1000/1d',
+    '80/1m,500/1m',
+    '0/1m,500/1h',
+    '80/1m,1000001/1h',
+    '80/500ms,500/1h',
+    '80/1m,500/25d',
+    '80/minute,500/hour',
+    '80 per 1m, 500 per 1h',
+    '-80/1m,500/1h',
+    '8.5/1m,500/1h',
+    '80/1m,,500/1h',
+  ])('refuses %j, naming the variable', (value) => {
+    expect(() => loadConfig({ SCM_CONNECT_GITHUB_CONTENT_LIMITS: value })).toThrow(
+      /SCM_CONNECT_GITHUB_CONTENT_LIMITS: must be two <count>\/<window> pairs/,
+    );
+  });
+});

@@ -2,6 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ContentLimits } from '../scm/github/content-pacer.js';
 import { parseAllowlist, type AllowlistEntry } from '../scm/http/allowlist.js';
 import { parseDuration } from './duration.js';
 
@@ -42,6 +43,12 @@ export interface Config {
    * with their organization or group, in ms (default 1 h; from `1m` to `24d`).
    */
   readonly membershipEveryMs: number;
+  /**
+   * SCM_CONNECT_GITHUB_CONTENT_LIMITS: GitHub's secondary limits on content creation (comments, pull requests,
+   * branches, files, Actions secrets) per app installation, which every installation is paced to: two
+   * `<count>/<window>` pairs (default `80/1m,500/1h`, github.com's; a GitHub Enterprise Server admin may set others).
+   */
+  readonly githubContentLimits: Required<ContentLimits>;
   /** Where the cloud SCMs are; only changed for a proxy, a regional endpoint, or the offline demo. */
   readonly cloudUrls: CloudUrls;
   /**
@@ -92,6 +99,25 @@ export class ConfigError extends Error {
 const booleanText = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const contentLimitsMessage =
+  'must be two <count>/<window> pairs with different windows, such as 80/1m,500/1h (counts from 1 to 1000000, windows from 1s to 1d)';
+
+/** `80/1m,500/1h`: the shorter window becomes the "minute", the longer the "hour"; undefined when malformed. */
+export function parseContentLimits(text: string): Required<ContentLimits> | undefined {
+  const pairs = text.split(',').map((pair) => {
+    const match = /^\s*([1-9][0-9]{0,6})\s*\/\s*([0-9a-z]+)\s*$/.exec(pair);
+    const count = match ? Number(match[1]) : NaN;
+    const windowMs = match ? parseDuration(match[2]!) : undefined;
+    return count <= 1_000_000 && windowMs !== undefined && windowMs >= 1_000 && windowMs <= 86_400_000
+      ? { count, windowMs }
+      : undefined;
+  });
+  if (pairs.length !== 2 || !pairs[0] || !pairs[1] || pairs[0].windowMs === pairs[1].windowMs)
+    return undefined;
+  const [short, long] = pairs[0].windowMs < pairs[1].windowMs ? [pairs[0], pairs[1]] : [pairs[1], pairs[0]];
+  return { perMinute: short.count, minuteMs: short.windowMs, perHour: long.count, hourMs: long.windowMs };
+}
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
@@ -158,6 +184,17 @@ const schema = z.object({
         return z.NEVER;
       }
       return ms;
+    }),
+  SCM_CONNECT_GITHUB_CONTENT_LIMITS: z
+    .string()
+    .default('80/1m,500/1h')
+    .transform((text, ctx) => {
+      const limits = parseContentLimits(text);
+      if (!limits) {
+        ctx.addIssue({ code: 'custom', message: contentLimitsMessage });
+        return z.NEVER;
+      }
+      return limits;
     }),
   SCM_CONNECT_GITLAB_URL: httpUrl.default('https://gitlab.com'),
   SCM_CONNECT_BITBUCKET_API_URL: httpUrl.default('https://api.bitbucket.org'),
@@ -282,6 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     workerConcurrency: values.SCM_CONNECT_WORKER_CONCURRENCY,
     syncEveryMs: values.SCM_CONNECT_SYNC_EVERY,
     membershipEveryMs: values.SCM_CONNECT_MEMBERSHIP_EVERY,
+    githubContentLimits: values.SCM_CONNECT_GITHUB_CONTENT_LIMITS,
     cloudUrls: {
       gitlab: new URL(values.SCM_CONNECT_GITLAB_URL),
       bitbucketApi: new URL(values.SCM_CONNECT_BITBUCKET_API_URL),
