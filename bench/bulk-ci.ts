@@ -34,6 +34,7 @@ import type { BulkRun, BulkStep } from '../test/onboarding/github-bulk-world.js'
 import type { BitbucketCloudTwin } from '../test/twins/bitbucket-cloud/index.js';
 import type { GitLabTwin } from '../test/twins/gitlab/index.js';
 import type { LoggedRequest } from '../test/twins/server/twin-server.js';
+import { ciAccessScopes } from '../test/twins/bitbucket-cloud/scenario.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -225,17 +226,7 @@ async function benchOther(kind: (typeof othersKinds)[number]): Promise<void> {
       value: token,
       kind: 'workspace',
       workspace: 'acme',
-      scopes: [
-        'repository',
-        'repository:write',
-        'repository:admin',
-        'pullrequest',
-        'pullrequest:write',
-        'pipeline',
-        'pipeline:variable',
-        'webhook',
-        'account',
-      ],
+      scopes: [...ciAccessScopes, 'webhook', 'account'],
     });
   }
   const service = await startTestService({ ...loopbackEnv, ...kit.env }, { workerPollMs: 50 });

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { ciAccessScopes } from '../twins/bitbucket-cloud/scenario.js';
 import { createBitbucketCloudProvider } from '../../src/scm/bitbucket-cloud/index.js';
 import type { ConnectableProvider } from '../../src/scm/connection-settings.js';
 import { ScmError } from '../../src/scm/errors.js';
@@ -9,17 +10,6 @@ import {
   type BitbucketCloudTwin,
   type BitbucketScope,
 } from '../twins/bitbucket-cloud/index.js';
-
-/** Every scope adding the CI job takes, for a workspace access token. */
-export const ciAccessScopes: readonly BitbucketScope[] = [
-  'repository',
-  'repository:write',
-  'repository:admin',
-  'pullrequest',
-  'pullrequest:write',
-  'pipeline',
-  'pipeline:variable',
-];
 
 const without = (scope: BitbucketScope) => ciAccessScopes.filter((s) => s !== scope);
 

@@ -2,6 +2,7 @@ import type { TwinKit } from '../helpers/twin-kits.js';
 import type { BitbucketCloudTwin } from '../twins/bitbucket-cloud/index.js';
 import { describeBulkCi, proposalBranch } from './bulk-ci-suite.js';
 import { valuesAt } from './bulk-ci-world.js';
+import { ciAccessScopes } from '../twins/bitbucket-cloud/scenario.js';
 
 const existingFile = `# Shop pipelines
 image: node:20
@@ -56,17 +57,7 @@ describeBulkCi({
       value: ciToken,
       kind: 'workspace',
       workspace: 'acme',
-      scopes: [
-        'account',
-        'webhook',
-        'repository',
-        'repository:write',
-        'repository:admin',
-        'pullrequest',
-        'pullrequest:write',
-        'pipeline',
-        'pipeline:variable',
-      ],
+      scopes: [...ciAccessScopes, 'account', 'webhook'],
     });
     const readme = { 'README.md': '# ci\n' };
     for (const slug of ['ci-fresh-1', 'ci-fresh-2', 'ci-direct', 'ci-guarded']) {

@@ -10,6 +10,7 @@ import type { AzureDevOpsTwin } from '../twins/azure-devops/index.js';
 import type { BitbucketCloudTwin } from '../twins/bitbucket-cloud/index.js';
 import type { BulkRun, BulkStep } from './bulk-ci-world.js';
 import { restartableService } from './restartable-service.js';
+import { ciAccessScopes } from '../twins/bitbucket-cloud/scenario.js';
 
 const generated = 300;
 const secretName = 'SCM_CONNECT_API_TOKEN';
@@ -120,17 +121,7 @@ it(`Bitbucket Cloud: each of ${generated} repositories gets one pull request and
     value: token,
     kind: 'workspace',
     workspace: 'acme',
-    scopes: [
-      'account',
-      'webhook',
-      'repository',
-      'repository:write',
-      'repository:admin',
-      'pullrequest',
-      'pullrequest:write',
-      'pipeline',
-      'pipeline:variable',
-    ],
+    scopes: [...ciAccessScopes, 'account', 'webhook'],
   });
   const { db, accountId, eligible, steps, tokens } = await runAcrossRestart(kit, token);
 

@@ -16,6 +16,17 @@ export type BitbucketScope =
   | 'runner'
   | 'runner:write';
 
+/** Every scope adding the CI job takes (Pipelines, its variables, the file and the pull request), for a workspace access token. */
+export const ciAccessScopes: readonly BitbucketScope[] = [
+  'repository',
+  'repository:write',
+  'repository:admin',
+  'pullrequest',
+  'pullrequest:write',
+  'pipeline',
+  'pipeline:variable',
+];
+
 /** Scopes of an Atlassian API token (used with Basic `email:token`). */
 export type BitbucketApiTokenScope =
   | 'read:user:bitbucket'
