@@ -5,8 +5,6 @@ import { credentialsOfRow, findAppRow, findConnectionAppRow, findInstanceAppRow 
 import type { AppKey } from '../db/github-installations.js';
 import { createGitHubAppClients, type GitHubAppClients } from '../scm/github/app-clients.js';
 import type { GitHubAppCredentials } from '../scm/github/app-credentials.js';
-import type { ContentLimits } from '../scm/github/content-pacer.js';
-import type { GitHubRateLimitPolicy } from '../scm/github/throttle-options.js';
 import { createScmHttp, type ScmHttpShared } from '../scm/http/index.js';
 import type { SecretBox } from '../secrets/index.js';
 
@@ -49,19 +47,9 @@ export interface GitHubAppsDeps {
   readonly now?: () => Date;
 }
 
-/**
- * GitHub's advice of at least 1 s between the writes of one client, scaled down with the content limits' windows
- * when they are shorter than a minute and an hour (a bench against the twin); plugin-throttling's 1 s otherwise.
- */
-export function writeSpacingFor(limits: ContentLimits): Pick<GitHubRateLimitPolicy, 'writeSpacingMs'> {
-  const scale = Math.min(1, (limits.minuteMs ?? 60_000) / 60_000, (limits.hourMs ?? 3_600_000) / 3_600_000);
-  return scale < 1 ? { writeSpacingMs: Math.round(1_000 * scale) } : {};
-}
-
 export function createGitHubApps(deps: GitHubAppsDeps): GitHubApps {
   const { config } = deps;
   const contentLimits = config.githubContentLimits;
-  const rateLimits = writeSpacingFor(contentLimits);
   const now = deps.now ?? (() => new Date());
   const cloudWeb = webRootOf(config.cloudUrls.githubWeb);
   const fromEnv: GitHubAppCredentials | undefined = config.githubApp && {
@@ -115,7 +103,6 @@ export function createGitHubApps(deps: GitHubAppsDeps): GitHubApps {
         credentials,
         now,
         contentLimits,
-        rateLimits,
         createHttp: (options) =>
           createScmHttp({
             ...options,

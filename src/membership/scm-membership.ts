@@ -30,6 +30,12 @@ export interface AdmittedAccount {
   readonly scmRole: string;
 }
 
+/** What a sign-in found: the accounts that admit the person, and every membership source on their SCM it asked. */
+export interface MembershipCheck {
+  readonly admitted: readonly AdmittedAccount[];
+  readonly sources: readonly MembershipSource[];
+}
+
 /**
  * Asks, live, every membership source on the identity's SCM whether the person is an active member of its
  * organization or group, and answers the accounts that admit them, with the role each gives. Outside
@@ -41,9 +47,9 @@ export interface AdmittedAccount {
 export async function checkScmMembership(
   ctx: ServiceContext,
   identity: ScmSignInIdentity,
-): Promise<readonly AdmittedAccount[]> {
+): Promise<MembershipCheck> {
   const sources = await sourcesOnHost(ctx.db, identity.provider, identity.issuer);
-  if (sources.length === 0) return [];
+  if (sources.length === 0) return { admitted: [], sources };
   const userId = await userOfIdentity(ctx.db, identity);
   const admitted: AdmittedAccount[] = [];
   for (const source of sources) {
@@ -63,7 +69,7 @@ export async function checkScmMembership(
       });
     }
   }
-  return admitted;
+  return { admitted, sources };
 }
 
 type SourceAnswer =
@@ -91,16 +97,15 @@ async function askSource(ctx: ServiceContext, source: MembershipSource, identity
 
 /**
  * Applies what {@link checkScmMembership} found for the person's user: a managed membership (with its role and
- * SCM role) in every admitting account, and, in every other account whose membership source is on this SCM, the
+ * SCM role) in every admitting account, and, in every other account whose membership source it asked, the
  * managed membership removed with their sessions there and the API tokens they created.
  */
 export async function applyScmMembership(
   ctx: ServiceContext,
   userId: string,
-  identity: ScmSignInIdentity,
-  admitted: readonly AdmittedAccount[],
+  { admitted, sources }: MembershipCheck,
 ): Promise<void> {
-  const admitting = new Map(admitted.map((entry) => [entry.accountId, entry]));
+  const admitting = new Set(admitted.map((entry) => entry.accountId));
   for (const entry of admitted) {
     await admitMember(ctx.db, {
       accountId: entry.accountId,
@@ -109,7 +114,7 @@ export async function applyScmMembership(
       scmRole: entry.scmRole,
     });
   }
-  for (const source of await sourcesOnHost(ctx.db, identity.provider, identity.issuer)) {
+  for (const source of sources) {
     if (admitting.has(source.accountId)) continue;
     await revokeManagedMembership(ctx.db, {
       accountId: source.accountId,

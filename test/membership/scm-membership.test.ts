@@ -32,7 +32,8 @@ describe('membership checked at sign-in', () => {
     subject,
     login,
   });
-  const check = (identity: ScmSignInIdentity) => checkScmMembership(world.context(), identity);
+  const checkOf = (identity: ScmSignInIdentity) => checkScmMembership(world.context(), identity);
+  const check = async (identity: ScmSignInIdentity) => (await checkOf(identity)).admitted;
 
   beforeAll(async () => {
     world = await startMembershipWorld();
@@ -91,7 +92,7 @@ describe('membership checked at sign-in', () => {
       login: 'dev-dana',
     });
     const identity = github('1002', 'dev-dana');
-    await applyScmMembership(world.context(), dana.userId, identity, await check(identity));
+    await applyScmMembership(world.context(), dana.userId, await checkOf(identity));
     expect((await memberTable(world.admin, world.githubAccount))['dana@acme.test']).toEqual([
       'member',
       true,
@@ -110,9 +111,9 @@ describe('membership checked at sign-in', () => {
 
     // Removed on GitHub (the webhook is lost): the next sign-in finds out and revokes.
     world.twin.state.orgByLogin('acme')!.members.delete(1002);
-    const admitted = await check(identity);
-    expect(admitted).toEqual([]);
-    await applyScmMembership(world.context(), dana.userId, identity, admitted);
+    const removed = await checkOf(identity);
+    expect(removed.admitted).toEqual([]);
+    await applyScmMembership(world.context(), dana.userId, removed);
     expect((await memberTable(world.admin, world.githubAccount))['dana@acme.test']).toBeUndefined();
     expect(await statusIn(dana.client, world.githubAccount)).toBe(401);
     world.twin.state.orgByLogin('acme')!.members.set(1002, 'member');
@@ -120,18 +121,15 @@ describe('membership checked at sign-in', () => {
 
   it('changes nothing where the SCM cannot be asked: a managed member stays, nobody new gets in', async () => {
     const bob = await world.person('bob@acme.test', { provider: 'gitlab', subject: '12', login: 'bob' });
-    await applyScmMembership(
-      world.context(),
-      bob.userId,
-      gitlab('12', 'bob'),
-      await check(gitlab('12', 'bob')),
-    );
+    await applyScmMembership(world.context(), bob.userId, await checkOf(gitlab('12', 'bob')));
     const token = world.gitlab.state.tokens.get(gitlabToken)!;
     token.revoked = true;
     try {
-      const admitted = await check(gitlab('12', 'bob'));
-      expect(admitted).toEqual([{ accountId: world.gitlabAccount, role: 'member', scmRole: 'developer' }]);
-      await applyScmMembership(world.context(), bob.userId, gitlab('12', 'bob'), admitted);
+      const unknown = await checkOf(gitlab('12', 'bob'));
+      expect(unknown.admitted).toEqual([
+        { accountId: world.gitlabAccount, role: 'member', scmRole: 'developer' },
+      ]);
+      await applyScmMembership(world.context(), bob.userId, unknown);
       expect((await memberTable(world.admin, world.gitlabAccount))['bob@acme.test']).toEqual([
         'member',
         true,

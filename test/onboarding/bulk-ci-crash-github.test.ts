@@ -3,13 +3,13 @@ import { findApiToken } from '../../src/db/api-tokens.js';
 import { ciBranch } from '../../src/onboarding/ci-template.js';
 import { loopbackEnv } from '../api/connections/connections-api.js';
 import { freePort, instanceAppEnv, octoAdmin, Person, waitFor } from '../api/github/github-world.js';
-import { adminPassword, ApiClient, setUpAdmin } from '../helpers/api-client.js';
+import { setUpAdmin } from '../helpers/api-client.js';
 import type { TestService } from '../helpers/service.js';
 import { startGitHubTwin, type GitHubTwin } from '../twins/github/index.js';
 import { testPrivateKey } from '../twins/github/test-keys.js';
 import { testGitHubScenario } from '../twins/github/test-scenario.js';
-import type { BulkRun, BulkStep } from './github-bulk-world.js';
 import { restartableService } from './restartable-service.js';
+import { runAcrossRestart, signInAs } from './run-across-restart.js';
 
 const generated = 300;
 const secretName = 'SCM_CONNECT_API_TOKEN';
@@ -33,12 +33,7 @@ afterAll(async () => {
 });
 
 /** Signs the first admin in (linking to GitHub and a restart both end their sessions). */
-async function signIn(running: TestService): Promise<ApiClient> {
-  const client = new ApiClient(running.url);
-  const answer = await client.post('/api/v1/session', { email: 'admin@acme.test', password: adminPassword });
-  expect(answer.status, answer.text).toBe(200);
-  return client;
-}
+const signIn = (running: TestService) => signInAs(running, 'admin@acme.test');
 
 it(`finishes each of ${generated} GitHub repositories exactly once across a restart in the middle`, async () => {
   const key = testPrivateKey();
@@ -64,7 +59,7 @@ it(`finishes each of ${generated} GitHub repositories exactly once across a rest
     SCM_CONNECT_GITHUB_CONTENT_LIMITS: contentLimits,
     ...instanceAppEnv(twin, key, publicUrl),
   });
-  let running = await service.start();
+  const running = await service.start();
   const { client, session } = await setUpAdmin(running, { email: 'admin@acme.test' });
   const accountId = session.currentAccountId!;
   const base = `/api/v1/accounts/${accountId}`;
@@ -79,57 +74,21 @@ it(`finishes each of ${generated} GitHub repositories exactly once across a rest
     return answer.body.items.find((c) => c.kind === 'github' && c.lastSyncedAt !== null);
   }, 60_000);
 
-  const started = await api.post<BulkRun>(`${base}/ci-jobs`, {
-    all: true,
+  const { db, eligible, steps, tokens } = await runAcrossRestart({
+    service,
+    client: api,
+    accountId,
     filter: { connectionId: connection.id, q: 'acme/bulk-' },
-    mode: 'pull-request',
+    twinRequests: () => twin!.log.length,
+    signIn: async (restarted) => {
+      // Same database and port: the app's setup and webhook URLs still point at it.
+      expect(restarted.url).toBe(publicUrl);
+      return signIn(restarted);
+    },
   });
-  expect(started.status, started.text).toBe(202);
-  expect(started.body).toMatchObject({ total: generated, counts: { pending: generated, skipped: 0 } });
-  const runId = started.body.id;
-
-  // Stop the service once about a third is done: the job is interrupted between (or in) repositories.
-  const atStop = await waitFor(async () => {
-    const now = (await api.get<BulkRun>(`${base}/ci-jobs/${runId}`)).body;
-    return now.counts.opened >= 100 ? now : undefined;
-  }, 120_000);
-  await service.stop();
-  expect(atStop.status).toBe('running');
-  expect(atStop.counts.pending).toBeGreaterThan(0);
-  const beforeRestart = twin.log.length;
-
-  running = await service.start();
-  expect(running.url).toBe(publicUrl);
-  const again = await signIn(running);
-  const ended = await waitFor(async () => {
-    const now = (await again.get<BulkRun>(`${base}/ci-jobs/${runId}`)).body;
-    return ['succeeded', 'failed', 'cancelled'].includes(now.status) ? now : undefined;
-  }, 240_000);
-  expect(ended.status).toBe('succeeded');
-  expect(twin.log.length).toBeGreaterThan(beforeRestart);
-  expect(ended.counts).toMatchObject({ pending: 0, failed: 0, skipped: 0 });
-  // The one in flight at the stop may have found its pull request already open.
-  expect(ended.counts.opened + ended.counts.updated + ended.counts.present).toBe(generated);
-  expect(ended.counts.opened).toBeGreaterThanOrEqual(generated - 1);
-
-  const steps = (
-    await again.get<{ items: BulkStep[] }>(`${base}/ci-jobs/${runId}/repositories?status=done&limit=500`)
-  ).body.items;
+  expect(eligible).toBe(generated);
   expect(steps.map((step) => step.fullName).sort()).toEqual(names);
-
-  const db = running.database.db;
-  const pending = await db
-    .selectFrom('ci_secrets')
-    .select('scope_key')
-    .where('pending_api_token_id', 'is not', null)
-    .execute();
-  expect(pending).toEqual([]);
   // One token per repository, none left over from the interrupted one.
-  const tokens = await db
-    .selectFrom('api_tokens')
-    .select(['id', 'name'])
-    .where('account_id', '=', accountId)
-    .execute();
   expect(tokens.map((token) => token.name).sort()).toEqual(names.map((name) => `CI: ${name}`));
 
   const seen = new Set<string>();

@@ -1,13 +1,10 @@
 import { afterAll, expect, it } from 'vitest';
 import { findApiToken } from '../../src/db/api-tokens.js';
 import { ciBranch } from '../../src/onboarding/ci-template.js';
-import { loopbackEnv } from '../api/connections/connections-api.js';
-import { waitFor } from '../api/github/github-world.js';
-import { adminPassword, ApiClient, setUpAdmin } from '../helpers/api-client.js';
 import { startKit, type TwinKit } from '../helpers/twin-kits.js';
 import type { GitLabTwin } from '../twins/gitlab/index.js';
-import type { BulkRun, BulkStep } from './github-bulk-world.js';
 import { restartableService } from './restartable-service.js';
+import { kitServiceEnv, runKitAcrossRestart } from './run-across-restart.js';
 
 const generated = 300;
 
@@ -31,77 +28,12 @@ it(`finishes each of ${generated} repositories exactly once across a restart in 
       'README.md': '# bulk\n',
     });
   }
-  service = restartableService({ ...loopbackEnv, ...kit.env });
-  let running = await service.start();
-  const { client, session } = await setUpAdmin(running);
-  const accountId = session.currentAccountId!;
-  const base = `/api/v1/accounts/${accountId}`;
-  const connected = await client.post<{ id: string }>(`${base}/connections`, kit.connectBody());
-  expect(connected.status, connected.text).toBe(201);
-  const connectionId = connected.body.id;
-  await waitFor(async () => {
-    const answer = await client.get<{ items: { id: string; lastSyncedAt: string | null }[] }>(
-      `${base}/connections`,
-    );
-    return answer.body.items.find((c) => c.id === connectionId && c.lastSyncedAt !== null);
-  }, 60_000);
-
-  const started = await client.post<BulkRun>(`${base}/ci-jobs`, {
-    all: true,
-    filter: { connectionId, archived: 'false' },
-    mode: 'pull-request',
-  });
-  expect(started.status, started.text).toBe(202);
-  const runId = started.body.id;
-  const eligible = started.body.total - started.body.counts.skipped;
-  const firstSteps = (
-    await client.get<{ items: BulkStep[] }>(`${base}/ci-jobs/${runId}/repositories?limit=3`)
-  ).body.items;
-  expect(eligible, JSON.stringify(firstSteps)).toBeGreaterThanOrEqual(generated);
-
-  // Stop the service once about a third is done: the job is interrupted between (or in) repositories.
-  await waitFor(async () => {
-    const run = (await client.get<BulkRun>(`${base}/ci-jobs/${runId}`)).body;
-    return run.counts.opened >= 100 ? run : undefined;
-  }, 120_000);
-  await service.stop();
-  const beforeRestart = twin.log.length;
-
-  running = await service.start();
-  const again = new ApiClient(running.url);
-  const signedIn = await again.post(`/api/v1/session`, {
-    email: session.user.email,
-    password: adminPassword,
-  });
-  expect(signedIn.status).toBe(200);
-  const ended = await waitFor(async () => {
-    const run = (await again.get<BulkRun>(`${base}/ci-jobs/${runId}`)).body;
-    return run.status === 'succeeded' ? run : undefined;
-  }, 240_000);
-  expect(twin.log.length).toBeGreaterThan(beforeRestart);
-  expect(ended.counts).toMatchObject({ pending: 0, failed: 0 });
-  // The one in flight at the stop may have found its merge request already open.
-  expect(ended.counts.opened + ended.counts.updated + ended.counts.present).toBe(eligible);
-  expect(ended.counts.opened).toBeGreaterThanOrEqual(eligible - 1);
-
-  const steps = (
-    await again.get<{ items: BulkStep[] }>(`${base}/ci-jobs/${runId}/repositories?status=done&limit=500`)
-  ).body.items;
-  expect(steps).toHaveLength(eligible);
-  const db = running.database.db;
-  const tokens = await db
-    .selectFrom('api_tokens')
-    .select(['id', 'name'])
-    .where('account_id', '=', accountId)
-    .execute();
+  service = restartableService(kitServiceEnv(kit));
+  const { db, accountId, eligible, steps, tokens } = await runKitAcrossRestart(kit, service);
+  expect(eligible).toBeGreaterThanOrEqual(generated);
+  // One token per repository, none left over from the interrupted one.
   expect(tokens).toHaveLength(eligible);
   expect(new Set(tokens.map((token) => token.name)).size).toBe(eligible);
-  const pending = await db
-    .selectFrom('ci_secrets')
-    .select('scope_key')
-    .where('pending_api_token_id', 'is not', null)
-    .execute();
-  expect(pending).toEqual([]);
   const seen = new Set<string>();
   for (const step of steps) {
     const project = twin.project(step.fullName);

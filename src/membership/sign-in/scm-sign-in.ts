@@ -30,11 +30,12 @@ const notAMember = (identity: ScmSignInIdentity) =>
 export async function signInWithScm(ctx: ServiceContext, identity: ScmSignInIdentity): Promise<ScmSignIn> {
   const ref = membershipRefOf(identity);
   const linked = await findIdentity(ctx.db, identity);
-  const admitted = await checkScmMembership(ctx, ref);
+  const check = await checkScmMembership(ctx, ref);
+  const { admitted } = check;
   if (!linked && admitted.length === 0) throw notAMember(identity);
   const userId =
     linked?.userId ?? (await createUserForIdentity(ctx.db, identity, newUserDraft(ctx, identity)));
-  await applyScmMembership(ctx, userId, ref, admitted);
+  await applyScmMembership(ctx, userId, check);
   const ssoOnly = await accountsRequiringSso(ctx.db, userId);
   const accounts = await listAccountsOfUser(ctx.db, userId);
   const open = accounts.filter((account) => !ssoOnly.has(account.id));
@@ -79,7 +80,7 @@ export async function linkScmIdentity(
     });
   }
   const ref = membershipRefOf(identity);
-  const admitted = await checkScmMembership(ctx, ref);
-  await applyScmMembership(ctx, userId, ref, admitted);
-  return { changed, accountId: admitted[0]?.accountId ?? null };
+  const check = await checkScmMembership(ctx, ref);
+  await applyScmMembership(ctx, userId, check);
+  return { changed, accountId: check.admitted[0]?.accountId ?? null };
 }

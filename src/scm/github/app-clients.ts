@@ -12,7 +12,7 @@ import { createAppJwtSigner } from './app-jwt.js';
 import { exchangeOAuthCode } from './oauth-code.js';
 import { guardedHook, tokenStrategy, type AuthHook } from './auth-strategies.js';
 import { createInstallationTokens } from './installation-tokens.js';
-import { createContentPacer, createsContent, type ContentLimits } from './content-pacer.js';
+import { createContentPacer, createsContent, writeSpacingFor, type ContentLimits } from './content-pacer.js';
 import { defaultRateLimitPolicy, throttleOptions, type GitHubRateLimitPolicy } from './throttle-options.js';
 
 /** An Octokit with the REST pagination plugin (retry and throttling are bound in as well). */
@@ -78,6 +78,10 @@ export function createGitHubAppClients(options: GitHubAppClientOptions): GitHubA
   };
   const api = http(credentials.apiUrl);
   let web: ScmHttp | undefined;
+  const spacing = options.contentLimits ? writeSpacingFor(options.contentLimits) : undefined;
+  // Writes are spaced as the content limits' windows are scaled, unless the caller spaces them itself.
+  const rateLimits: Partial<GitHubRateLimitPolicy> | undefined =
+    spacing === undefined ? options.rateLimits : { writeSpacingMs: spacing, ...options.rateLimits };
   const budget = `${credentials.apiUrl.host}${credentials.apiUrl.pathname}|app:${credentials.appId}`;
 
   const octokit = (
@@ -91,7 +95,7 @@ export function createGitHubAppClients(options: GitHubAppClientOptions): GitHubA
       log: quietLog,
       request: { fetch: api.fetch },
       retry: { retries: 2 },
-      throttle: throttleOptions(id, options.rateLimits, contentPaced),
+      throttle: throttleOptions(id, rateLimits, contentPaced),
       ...auth,
     }) as GitHubClient;
     // A POST whose answer was lost may have been carried out: sent again, it would post a comment twice. It fails

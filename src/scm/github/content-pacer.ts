@@ -17,6 +17,15 @@ export interface ContentLimits {
 
 export const githubContentLimits: ContentLimits = { perMinute: 80, perHour: 500 };
 
+/**
+ * GitHub's advice of at least 1 s between the writes of one client, scaled down with the limits' windows when
+ * they are shorter than a minute and an hour (a bench against the twin); undefined keeps plugin-throttling's 1 s.
+ */
+export function writeSpacingFor(limits: ContentLimits): number | undefined {
+  const scale = Math.min(1, (limits.minuteMs ?? 60_000) / 60_000, (limits.hourMs ?? 3_600_000) / 3_600_000);
+  return scale < 1 ? Math.round(1_000 * scale) : undefined;
+}
+
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
